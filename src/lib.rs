@@ -1,0 +1,3 @@
+//! vspc-conformance (bootstrap)
+pub mod check;
+pub mod contract;

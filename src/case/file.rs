@@ -1,0 +1,154 @@
+//! The case file format: what a `cases/**/*.toml` file may say, as serde types.
+//!
+//! `schemas/case.schema.json` is generated from these types (`tests/case_schema.rs` keeps it in
+//! sync), so doc comments here are what editors show when completing a case file.
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use toml::Spanned;
+
+/// A case file: `[[case]]` tables, each one negative request and the error it must produce.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "vspc-conformance case file")]
+pub struct CaseFile {
+    /// The cases of this file. A case's test name is `<file path under cases/, / as ::>::<name>`.
+    #[serde(default)]
+    #[schemars(with = "Vec<CaseDef>")]
+    pub case: Vec<Spanned<CaseDef>>,
+}
+
+/// One case.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseDef {
+    /// Unique within the file: letters, digits, `_` and `-`.
+    #[schemars(with = "String")]
+    pub name: Spanned<String>,
+    /// What the case is about, for people reading reports.
+    pub description: Option<String>,
+    /// Free-form tags, plus those the runner knows: `mutating` (skipped against a real console
+    /// without --allow-mutations), `stateful`, `slow`, `burst` (runs alone, after the others),
+    /// `mock-only` (uses a trigger only the embedded mock has).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub tags: Vec<Spanned<String>>,
+    /// The request to send.
+    pub request: RequestDef,
+    /// The error the contract requires in answer.
+    #[schemars(with = "ExpectDef")]
+    pub expect: Spanned<ExpectDef>,
+}
+
+/// The request. `{name}` anywhere in path, query, headers or body is a variable the target
+/// resolves (e.g. `{companyUid}`, an id that must exist on the target).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestDef {
+    /// GET, POST, PUT, PATCH or DELETE.
+    #[schemars(with = "String")]
+    pub method: Spanned<String>,
+    /// The path under `/api/v3`, an operation of schemas/operations.json:
+    /// `/organizations/companies/{companyUid}`.
+    #[schemars(with = "String")]
+    pub path: Spanned<String>,
+    /// Query parameters, sent as given (`offset = -1`, `filter = '[{"property":1}]'`).
+    #[serde(default)]
+    pub query: BTreeMap<String, Scalar>,
+    /// Extra request headers.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// A JSON body, written as TOML (tables are objects, arrays are arrays).
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub json: Option<Spanned<toml::Value>>,
+    /// A body sent byte for byte (malformed JSON, text).
+    pub raw: Option<String>,
+    /// A form body (`application/x-www-form-urlencoded`), as for POST /token.
+    pub form: Option<BTreeMap<String, Scalar>>,
+    /// The Content-Type to send instead of the one the body implies.
+    pub content_type: Option<String>,
+    /// Which credentials to send.
+    #[serde(default)]
+    pub credentials: Credentials,
+    /// Send this many copies at once (for 429); at least one must answer as expected.
+    #[schemars(with = "Option<u32>", range(min = 2))]
+    pub burst: Option<Spanned<u32>>,
+}
+
+/// Which credentials a request carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Credentials {
+    /// The run's token (from --token, or a login with --username/--password).
+    #[default]
+    Default,
+    /// No Authorization header.
+    None,
+    /// A well-formed bearer token the target never issued.
+    Invalid,
+    /// A read-only token (a login with readOnly=true, or --readonly-token).
+    ReadOnly,
+}
+
+impl Credentials {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Credentials::Default => "default",
+            Credentials::None => "none",
+            Credentials::Invalid => "invalid",
+            Credentials::ReadOnly => "read-only",
+        }
+    }
+}
+
+/// What the answer must be. The status, type and members the catalogue gives the code are
+/// implied; write them only to override.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectDef {
+    /// The VSPC error code (schemas/error-codes.json).
+    #[schemars(with = "Option<u16>")]
+    pub code: Option<Spanned<u16>>,
+    /// For POST /token: the OAuth2 `error` (invalid_request, invalid_grant, ...).
+    #[schemars(with = "Option<String>")]
+    pub oauth2_error: Option<Spanned<String>>,
+    /// The HTTP status, where the status rule (400..=499 verbatim, else 520) does not decide it.
+    #[schemars(with = "Option<u16>")]
+    pub status: Option<Spanned<u16>>,
+    /// The error type: logical, retryableLogical, security, transport, unspecified.
+    #[serde(rename = "type")]
+    #[schemars(with = "Option<String>")]
+    pub error_type: Option<Spanned<String>>,
+    /// The `parameterName` the error must carry (a query or path parameter).
+    #[schemars(with = "Option<String>")]
+    pub parameter: Option<Spanned<String>>,
+    /// The `propertyName` the error must carry (a body property).
+    #[schemars(with = "Option<String>")]
+    pub property: Option<Spanned<String>>,
+    /// A regex the message must match (else any non-empty message passes).
+    #[schemars(with = "Option<String>")]
+    pub message: Option<Spanned<String>>,
+}
+
+/// A query or form value: written as a TOML string, integer, float or boolean, sent as text.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Scalar {
+    Text(String),
+    Integer(i64),
+    Float(f64),
+    Boolean(bool),
+}
+
+impl fmt::Display for Scalar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scalar::Text(s) => f.write_str(s),
+            Scalar::Integer(i) => write!(f, "{i}"),
+            Scalar::Float(x) => write!(f, "{x}"),
+            Scalar::Boolean(b) => write!(f, "{b}"),
+        }
+    }
+}

@@ -1,0 +1,455 @@
+//! Send: a case's request goes to the target and comes back as an [`Exchange`]: the request as
+//! sent (secrets left out) and the response as observed (status, content type, the raw body up
+//! to a cap).
+
+use crate::case::{Body, Case, Credentials, substitute};
+use crate::target::Secret;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+use thiserror::Error;
+
+/// The bearer token every `invalid` case sends: well formed, never issued by anyone.
+pub const INVALID_TOKEN: &str = "vspc-conformance-invalid-token-0000000000000000";
+
+/// How requests are sent: one pooled client for the whole run.
+#[derive(Clone)]
+pub struct Sender {
+    client: reqwest::Client,
+    /// `https://host:1280/api/v3`, no trailing slash.
+    base: String,
+    body_cap: usize,
+    api_version: String,
+    timeout: Duration,
+}
+
+/// What the sender needs to know about the target's credentials.
+#[derive(Clone, Default)]
+pub struct Tokens {
+    pub default: Option<Secret>,
+    pub read_only: Option<Secret>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SendOptions {
+    pub timeout: Duration,
+    pub body_cap: usize,
+    pub api_version: String,
+    /// Extra root certificate (PEM) for a private CA.
+    pub ca_cert: Option<Vec<u8>>,
+    pub insecure: bool,
+}
+
+impl Default for SendOptions {
+    fn default() -> Self {
+        SendOptions {
+            timeout: Duration::from_secs(10),
+            body_cap: 1 << 20,
+            api_version: "3.6.1".to_string(),
+            ca_cert: None,
+            insecure: false,
+        }
+    }
+}
+
+/// The request as sent, without secrets: what reports and snapshots show.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SentRequest {
+    pub method: String,
+    /// The resolved path under `/api/v3`.
+    pub path: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub query: Vec<(String, String)>,
+    pub credentials: Credentials,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+}
+
+/// One request and its response.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub request: SentRequest,
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub location: Option<String>,
+    pub body: Vec<u8>,
+    /// The body was longer than the cap; `body` holds its start.
+    pub truncated: bool,
+    pub elapsed: Duration,
+    pub burst: Option<BurstSummary>,
+}
+
+/// What a burst saw across its copies.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct BurstSummary {
+    pub sent: u32,
+    /// Responses per HTTP status.
+    pub statuses: BTreeMap<u16, u32>,
+    /// Copies that failed in transport.
+    pub transport_errors: u32,
+}
+
+#[derive(Debug, Error)]
+pub enum SendError {
+    /// A `{variable}` of the case has no value on this target: the case is skipped, not failed.
+    #[error("variable `{0}` has no value on this target (give it with --var {0}=VALUE)")]
+    Unresolved(String),
+    #[error("no {0} credentials on this target")]
+    NoCredentials(&'static str),
+    #[error("{0}")]
+    Transport(TransportError),
+}
+
+/// A failure below HTTP: the case could not be evaluated.
+#[derive(Debug, Clone, Error)]
+pub enum TransportError {
+    #[error("connection to {url} failed: {detail}")]
+    Connect { url: String, detail: String },
+    #[error("no answer within {0:?}")]
+    Timeout(Duration),
+    #[error("the answer broke off: {0}")]
+    Body(String),
+    #[error(
+        "redirected ({status}) to {location}; redirects are never followed, so credentials stay with the target"
+    )]
+    Redirect { status: u16, location: String },
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Sender {
+    pub fn new(base_url: &str, options: &SendOptions) -> Result<Sender, TransportError> {
+        install_crypto_provider();
+        let mut builder = reqwest::Client::builder()
+            .timeout(options.timeout)
+            .connect_timeout(options.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_max_idle_per_host(256)
+            .user_agent(concat!("vspc-conformance/", env!("CARGO_PKG_VERSION")));
+        if let Some(pem) = &options.ca_cert {
+            let cert = reqwest::Certificate::from_pem(pem).map_err(|e| {
+                TransportError::Other(format!("the CA certificate is not PEM: {e}"))
+            })?;
+            builder = builder.add_root_certificate(cert);
+        }
+        if options.insecure {
+            builder = builder.danger_accept_invalid_certs(true);
+        }
+        let client = builder
+            .build()
+            .map_err(|e| TransportError::Other(e.to_string()))?;
+        Ok(Sender {
+            client,
+            base: format!(
+                "{}/api/v3",
+                base_url.trim_end_matches('/').trim_end_matches("/api/v3")
+            ),
+            body_cap: options.body_cap,
+            api_version: options.api_version.clone(),
+            timeout: options.timeout,
+        })
+    }
+
+    /// `https://host:1280/api/v3`
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// Sends a case once, or as a burst of copies at once. `wanted` picks, out of a burst, the
+    /// first copy answered with that status (else the first answered at all).
+    pub async fn send(
+        &self,
+        case: &Case,
+        tokens: &Tokens,
+        vars: &BTreeMap<String, String>,
+        wanted: u16,
+    ) -> Result<Exchange, SendError> {
+        let prepared = self.prepare(case, tokens, vars)?;
+        let Some(copies) = case.request.burst else {
+            return self.execute(&prepared).await.map_err(SendError::Transport);
+        };
+        let mut set = tokio::task::JoinSet::new();
+        for _ in 0..copies {
+            let sender = self.clone();
+            let prepared = prepared.clone();
+            set.spawn(async move { sender.execute(&prepared).await });
+        }
+        let mut summary = BurstSummary {
+            sent: copies,
+            ..BurstSummary::default()
+        };
+        let mut chosen: Option<Exchange> = None;
+        let mut last_error = None;
+        while let Some(joined) = set.join_next().await {
+            match joined {
+                Ok(Ok(exchange)) => {
+                    *summary.statuses.entry(exchange.status).or_default() += 1;
+                    let better = match &chosen {
+                        None => true,
+                        Some(c) => c.status != wanted && exchange.status == wanted,
+                    };
+                    if better {
+                        chosen = Some(exchange);
+                    }
+                }
+                Ok(Err(e)) => {
+                    summary.transport_errors += 1;
+                    last_error = Some(e);
+                }
+                Err(e) => {
+                    summary.transport_errors += 1;
+                    last_error = Some(TransportError::Other(e.to_string()));
+                }
+            }
+        }
+        match chosen {
+            Some(mut exchange) => {
+                exchange.burst = Some(summary);
+                Ok(exchange)
+            }
+            None => Err(SendError::Transport(
+                last_error.unwrap_or(TransportError::Other("burst sent nothing".into())),
+            )),
+        }
+    }
+
+    fn prepare(
+        &self,
+        case: &Case,
+        tokens: &Tokens,
+        vars: &BTreeMap<String, String>,
+    ) -> Result<Prepared, SendError> {
+        let r = &case.request;
+        let resolve = |text: &str| substitute(text, vars).map_err(SendError::Unresolved);
+        let path = resolve(&r.path)?;
+        let query = r
+            .query
+            .iter()
+            .map(|(k, v)| Ok((k.clone(), resolve(v)?)))
+            .collect::<Result<Vec<_>, SendError>>()?;
+        let mut headers = HeaderMap::new();
+        headers.insert("x-client-version", header_value(&self.api_version)?);
+        for (name, value) in &r.headers {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| {
+                SendError::Transport(TransportError::Other(format!("header {name}: {e}")))
+            })?;
+            headers.insert(name, header_value(&resolve(value)?)?);
+        }
+        let token = match r.credentials {
+            Credentials::Default => Some(
+                tokens
+                    .default
+                    .as_ref()
+                    .ok_or(SendError::NoCredentials("default"))?
+                    .expose(),
+            ),
+            Credentials::ReadOnly => Some(
+                tokens
+                    .read_only
+                    .as_ref()
+                    .ok_or(SendError::NoCredentials("read-only"))?
+                    .expose(),
+            ),
+            Credentials::Invalid => Some(INVALID_TOKEN),
+            Credentials::None => None,
+        };
+        if let Some(token) = token {
+            let mut value = header_value(&format!("Bearer {token}"))?;
+            value.set_sensitive(true);
+            headers.insert(AUTHORIZATION, value);
+        }
+        let body: Option<Vec<u8>> = match &r.body {
+            Body::Empty => None,
+            Body::Json(value) => Some(resolve(&value.to_string())?.into_bytes()),
+            Body::Raw(text) => Some(resolve(text)?.into_bytes()),
+            Body::Form(pairs) => {
+                let mut encoded = String::new();
+                for (i, (k, v)) in pairs.iter().enumerate() {
+                    if i > 0 {
+                        encoded.push('&');
+                    }
+                    encoded.push_str(&form_encode(k));
+                    encoded.push('=');
+                    encoded.push_str(&form_encode(&resolve(v)?));
+                }
+                Some(encoded.into_bytes())
+            }
+        };
+        let content_type = r
+            .content_type
+            .clone()
+            .or_else(|| r.body.default_content_type().map(str::to_string));
+        if let Some(ct) = &content_type {
+            headers.insert(CONTENT_TYPE, header_value(ct)?);
+        }
+        let method = reqwest::Method::from_bytes(r.method.as_bytes())
+            .map_err(|e| SendError::Transport(TransportError::Other(e.to_string())))?;
+        let mut url = format!("{}{}", self.base, path);
+        for (i, (k, v)) in query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(&form_encode(k));
+            url.push('=');
+            url.push_str(&form_encode(v));
+        }
+        Ok(Prepared {
+            method,
+            url,
+            headers,
+            body,
+            sent: SentRequest {
+                method: r.method.clone(),
+                path,
+                query,
+                credentials: r.credentials,
+                content_type,
+            },
+        })
+    }
+
+    async fn execute(&self, prepared: &Prepared) -> Result<Exchange, TransportError> {
+        let started = Instant::now();
+        let mut request = self
+            .client
+            .request(prepared.method.clone(), &prepared.url)
+            .headers(prepared.headers.clone());
+        if let Some(body) = &prepared.body {
+            request = request.body(body.clone());
+        }
+        let mut response = request
+            .send()
+            .await
+            .map_err(|e| self.classify(&prepared.url, e))?;
+        let status = response.status().as_u16();
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v: &HeaderValue| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = header(CONTENT_TYPE);
+        let location = header(LOCATION);
+        if (300..400).contains(&status) {
+            return Err(TransportError::Redirect {
+                status,
+                location: location.unwrap_or_else(|| "(no Location header)".into()),
+            });
+        }
+        let mut body = Vec::new();
+        let mut truncated = false;
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.classify(&prepared.url, e))?
+        {
+            let room = self.body_cap - body.len();
+            if chunk.len() > room {
+                body.extend_from_slice(&chunk[..room]);
+                truncated = true;
+                break;
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Exchange {
+            request: prepared.sent.clone(),
+            status,
+            content_type,
+            location,
+            body,
+            truncated,
+            elapsed: started.elapsed(),
+            burst: None,
+        })
+    }
+}
+
+#[derive(Clone)]
+struct Prepared {
+    method: reqwest::Method,
+    url: String,
+    headers: HeaderMap,
+    body: Option<Vec<u8>>,
+    sent: SentRequest,
+}
+
+fn header_value(text: &str) -> Result<HeaderValue, SendError> {
+    HeaderValue::from_str(text).map_err(|_| {
+        SendError::Transport(TransportError::Other(format!(
+            "`{}` cannot be sent in a header",
+            text.chars().take(40).collect::<String>()
+        )))
+    })
+}
+
+pub fn form_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                out.push(byte as char)
+            }
+            b' ' => out.push('+'),
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
+}
+
+impl Sender {
+    /// Maps reqwest's error to what a user can act on, naming the target once.
+    fn classify(&self, url: &str, error: reqwest::Error) -> TransportError {
+        if error.is_timeout() {
+            return TransportError::Timeout(self.timeout);
+        }
+        let (connect, body) = (error.is_connect(), error.is_body() || error.is_decode());
+        let detail = describe(error);
+        if connect {
+            let origin = url.split("/api/v3").next().unwrap_or(url).to_string();
+            TransportError::Connect {
+                url: origin,
+                detail,
+            }
+        } else if body {
+            TransportError::Body(detail)
+        } else {
+            TransportError::Other(detail)
+        }
+    }
+}
+
+/// reqwest's error with its causes, without the URL (the caller names the target once).
+pub(crate) fn describe(error: reqwest::Error) -> String {
+    let mut causes = Vec::new();
+    let mut source = std::error::Error::source(&error);
+    while let Some(inner) = source {
+        causes.push(inner.to_string());
+        source = inner.source();
+    }
+    let mut detail = error.without_url().to_string();
+    for cause in causes {
+        if !detail.contains(&cause) {
+            detail = format!("{detail}: {cause}");
+        }
+    }
+    detail
+}
+
+/// rustls needs a process-wide crypto provider; ring keeps aws-lc (a C build) out of the tree.
+pub fn install_crypto_provider() {
+    // An Err means a provider is installed already, which is all we need.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_values_are_url_encoded() {
+        assert_eq!(form_encode("a b&c=d/é"), "a+b%26c%3Dd%2F%C3%A9");
+    }
+}

@@ -1,0 +1,291 @@
+//! Where requests go: the embedded mock console (started in-process) or a real console by URL,
+//! with the credentials and variables a run needs. Secrets live in [`Secret`], which never
+//! prints its content.
+
+use crate::mock::{ADMIN_PASSWORD, ADMIN_USERNAME, MockConfig, MockConsole, MockError};
+use crate::send::{SendOptions, Sender, Tokens, TransportError};
+use std::collections::BTreeMap;
+use std::fmt;
+use thiserror::Error;
+
+/// A token, password or API key. Debug and Display show `[redacted]`; only [`Secret::expose`]
+/// gives the text, and only the sender calls it, to build a header or a login form.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(text: impl Into<String>) -> Secret {
+        Secret(text.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Which console to test.
+#[derive(Debug, Clone)]
+pub enum TargetSpec {
+    /// Start the embedded mock console, optionally bent by a violation mode.
+    EmbeddedMock(MockConfig),
+    /// A console at this base URL (`https://host:1280`).
+    Remote(String),
+}
+
+/// How to authenticate against a real console. The embedded mock uses its seeded administrator.
+#[derive(Debug, Clone, Default)]
+pub struct Auth {
+    pub token: Option<Secret>,
+    pub readonly_token: Option<Secret>,
+    pub username: Option<String>,
+    pub password: Option<Secret>,
+}
+
+#[derive(Debug, Error)]
+pub enum TargetError {
+    #[error("cannot reach {url}: {detail}")]
+    Unreachable { url: String, detail: String },
+    #[error("login to {url} as `{username}` failed: {reason}")]
+    Login {
+        url: String,
+        username: String,
+        reason: String,
+    },
+    #[error("the token was refused by {url}: HTTP {status}")]
+    TokenRefused { url: String, status: u16 },
+    #[error("no credentials for {0}: give --token, or --username and --password")]
+    NoCredentials(String),
+    #[error("the embedded mock console did not start: {0}")]
+    Mock(#[from] MockError),
+    #[error("{0}")]
+    Config(String),
+}
+
+impl TargetError {
+    /// Exit status: 3 when the target could not be reached or authenticated, 2 for bad input.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            TargetError::Config(_) | TargetError::NoCredentials(_) => 2,
+            _ => 3,
+        }
+    }
+}
+
+/// A connected target, ready for a run.
+pub struct Target {
+    /// `embedded-mock`, or the URL given.
+    pub label: String,
+    pub sender: Sender,
+    pub tokens: Tokens,
+    pub variables: BTreeMap<String, String>,
+    mock: Option<MockConsole>,
+}
+
+impl Target {
+    /// Starts or reaches the target and obtains its tokens. `vars` override discovered values.
+    pub async fn connect(
+        spec: TargetSpec,
+        auth: Auth,
+        options: &SendOptions,
+        vars: BTreeMap<String, String>,
+    ) -> Result<Target, TargetError> {
+        match spec {
+            TargetSpec::EmbeddedMock(config) => {
+                let mock = MockConsole::start(config)?;
+                let sender = sender(&mock.uri(), options)?;
+                let password = Secret::new(ADMIN_PASSWORD);
+                let tokens = Tokens {
+                    default: Some(login(&sender, ADMIN_USERNAME, &password, false).await?),
+                    read_only: Some(login(&sender, ADMIN_USERNAME, &password, true).await?),
+                };
+                let mut variables = mock.variables().clone();
+                variables.extend(vars);
+                Ok(Target {
+                    label: "embedded-mock".to_string(),
+                    sender,
+                    tokens,
+                    variables,
+                    mock: Some(mock),
+                })
+            }
+            TargetSpec::Remote(url) => {
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    return Err(TargetError::Config(format!(
+                        "--target `{url}` is not an http:// or https:// URL"
+                    )));
+                }
+                let sender = sender(&url, options)?;
+                let tokens = remote_tokens(&sender, &auth, &url).await?;
+                Ok(Target {
+                    label: url,
+                    sender,
+                    tokens,
+                    variables: vars,
+                    mock: None,
+                })
+            }
+        }
+    }
+
+    pub fn is_embedded_mock(&self) -> bool {
+        self.mock.is_some()
+    }
+
+    /// The embedded mock, when the run started one.
+    pub fn mock(&self) -> Option<&MockConsole> {
+        self.mock.as_ref()
+    }
+}
+
+fn sender(url: &str, options: &SendOptions) -> Result<Sender, TargetError> {
+    Sender::new(url, options).map_err(|e| TargetError::Config(e.to_string()))
+}
+
+async fn remote_tokens(sender: &Sender, auth: &Auth, url: &str) -> Result<Tokens, TargetError> {
+    let login_with = |read_only: bool| async move {
+        match (&auth.username, &auth.password) {
+            (Some(user), Some(password)) => {
+                login(sender, user, password, read_only).await.map(Some)
+            }
+            _ => Ok(None),
+        }
+    };
+    let default = match &auth.token {
+        Some(token) => {
+            probe(sender, token, url).await?;
+            token.clone()
+        }
+        None => login_with(false)
+            .await?
+            .ok_or_else(|| TargetError::NoCredentials(url.to_string()))?,
+    };
+    let read_only = match &auth.readonly_token {
+        Some(token) => Some(token.clone()),
+        None => login_with(true).await?,
+    };
+    Ok(Tokens {
+        default: Some(default),
+        read_only,
+    })
+}
+
+/// A given token is checked once before the run, so a dead target or a refused token stops the
+/// run with exit 3 instead of failing every case.
+async fn probe(sender: &Sender, token: &Secret, url: &str) -> Result<(), TargetError> {
+    let response = sender
+        .client()
+        .get(format!("{}/about", sender.base()))
+        .bearer_auth(token.expose())
+        .header("x-client-version", "3.6.1")
+        .send()
+        .await
+        .map_err(|e| unreachable(url, e))?;
+    let status = response.status().as_u16();
+    if status == 401 {
+        return Err(TargetError::TokenRefused {
+            url: url.to_string(),
+            status,
+        });
+    }
+    Ok(())
+}
+
+/// `POST /api/v3/token` with the password grant. Errors show the OAuth2 error, never the password.
+pub async fn login(
+    sender: &Sender,
+    username: &str,
+    password: &Secret,
+    read_only: bool,
+) -> Result<Secret, TargetError> {
+    let url = sender.base().trim_end_matches("/api/v3").to_string();
+    let mut form = vec![
+        ("grant_type", "password"),
+        ("username", username),
+        ("password", password.expose()),
+    ];
+    if read_only {
+        form.push(("readOnly", "true"));
+    }
+    let body: String = form
+        .iter()
+        .map(|(k, v)| format!("{k}={}", crate::send::form_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&");
+    let response = sender
+        .client()
+        .post(format!("{}/token", sender.base()))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-client-version", "3.6.1")
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| unreachable(&url, e))?;
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.map_err(|e| unreachable(&url, e))?;
+    let json: Option<serde_json::Value> = serde_json::from_slice(&bytes).ok();
+    let fail = |reason: String| TargetError::Login {
+        url: url.clone(),
+        username: username.to_string(),
+        reason,
+    };
+    let Some(json) = json else {
+        return Err(fail(format!("HTTP {status} with a body that is not JSON")));
+    };
+    if let Some(token) = json
+        .get("access_token")
+        .and_then(|t| t.as_str())
+        .filter(|_| status == 200)
+    {
+        return Ok(Secret::new(token));
+    }
+    let error = json
+        .get("error")
+        .and_then(|e| e.as_str())
+        .unwrap_or("no OAuth2 error");
+    let description = json
+        .get("error_description")
+        .and_then(|e| e.as_str())
+        .unwrap_or("");
+    Err(fail(
+        format!("HTTP {status}, {error}: {description}")
+            .trim_end_matches([':', ' '])
+            .to_string(),
+    ))
+}
+
+fn unreachable(url: &str, error: reqwest::Error) -> TargetError {
+    TargetError::Unreachable {
+        url: url.to_string(),
+        detail: crate::send::describe(error),
+    }
+}
+
+impl From<TransportError> for TargetError {
+    fn from(e: TransportError) -> Self {
+        TargetError::Config(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_print() {
+        let s = Secret::new("hunter2");
+        assert_eq!(format!("{s} {s:?}"), "[redacted] [redacted]");
+        assert_eq!(s.expose(), "hunter2");
+    }
+}

@@ -313,36 +313,62 @@ fn load_file(path: &Path, prefix: &str, loaded: &mut Loaded) {
     loaded.problems.extend(problems);
 }
 
-/// Parses and checks one file's text. Public so tests and `lint` can feed text directly.
+/// Parses and checks one file's text. Each `[[case]]` table is deserialized on its own, so one
+/// broken case does not hide the problems of the next. Public so tests can feed text directly.
 pub fn parse_cases(path: &Path, text: &str, prefix: &str) -> (Vec<Case>, Vec<Diagnostic>) {
     let source = Source::new(path, text);
-    let parsed: file::CaseFile = match toml::from_str(text) {
-        Ok(parsed) => parsed,
+    let document = match toml::de::DeTable::parse(text) {
+        Ok(document) => document.into_inner(),
         Err(e) => return (Vec::new(), vec![toml_diagnostic(&source, &e)]),
     };
     let mut cases = Vec::new();
     let mut problems = Vec::new();
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
-    for def in parsed.case {
-        let span = def.span();
-        let def = def.into_inner();
-        let name = def.name.get_ref().clone();
-        if let Some(line) = names.insert(name.clone(), source.position(span.start).line) {
-            problems.push(
-                source
-                    .diagnostic(def.name.span(), format!("duplicate case name `{name}`"))
-                    .with_help(format!("the first `{name}` is on line {line}")),
-            );
-            continue;
-        }
-        let mut checker = Checker {
-            source: &source,
-            problems: Vec::new(),
+    for (key, value) in document {
+        let tables = match (key.get_ref().as_ref(), value.get_ref()) {
+            ("case", toml::de::DeValue::Array(items)) => items.clone(),
+            ("case", _) => {
+                let d = source.diagnostic(key.span(), "`case` must be an array of tables");
+                problems.push(d.with_help("write each case under a [[case]] header"));
+                continue;
+            }
+            (other, _) => {
+                let mut d = source.diagnostic(key.span(), format!("unknown key `{other}`"));
+                if let Some(close) = did_you_mean(other, ["case"]) {
+                    d = d.with_label(format!("did you mean `{close}`?"));
+                }
+                problems.push(d.with_help("a case file holds [[case]] tables"));
+                continue;
+            }
         };
-        if let Some(case) = checker.case(prefix, span, def) {
-            cases.push(case);
+        for table in tables {
+            let span = table.span();
+            let def: file::CaseDef =
+                match serde::Deserialize::deserialize(toml::de::ValueDeserializer::from(table)) {
+                    Ok(def) => def,
+                    Err(e) => {
+                        problems.push(toml_diagnostic(&source, &e));
+                        continue;
+                    }
+                };
+            let name = def.name.get_ref().clone();
+            if let Some(line) = names.insert(name.clone(), source.position(span.start).line) {
+                problems.push(
+                    source
+                        .diagnostic(def.name.span(), format!("duplicate case name `{name}`"))
+                        .with_help(format!("the first `{name}` is on line {line}")),
+                );
+                continue;
+            }
+            let mut checker = Checker {
+                source: &source,
+                problems: Vec::new(),
+            };
+            if let Some(case) = checker.case(prefix, span, def) {
+                cases.push(case);
+            }
+            problems.extend(checker.problems);
         }
-        problems.extend(checker.problems);
     }
     (cases, problems)
 }

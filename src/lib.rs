@@ -4,5 +4,8 @@ pub mod check;
 pub mod contract;
 pub mod diagnostic;
 pub mod mock;
+pub mod report;
+pub mod run;
+pub mod select;
 pub mod send;
 pub mod target;

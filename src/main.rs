@@ -1,1 +1,356 @@
-fn main() {}
+//! The `vspc-conformance` command: run, mock, lint. The one place where library errors become
+//! messages and exit statuses: 0 conforming, 1 non-conforming, 2 bad input, 3 target unreachable
+//! or not authenticated.
+
+use clap::{Args, Parser, Subcommand};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+use vspc_conformance::case::{self, Case};
+use vspc_conformance::contract::{CustomCodeStatus, Readings, RetryAfterReading};
+use vspc_conformance::mock::{MockConfig, MockConsole, Violation};
+use vspc_conformance::report::json::{JsonReport, RunInfo};
+use vspc_conformance::report::terminal::Terminal;
+use vspc_conformance::report::{self, Reporter};
+use vspc_conformance::run::{self, RunOptions};
+use vspc_conformance::select::Selection;
+use vspc_conformance::send::SendOptions;
+use vspc_conformance::target::{Auth, Secret, Target, TargetSpec};
+
+#[derive(Parser)]
+#[command(
+    name = "vspc-conformance",
+    version,
+    about = "Conformance harness for the VSPC REST API error contract"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the cases against a console: the embedded mock unless --target is given.
+    Run(RunArgs),
+    /// Serve the mock console until stopped; the first line printed is the bound address.
+    Mock(MockArgs),
+    /// Check case files without sending anything.
+    Lint(LintArgs),
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// Run only cases whose test name contains one of these (as in `cargo test`).
+    filters: Vec<String>,
+    /// Filters match whole test names.
+    #[arg(long)]
+    exact: bool,
+    /// Leave out cases whose name contains this (repeatable).
+    #[arg(long, value_name = "FILTER")]
+    skip: Vec<String>,
+    /// Run only cases with this tag (repeatable: all must match).
+    #[arg(long)]
+    tag: Vec<String>,
+    /// Case files or directories.
+    #[arg(long = "cases", value_name = "PATH", default_value = "cases")]
+    cases: Vec<PathBuf>,
+    /// The console to test (`https://host:1280`); without it, the embedded mock.
+    #[arg(long, env = "VSPC_TARGET")]
+    target: Option<String>,
+    /// Bearer token or API key for the target.
+    #[arg(long, env = "VSPC_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// A read-only token for the `read-only` credential.
+    #[arg(long, env = "VSPC_READONLY_TOKEN", hide_env_values = true)]
+    readonly_token: Option<String>,
+    /// Log in with this user through POST /api/v3/token.
+    #[arg(long, env = "VSPC_USERNAME")]
+    username: Option<String>,
+    /// The user's password (prefer the VSPC_PASSWORD environment variable).
+    #[arg(long, env = "VSPC_PASSWORD", hide_env_values = true)]
+    password: Option<String>,
+    /// Write a report: json=PATH (repeatable; PATH `-` is stdout).
+    #[arg(long = "report", value_name = "FORMAT=PATH")]
+    reports: Vec<String>,
+    /// Run against the embedded mock bent by this violation mode (the harness's self-test).
+    #[arg(long, value_name = "MODE")]
+    mock_violate: Option<String>,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// Seconds to wait for each answer.
+    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+    timeout: f64,
+    /// Run `mutating` cases against a real console.
+    #[arg(long)]
+    allow_mutations: bool,
+    /// Which status custom codes (>= 1000) may travel with (3.6.x leaves it open).
+    #[arg(long, value_enum, default_value_t)]
+    custom_code_status: CustomCodeStatus,
+    /// Whether a 429 must carry retryAfter (the throttling page says it may).
+    #[arg(long, value_enum, default_value_t)]
+    retry_after: RetryAfterReading,
+    /// A value for a case variable (repeatable): --var companyUid=...
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    vars: Vec<String>,
+    /// X-Client-Version sent with every request.
+    #[arg(long, default_value = "3.6.1")]
+    api_version: String,
+    /// List the selected cases and exit.
+    #[arg(long)]
+    list: bool,
+    /// Print every case as it finishes.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+#[derive(Args)]
+struct MockArgs {
+    /// Address to bind.
+    #[arg(long, default_value = "127.0.0.1:0")]
+    addr: SocketAddr,
+    /// Bend one rule of the contract (see --list-violations).
+    #[arg(long, value_name = "MODE")]
+    violate: Option<String>,
+    /// Print the violation modes (name, tab, the check that must catch it) and exit.
+    #[arg(long)]
+    list_violations: bool,
+}
+
+#[derive(Args)]
+struct LintArgs {
+    /// Case files or directories.
+    #[arg(default_value = "cases")]
+    paths: Vec<PathBuf>,
+}
+
+/// Every way the command can end other than with a run's verdict.
+enum Failure {
+    /// Bad input: case files, arguments, configuration. Exit 2.
+    Input(String),
+    /// The target could not be reached or authenticated (3), or was misconfigured (2).
+    Target(vspc_conformance::target::TargetError),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run_command(args),
+        Command::Mock(args) => mock_command(args),
+        Command::Lint(args) => lint_command(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::Input(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+        Err(Failure::Target(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+fn violation(name: &str, flag: &str) -> Result<Violation, Failure> {
+    Violation::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = Violation::ALL.iter().map(|v| v.name()).collect();
+        Failure::Input(format!(
+            "{flag}: unknown violation mode `{name}`; known modes: {}",
+            names.join(", ")
+        ))
+    })
+}
+
+/// Loads case files; any problem is printed with its position and ends the command (exit 2).
+fn load_cases(paths: &[PathBuf]) -> Result<Vec<Case>, Failure> {
+    let loaded = case::load(paths);
+    if !loaded.problems.is_empty() {
+        for problem in &loaded.problems {
+            eprintln!("{problem}");
+        }
+        return Err(Failure::Input(format!(
+            "{} problem{} in case files; nothing was sent",
+            loaded.problems.len(),
+            if loaded.problems.len() == 1 { "" } else { "s" }
+        )));
+    }
+    Ok(loaded.cases)
+}
+
+fn lint_command(args: LintArgs) -> Result<ExitCode, Failure> {
+    let cases = load_cases(&args.paths)?;
+    println!("{} cases, no problems", cases.len());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn mock_command(args: MockArgs) -> Result<ExitCode, Failure> {
+    if args.list_violations {
+        for v in Violation::ALL {
+            println!("{}\t{}", v.name(), v.check());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let config = MockConfig {
+        violation: args
+            .violate
+            .as_deref()
+            .map(|n| violation(n, "--violate"))
+            .transpose()?,
+        ..MockConfig::default()
+    };
+    let mock = MockConsole::bind(args.addr, config)
+        .map_err(|e| Failure::Input(format!("--addr {}: {e}", args.addr)))?;
+    println!("{}", mock.addr());
+    eprintln!(
+        "serving the VSPC mock console at {}/api/v3 (log in as admin / mock-admin-password); stop with Ctrl-C",
+        mock.uri()
+    );
+    mock.wait();
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_vars(pairs: &[String]) -> Result<BTreeMap<String, String>, Failure> {
+    pairs
+        .iter()
+        .map(|pair| match pair.split_once('=') {
+            Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
+            _ => Err(Failure::Input(format!(
+                "--var `{pair}`: expected NAME=VALUE"
+            ))),
+        })
+        .collect()
+}
+
+fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
+    let selection = Selection {
+        filters: args.filters.clone(),
+        exact: args.exact,
+        skip: args.skip.clone(),
+        tags: args.tag.clone(),
+    };
+    for path in &args.cases {
+        if !path.exists() {
+            return Err(Failure::Input(format!(
+                "--cases {}: no such file or directory (run from the project directory, or point --cases at your case files)",
+                path.display()
+            )));
+        }
+    }
+    let cases: Vec<Arc<Case>> = load_cases(&args.cases)?
+        .into_iter()
+        .filter(|c| selection.selects(c))
+        .map(Arc::new)
+        .collect();
+    if args.list {
+        for case in &cases {
+            println!("{}", case.name);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
+        return Err(Failure::Input(format!(
+            "--timeout {}: expected a positive number of seconds",
+            args.timeout
+        )));
+    }
+    let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new({
+        let mut t = Terminal::new(std::io::stdout());
+        t.verbose = args.verbose;
+        t
+    })];
+    let readings = Readings {
+        custom_code_status: args.custom_code_status,
+        retry_after: args.retry_after,
+    };
+    let spec = match (&args.target, &args.mock_violate) {
+        (Some(_), Some(_)) => {
+            return Err(Failure::Input(
+                "--mock-violate bends the embedded mock; it cannot go with --target".into(),
+            ));
+        }
+        (Some(url), None) => TargetSpec::Remote(url.clone()),
+        (None, mode) => TargetSpec::EmbeddedMock(MockConfig {
+            violation: mode
+                .as_deref()
+                .map(|n| violation(n, "--mock-violate"))
+                .transpose()?,
+            ..MockConfig::default()
+        }),
+    };
+    let info = RunInfo {
+        target: args
+            .target
+            .clone()
+            .unwrap_or_else(|| "embedded-mock".into()),
+        api_version: args.api_version.clone(),
+        readings,
+    };
+    for spec in &args.reports {
+        let Some((format, path)) = spec.split_once('=') else {
+            return Err(Failure::Input(format!(
+                "--report `{spec}`: expected FORMAT=PATH, e.g. json=report.json"
+            )));
+        };
+        match report::Format::parse(format) {
+            Some(report::Format::Json) => {
+                reporters.push(Box::new(JsonReport::new(PathBuf::from(path), info.clone())))
+            }
+            None => {
+                return Err(Failure::Input(format!(
+                    "--report `{spec}`: unknown format `{format}`; known formats: {}",
+                    report::Format::NAMES.join(", ")
+                )));
+            }
+        }
+    }
+    let auth = Auth {
+        token: args.token.map(Secret::new),
+        readonly_token: args.readonly_token.map(Secret::new),
+        username: args.username,
+        password: args.password.map(Secret::new),
+    };
+    let send_options = SendOptions {
+        timeout: Duration::from_secs_f64(args.timeout),
+        api_version: args.api_version.clone(),
+        ..SendOptions::default()
+    };
+    let vars = parse_vars(&args.vars)?;
+    let options = RunOptions {
+        concurrency: args.concurrency,
+        readings,
+        allow_mutations: args.allow_mutations,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Input(format!("cannot start the async runtime: {e}")))?;
+    let mut report_error = None;
+    let summary = runtime.block_on(async {
+        let target = Arc::new(
+            Target::connect(spec, auth, &send_options, vars)
+                .await
+                .map_err(Failure::Target)?,
+        );
+        let reports = run::run(&target, cases, &options, |event| {
+            for reporter in reporters.iter_mut() {
+                if let Err(e) = reporter.on_event(&event) {
+                    report_error.get_or_insert(e);
+                }
+            }
+        })
+        .await;
+        Ok::<_, Failure>(run::Summary::of(&reports))
+    })?;
+    if let Some(e) = report_error {
+        return Err(Failure::Input(e.to_string()));
+    }
+    Ok(if summary.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,120 @@
+//! Report: consumers of the runner's events. Each reporter renders verdicts it is given; none
+//! re-runs a check or recounts the matrix.
+
+pub mod json;
+pub mod matrix;
+pub mod terminal;
+
+use crate::run::Event;
+use serde_json::Value;
+use std::path::PathBuf;
+use thiserror::Error;
+
+/// A consumer of run events.
+pub trait Reporter {
+    fn on_event(&mut self, event: &Event<'_>) -> Result<(), ReportError>;
+}
+
+#[derive(Debug, Error)]
+pub enum ReportError {
+    #[error("cannot write the report {}: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Report formats for `--report FORMAT=PATH`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Json,
+}
+
+impl Format {
+    pub fn parse(name: &str) -> Option<Format> {
+        match name {
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+
+    pub const NAMES: &'static [&'static str] = &["json"];
+}
+
+/// Members of a response body that carry credentials; their values never reach a report,
+/// a log or a snapshot.
+pub const SECRET_MEMBERS: [&str; 6] = [
+    "access_token",
+    "refresh_token",
+    "mfa_token",
+    "encrypted_code",
+    "password",
+    "apiKey",
+];
+
+/// The body with every credential-carrying member replaced by `[redacted]`.
+pub fn redact_secrets(mut body: Value) -> Value {
+    fn walk(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    if SECRET_MEMBERS.iter().any(|s| s.eq_ignore_ascii_case(key)) && !v.is_null() {
+                        *v = Value::String("[redacted]".into());
+                    } else {
+                        walk(v);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut body);
+    body
+}
+
+/// A response body for a report: parsed JSON (secrets redacted) when it is JSON, else its text,
+/// cut at `limit` characters.
+pub fn body_for_report(body: &[u8], limit: usize) -> Value {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(json) => redact_secrets(json),
+        Err(_) => {
+            let text = String::from_utf8_lossy(body);
+            if text.chars().count() > limit {
+                Value::String(format!("{}…", text.chars().take(limit).collect::<String>()))
+            } else {
+                Value::String(text.into_owned())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn token_members_are_redacted_at_any_depth() {
+        let body = json!({"access_token": "abc", "data": [{"refresh_token": "def", "name": "x"}], "mfa_token": null});
+        let redacted = redact_secrets(body);
+        assert_eq!(
+            redacted,
+            json!({"access_token": "[redacted]", "data": [{"refresh_token": "[redacted]", "name": "x"}], "mfa_token": null})
+        );
+    }
+}
+
+/// Writes a report to a file, or to stdout when the path is `-`.
+pub fn write_output(path: &std::path::Path, text: &str) -> Result<(), ReportError> {
+    use std::io::Write;
+    let result = if path.as_os_str() == "-" {
+        std::io::stdout().lock().write_all(text.as_bytes())
+    } else {
+        std::fs::write(path, text)
+    };
+    result.map_err(|source| ReportError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}

@@ -1,0 +1,273 @@
+//! The runner: takes the selected cases through send and check against a target, with bounded
+//! concurrency, and emits [`Event`]s that reporters consume. Verdicts are decided here once;
+//! nothing downstream re-evaluates them.
+
+use crate::case::{Case, Credentials, ExpectedError, tags};
+use crate::check::{self, CheckResult};
+use crate::contract::{Readings, status_for_code};
+use crate::report::matrix::Matrix;
+use crate::send::{Exchange, SendError};
+use crate::target::Target;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    pub readings: Readings,
+    /// Run `mutating` cases against a real console.
+    pub allow_mutations: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            concurrency: 32,
+            readings: Readings::default(),
+            allow_mutations: false,
+        }
+    }
+}
+
+/// How one case ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// No check failed.
+    Conforming,
+    /// At least one check failed.
+    NonConforming,
+    /// Not sent, with the reason (a mock-only case on a real console, an unresolved variable...).
+    Skipped(String),
+    /// Sent, but could not be evaluated (transport failure), with the reason.
+    Error(String),
+}
+
+impl Outcome {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Outcome::Conforming => "conforming",
+            Outcome::NonConforming => "non_conforming",
+            Outcome::Skipped(_) => "skipped",
+            Outcome::Error(_) => "error",
+        }
+    }
+
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Outcome::Skipped(r) | Outcome::Error(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// A finished case: what was sent and seen, and the verdicts.
+#[derive(Debug, Clone)]
+pub struct CaseReport {
+    pub case: Arc<Case>,
+    pub outcome: Outcome,
+    pub exchange: Option<Exchange>,
+    pub checks: Vec<CheckResult>,
+    pub elapsed: Duration,
+}
+
+/// Counts of a finished run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub cases: usize,
+    pub conforming: usize,
+    pub non_conforming: usize,
+    pub skipped: usize,
+    pub errors: usize,
+}
+
+impl Summary {
+    pub fn of(reports: &[CaseReport]) -> Summary {
+        let mut s = Summary {
+            cases: reports.len(),
+            ..Summary::default()
+        };
+        for r in reports {
+            match r.outcome {
+                Outcome::Conforming => s.conforming += 1,
+                Outcome::NonConforming => s.non_conforming += 1,
+                Outcome::Skipped(_) => s.skipped += 1,
+                Outcome::Error(_) => s.errors += 1,
+            }
+        }
+        s
+    }
+
+    /// Every evaluated case conformed (skips do not break a run; errors do).
+    pub fn passed(&self) -> bool {
+        self.non_conforming == 0 && self.errors == 0
+    }
+}
+
+/// What the runner tells its reporters, in order: one `RunStarted`, a `CaseFinished` per case
+/// (in completion order), one `RunFinished` with every report in case order.
+#[derive(Debug)]
+pub enum Event<'a> {
+    RunStarted {
+        target: &'a str,
+        cases: usize,
+    },
+    CaseFinished(&'a CaseReport),
+    RunFinished {
+        reports: &'a [CaseReport],
+        summary: Summary,
+        matrix: &'a Matrix,
+        elapsed: Duration,
+    },
+}
+
+/// The status a case's answer must have: the case's own, else the status rule's.
+pub fn expected_status(case: &Case) -> u16 {
+    case.expect.status.unwrap_or(match &case.expect.error {
+        ExpectedError::Vspc { code } => status_for_code(i64::from(*code)),
+        ExpectedError::OAuth2 { .. } => 400,
+    })
+}
+
+/// Runs the cases against the target and returns every report in case order. Burst cases run
+/// last and one at a time, so their load never throttles another case.
+pub async fn run(
+    target: &Arc<Target>,
+    cases: Vec<Arc<Case>>,
+    options: &RunOptions,
+    mut on_event: impl FnMut(Event<'_>),
+) -> Vec<CaseReport> {
+    let started = Instant::now();
+    on_event(Event::RunStarted {
+        target: &target.label,
+        cases: cases.len(),
+    });
+    let (bursts, normal): (Vec<_>, Vec<_>) = cases
+        .iter()
+        .cloned()
+        .enumerate()
+        .partition(|(_, c)| c.has_tag(tags::BURST));
+    let mut slots: Vec<Option<CaseReport>> = vec![None; cases.len()];
+    let semaphore = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
+    let mut set = tokio::task::JoinSet::new();
+    for (index, case) in normal {
+        let (target, semaphore, options) = (target.clone(), semaphore.clone(), options.clone());
+        set.spawn(async move {
+            let _permit = semaphore.acquire_owned().await;
+            (index, evaluate(&target, case, &options).await)
+        });
+    }
+    while let Some(joined) = set.join_next().await {
+        if let Ok((index, report)) = joined {
+            on_event(Event::CaseFinished(&report));
+            slots[index] = Some(report);
+        }
+    }
+    for (index, case) in bursts {
+        let report = evaluate(target, case, options).await;
+        on_event(Event::CaseFinished(&report));
+        slots[index] = Some(report);
+    }
+    // A task can only be missing if it panicked; report that instead of dropping the case.
+    let reports: Vec<CaseReport> = slots
+        .into_iter()
+        .zip(cases)
+        .map(|(slot, case)| {
+            slot.unwrap_or_else(|| CaseReport {
+                case,
+                outcome: Outcome::Error("the case's task panicked".into()),
+                exchange: None,
+                checks: Vec::new(),
+                elapsed: Duration::ZERO,
+            })
+        })
+        .collect();
+    let summary = Summary::of(&reports);
+    let matrix = Matrix::build(&reports);
+    on_event(Event::RunFinished {
+        reports: &reports,
+        summary,
+        matrix: &matrix,
+        elapsed: started.elapsed(),
+    });
+    reports
+}
+
+/// Why a case must not be sent to this target, if it must not.
+fn skip_reason(target: &Target, case: &Case, options: &RunOptions) -> Option<String> {
+    if !target.is_embedded_mock() {
+        if case.has_tag(tags::MOCK_ONLY) {
+            return Some("mock-only: uses a trigger only the embedded mock console has".into());
+        }
+        if case.has_tag(tags::MUTATING) && !options.allow_mutations {
+            return Some(
+                "mutating: changes the target; run with --allow-mutations to include it".into(),
+            );
+        }
+    }
+    if case.request.credentials == Credentials::ReadOnly && target.tokens.read_only.is_none() {
+        return Some(
+            "needs a read-only token: give --readonly-token, or --username/--password".into(),
+        );
+    }
+    let missing: Vec<String> = case
+        .variables()
+        .into_iter()
+        .filter(|v| !target.variables.contains_key(v))
+        .collect();
+    if !missing.is_empty() {
+        let flags: Vec<String> = missing.iter().map(|v| format!("--var {v}=VALUE")).collect();
+        return Some(format!(
+            "unresolved variable{} {}: give {}",
+            if missing.len() > 1 { "s" } else { "" },
+            missing
+                .iter()
+                .map(|v| format!("{{{v}}}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            flags.join(" ")
+        ));
+    }
+    None
+}
+
+/// Sends one case and checks the answer.
+pub async fn evaluate(target: &Target, case: Arc<Case>, options: &RunOptions) -> CaseReport {
+    let started = Instant::now();
+    let finish = |outcome, exchange, checks| CaseReport {
+        case: case.clone(),
+        outcome,
+        exchange,
+        checks,
+        elapsed: started.elapsed(),
+    };
+    if let Some(reason) = skip_reason(target, &case, options) {
+        return finish(Outcome::Skipped(reason), None, Vec::new());
+    }
+    let sent = target
+        .sender
+        .send(
+            &case,
+            &target.tokens,
+            &target.variables,
+            expected_status(&case),
+        )
+        .await;
+    match sent {
+        Ok(exchange) => {
+            let checks = check::check(&case.expect, (&exchange).into(), options.readings);
+            let outcome = if check::conforms(&checks) {
+                Outcome::Conforming
+            } else {
+                Outcome::NonConforming
+            };
+            finish(outcome, Some(exchange), checks)
+        }
+        Err(SendError::Transport(e)) => {
+            finish(Outcome::Error(format!("transport: {e}")), None, Vec::new())
+        }
+        Err(e @ (SendError::Unresolved(_) | SendError::NoCredentials(_))) => {
+            finish(Outcome::Skipped(e.to_string()), None, Vec::new())
+        }
+    }
+}

@@ -194,7 +194,7 @@ pub async fn run(
 }
 
 /// Why a case must not be sent to this target, if it must not.
-fn skip_reason(target: &Target, case: &Case, options: &RunOptions) -> Option<String> {
+pub fn skip_reason(target: &Target, case: &Case, options: &RunOptions) -> Option<String> {
     if !target.is_embedded_mock() {
         if case.has_tag(tags::MOCK_ONLY) {
             return Some("mock-only: uses a trigger only the embedded mock console has".into());

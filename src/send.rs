@@ -77,6 +77,8 @@ pub struct Exchange {
     pub truncated: bool,
     pub elapsed: Duration,
     pub burst: Option<BurstSummary>,
+    /// 429s the case did not ask for, waited out (after `retryAfter`) and sent again.
+    pub throttled_retries: u32,
 }
 
 /// What a burst saw across its copies.
@@ -170,7 +172,7 @@ impl Sender {
     ) -> Result<Exchange, SendError> {
         let prepared = self.prepare(case, tokens, vars)?;
         let Some(copies) = case.request.burst else {
-            return self.execute(&prepared).await.map_err(SendError::Transport);
+            return self.execute_paced(&prepared, wanted).await.map_err(SendError::Transport);
         };
         let mut set = tokio::task::JoinSet::new();
         for _ in 0..copies {
@@ -310,6 +312,21 @@ impl Sender {
         })
     }
 
+    /// Sends once; a 429 the case did not expect is the target pacing us, not an answer: wait
+    /// the `retryAfter` it gives (bounded) and send again, a bounded number of times.
+    async fn execute_paced(&self, prepared: &Prepared, wanted: u16) -> Result<Exchange, TransportError> {
+        let mut retries = 0;
+        loop {
+            let mut exchange = self.execute(prepared).await?;
+            if exchange.status != 429 || wanted == 429 || retries == MAX_THROTTLED_RETRIES {
+                exchange.throttled_retries = retries;
+                return Ok(exchange);
+            }
+            retries += 1;
+            tokio::time::sleep(retry_after(&exchange.body)).await;
+        }
+    }
+
     async fn execute(&self, prepared: &Prepared) -> Result<Exchange, TransportError> {
         let started = Instant::now();
         let mut request = self
@@ -363,8 +380,22 @@ impl Sender {
             truncated,
             elapsed: started.elapsed(),
             burst: None,
+            throttled_retries: 0,
         })
     }
+}
+
+const MAX_THROTTLED_RETRIES: u32 = 3;
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(10);
+
+/// How long a 429 asks us to wait: its `retryAfter` in seconds, at least 1 s, at most 10 s.
+fn retry_after(body: &[u8]) -> Duration {
+    let seconds = serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|b| b.get("errors")?.get(0)?.get("retryAfter")?.as_u64())
+        .unwrap_or(1)
+        .max(1);
+    Duration::from_secs(seconds).min(MAX_RETRY_WAIT)
 }
 
 #[derive(Clone)]

@@ -3,6 +3,7 @@
 
 pub mod json;
 pub mod matrix;
+pub mod snapshot;
 pub mod terminal;
 
 use crate::run::Event;

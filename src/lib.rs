@@ -1,3 +1,4 @@
 //! vspc-conformance (bootstrap)
 pub mod check;
 pub mod contract;
+pub mod mock;

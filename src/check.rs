@@ -16,14 +16,8 @@ pub enum Check {
 }
 
 impl Check {
-    pub const ALL: [Check; 6] = [
-        Check::Status,
-        Check::Envelope,
-        Check::Type,
-        Check::Code,
-        Check::Field,
-        Check::Message,
-    ];
+    pub const ALL: [Check; 6] =
+        [Check::Status, Check::Envelope, Check::Type, Check::Code, Check::Field, Check::Message];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -55,9 +55,7 @@ pub struct Readings {
 }
 
 /// `ResponseErrorType`, compared case-insensitively.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, serde::Serialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, serde::Serialize)]
 pub enum ErrorType {
     #[serde(rename = "logical")]
     Logical,
@@ -93,9 +91,7 @@ impl ErrorType {
 
     /// Any casing of a known type name.
     pub fn parse(text: &str) -> Option<ErrorType> {
-        Self::ALL
-            .into_iter()
-            .find(|t| t.as_str().eq_ignore_ascii_case(text))
+        Self::ALL.into_iter().find(|t| t.as_str().eq_ignore_ascii_case(text))
     }
 }
 
@@ -250,11 +246,7 @@ impl Operations {
         for (i, segs) in segments.iter().enumerate() {
             by_len.entry(segs.len()).or_default().push(i);
         }
-        Operations {
-            list,
-            segments,
-            by_len,
-        }
+        Operations { list, segments, by_len }
     }
 
     pub fn all(&self) -> &[Operation] {
@@ -323,9 +315,7 @@ impl Operations {
 
     /// The operation with exactly this method and catalogue path.
     pub fn get(&self, method: &str, path: &str) -> Option<&Operation> {
-        self.list
-            .iter()
-            .find(|op| op.method == method && op.path == path)
+        self.list.iter().find(|op| op.method == method && op.path == path)
     }
 }
 
@@ -406,11 +396,7 @@ fn schema_violations(validator: &jsonschema::Validator, body: &serde_json::Value
         .iter_errors(body)
         .map(|e| {
             let at = e.instance_path().to_string();
-            if at.is_empty() {
-                format!("{e}")
-            } else {
-                format!("at {at}: {e}")
-            }
+            if at.is_empty() { format!("{e}") } else { format!("at {at}: {e}") }
         })
         .collect()
 }
@@ -432,10 +418,7 @@ mod tests {
 
     #[test]
     fn type_names_parse_in_any_casing() {
-        assert_eq!(
-            ErrorType::parse("retryablelogical"),
-            Some(ErrorType::RetryableLogical)
-        );
+        assert_eq!(ErrorType::parse("retryablelogical"), Some(ErrorType::RetryableLogical));
         assert_eq!(ErrorType::parse("Security"), Some(ErrorType::Security));
         assert_eq!(ErrorType::parse("fatal"), None);
     }
@@ -457,14 +440,8 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(
-            ops.route("PUT", "/organizations/companies"),
-            Route::MethodNotAllowed(_)
-        ));
-        assert!(matches!(
-            ops.route("GET", "/no/such/thing"),
-            Route::NotFound
-        ));
+        assert!(matches!(ops.route("PUT", "/organizations/companies"), Route::MethodNotAllowed(_)));
+        assert!(matches!(ops.route("GET", "/no/such/thing"), Route::NotFound));
     }
 
     #[test]

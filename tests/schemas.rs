@@ -49,9 +49,7 @@ fn path_parameter_format(name: &str) -> &'static str {
 fn query_parameter(name: &str, default: Option<&str>) -> Value {
     let mut param = match name {
         "limit" => json!({"name": "limit", "type": "integer", "minimum": 1, "maximum": 500}),
-        "offset" => {
-            json!({"name": "offset", "type": "integer", "minimum": 0, "maximum": 2147483647})
-        }
+        "offset" => json!({"name": "offset", "type": "integer", "minimum": 0, "maximum": 2147483647}),
         "expand" => json!({"name": "expand", "type": "array"}),
         _ => match default {
             Some("True") | Some("False") => json!({"name": name, "type": "boolean"}),
@@ -62,10 +60,7 @@ fn query_parameter(name: &str, default: Option<&str>) -> Value {
         let default = match default {
             "True" => json!(true),
             "False" => json!(false),
-            other => other
-                .parse::<i64>()
-                .map(Value::from)
-                .unwrap_or(json!(other)),
+            other => other.parse::<i64>().map(Value::from).unwrap_or(json!(other)),
         };
         param["default"] = default;
     }
@@ -96,7 +91,8 @@ fn operation(row: &[&str]) -> Value {
         match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             Some(snake) => {
                 let name = camel(snake);
-                path_parameters.push(json!({"name": name, "format": path_parameter_format(&name)}));
+                path_parameters
+                    .push(json!({"name": name, "format": path_parameter_format(&name)}));
                 spec_path.push_str(&format!("{{{name}}}"));
             }
             None => spec_path.push_str(segment),
@@ -110,10 +106,7 @@ fn operation(row: &[&str]) -> Value {
             None => query_parameter(p, None),
         })
         .collect();
-    let names: Vec<&str> = query
-        .split(';')
-        .map(|p| p.split('=').next().unwrap_or(""))
-        .collect();
+    let names: Vec<&str> = query.split(';').map(|p| p.split('=').next().unwrap_or("")).collect();
     let collection = *method == "GET" && names.contains(&"limit") && names.contains(&"offset");
     if collection {
         // The generated client drops the JSON-valued parameters; the spec has them on collection GETs.
@@ -147,7 +140,8 @@ fn operation(row: &[&str]) -> Value {
 }
 
 fn derived_operations() -> Value {
-    let tsv = std::fs::read_to_string(root().join("schemas/source/operations-3.6.1.tsv")).unwrap();
+    let tsv =
+        std::fs::read_to_string(root().join("schemas/source/operations-3.6.1.tsv")).unwrap();
     let operations: Vec<Value> = tsv
         .lines()
         .skip(1)
@@ -185,40 +179,23 @@ fn the_operation_catalogue_has_all_942_operations_by_method() {
     for op in operations {
         *by_method.entry(op["method"].as_str().unwrap()).or_insert(0) += 1;
     }
-    let expected: BTreeMap<&str, i32> = [
-        ("GET", 576),
-        ("POST", 203),
-        ("PATCH", 82),
-        ("DELETE", 67),
-        ("PUT", 14),
-    ]
-    .into();
+    let expected: BTreeMap<&str, i32> =
+        [("GET", 576), ("POST", 203), ("PATCH", 82), ("DELETE", 67), ("PUT", 14)].into();
     assert_eq!(by_method, expected);
 }
 
 #[test]
 fn path_parameters_use_the_specs_camel_case() {
     let doc = read_json("schemas/operations.json");
-    let paths: Vec<&str> = doc["operations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["path"].as_str().unwrap())
-        .collect();
+    let paths: Vec<&str> =
+        doc["operations"].as_array().unwrap().iter().map(|o| o["path"].as_str().unwrap()).collect();
     assert!(paths.contains(&"/organizations/companies/{companyUid}"));
     assert!(paths.contains(&"/infrastructure/vb365Servers/{vb365ServerUid}"));
     let snake: Vec<&&str> = paths
         .iter()
-        .filter(|p| {
-            p.split('{')
-                .skip(1)
-                .any(|s| s.split('}').next().unwrap_or("").contains('_'))
-        })
+        .filter(|p| p.split('{').skip(1).any(|s| s.split('}').next().unwrap_or("").contains('_')))
         .collect();
-    assert!(
-        snake.is_empty(),
-        "snake_case path parameters left: {snake:?}"
-    );
+    assert!(snake.is_empty(), "snake_case path parameters left: {snake:?}");
 }
 
 #[test]
@@ -229,16 +206,13 @@ fn the_code_catalogue_has_all_53_codes_with_the_status_rule() {
     for entry in codes {
         let code = entry["code"].as_u64().unwrap();
         let status = entry["status"].as_u64().unwrap();
-        let expected = if (400..=499).contains(&code) {
-            code
-        } else {
-            520
-        };
+        let expected = if (400..=499).contains(&code) { code } else { 520 };
         assert_eq!(status, expected, "code {code}");
         assert!(!entry["description"].as_str().unwrap().is_empty());
     }
-    let members =
-        |code: u64| codes.iter().find(|c| c["code"] == code).unwrap()["members"].to_string();
+    let members = |code: u64| {
+        codes.iter().find(|c| c["code"] == code).unwrap()["members"].to_string()
+    };
     assert!(members(400).contains("parameterName") && members(400).contains("propertyName"));
     assert!(members(429).contains("retryAfter"));
     assert!(members(1001).contains("failedJsonPatch"));

@@ -279,8 +279,11 @@ mod tests {
     #[test]
     fn read_only_properties_fail_with_the_documented_message() {
         let op = json!({"op": "replace", "path": "/instanceUid", "value": "x"});
-        let (code, message, failed) =
-            failure(apply(&company(), &[op.clone()], Schema::Model(&COMPANY)));
+        let (code, message, failed) = failure(apply(
+            &company(),
+            std::slice::from_ref(&op),
+            Schema::Model(&COMPANY),
+        ));
         assert_eq!(code, 1001);
         assert_eq!(
             message,
@@ -307,8 +310,11 @@ mod tests {
             json!({"op": "move", "from": "/nothing", "path": "/alias"}),
             json!({"op": "replace", "path": "", "value": {}}),
         ] {
-            let (code, _, failed) =
-                failure(apply(&company(), &[op.clone()], Schema::Model(&COMPANY)));
+            let (code, _, failed) = failure(apply(
+                &company(),
+                std::slice::from_ref(&op),
+                Schema::Model(&COMPANY),
+            ));
             assert_eq!((code, failed), (1001, Some(op)));
         }
     }

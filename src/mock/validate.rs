@@ -232,13 +232,13 @@ fn query(operation: &Operation, raw: &str) -> Result<Query, ApiError> {
                     _ => {}
                 }
             }
-            "boolean" => {
-                if !(value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false")) {
-                    return Err(ApiError::bad_parameter(
-                        name,
-                        "Property value must be true or false.",
-                    ));
-                }
+            "boolean"
+                if !(value.eq_ignore_ascii_case("true") || value.eq_ignore_ascii_case("false")) =>
+            {
+                return Err(ApiError::bad_parameter(
+                    name,
+                    "Property value must be true or false.",
+                ));
             }
             "json" => {
                 json_parameter(name, value).map_err(|why| ApiError::bad_parameter(name, why))?

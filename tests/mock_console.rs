@@ -1163,3 +1163,26 @@ async fn every_violation_mode_bends_exactly_its_check() {
         );
     }
 }
+
+#[tokio::test]
+async fn dropping_the_console_is_quick_even_with_idle_client_connections() {
+    let (mock, client) = start(MockConfig::default());
+    let token = client.login().await;
+    assert_eq!(client.get("/about", &token).await.status, 200);
+    let uri = mock.uri();
+    let started = std::time::Instant::now();
+    drop(mock);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        client
+            .http
+            .get(format!("{uri}/api/v3/about"))
+            .send()
+            .await
+            .is_err()
+    );
+}

@@ -16,6 +16,9 @@ use std::time::{Duration, Instant};
 /// How long a refresh token stays usable. Refresh tokens are single use: refreshing rotates them.
 pub const REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 
+/// Expired tokens are forgotten when the store holds more than this many.
+const PURGE_ABOVE: usize = 10_000;
+
 /// Who a request acts as.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
@@ -82,6 +85,11 @@ impl Tokens {
             expires_in: self.lifetime.as_secs().max(1),
         };
         let mut maps = self.maps();
+        // A long-running `mock` session must not grow without bound.
+        if maps.access.len() + maps.refresh.len() > PURGE_ABOVE {
+            maps.access.retain(|_, g| g.expires_at > now);
+            maps.refresh.retain(|_, g| g.expires_at > now);
+        }
         maps.access.insert(
             issued.access_token.clone(),
             Grant {

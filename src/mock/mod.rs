@@ -2,9 +2,9 @@
 //! `127.0.0.1` for the harness to run its cases against.
 //!
 //! Every request passes the stages of a real server, each in the file named after it:
-//! [`throttle`] (per-user parallel and rate limits) -> [`auth`] (bearer tokens, read-only tokens)
-//! -> [`route`] (the catalogue's router over all 942 operations under `/api/v3`) -> [`validate`]
-//! (content type, path, query, body) -> [`operate`] (the operation against the seeded [`state`]).
+//! `throttle.rs` (per-user parallel and rate limits) -> `auth.rs` (bearer tokens, read-only tokens)
+//! -> `route.rs` (the catalogue's router over all 942 operations under `/api/v3`) -> `validate.rs`
+//! (content type, path, query, body) -> `operate.rs` (the operation against the seeded `state.rs`).
 //! A stage that refuses the request returns an [`ApiError`]; [`ApiError::render`] in `error.rs`
 //! is the one mapping from a failure to a response (the envelope, the status rule), and
 //! [`Violation`]s, when configured, bend its output and nothing else.
@@ -29,6 +29,11 @@
 //! | 1500 | logical | `DELETE /organizations/locations/{id}` of a company's last location (Acme Corp's `locationUid`) |
 //! | other custom codes | from the catalogue | mock-only: header `X-Mock-Fault: <code>` |
 //! | OAuth2 (400) | - | `POST /token`: wrong content type, no `grant_type`, bad credentials (`invalid_request`); unknown grant type (`unsupported_grant_type`); unknown refresh token (`invalid_grant`) |
+//!
+//! Collections answer `{"meta":{"pagingInfo":{total,count,offset}},"data":[...]}` honouring
+//! `limit` and `offset`; `filter`, `sort` and `select` are validated against the spec's
+//! expressions but not evaluated. Companies, locations, users (also per organization) and async
+//! actions come from the state; every other collection is empty.
 //!
 //! `X-Mock-Fault` is the only mock-only input: a real console ignores the header. It is read by
 //! the operate stage, so a request that fails an earlier stage fails there first.
@@ -307,6 +312,14 @@ impl MockConsole {
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+impl std::fmt::Debug for MockConsole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockConsole")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 

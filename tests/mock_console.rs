@@ -1186,3 +1186,17 @@ async fn dropping_the_console_is_quick_even_with_idle_client_connections() {
             .is_err()
     );
 }
+
+#[test]
+fn binding_a_taken_address_names_it() {
+    let first = MockConsole::start(MockConfig::default()).unwrap();
+    let error = MockConsole::bind(first.addr(), MockConfig::default()).unwrap_err();
+    assert!(
+        matches!(error, vspc_conformance::mock::MockError::Bind { addr, .. } if addr == first.addr())
+    );
+    assert!(
+        error.to_string().contains(&first.addr().to_string()),
+        "{error}"
+    );
+    assert!(first.uri().starts_with("http://127.0.0.1:"));
+}

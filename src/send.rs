@@ -172,7 +172,10 @@ impl Sender {
     ) -> Result<Exchange, SendError> {
         let prepared = self.prepare(case, tokens, vars)?;
         let Some(copies) = case.request.burst else {
-            return self.execute_paced(&prepared, wanted).await.map_err(SendError::Transport);
+            return self
+                .execute_paced(&prepared, wanted)
+                .await
+                .map_err(SendError::Transport);
         };
         let mut set = tokio::task::JoinSet::new();
         for _ in 0..copies {
@@ -314,7 +317,11 @@ impl Sender {
 
     /// Sends once; a 429 the case did not expect is the target pacing us, not an answer: wait
     /// the `retryAfter` it gives (bounded) and send again, a bounded number of times.
-    async fn execute_paced(&self, prepared: &Prepared, wanted: u16) -> Result<Exchange, TransportError> {
+    async fn execute_paced(
+        &self,
+        prepared: &Prepared,
+        wanted: u16,
+    ) -> Result<Exchange, TransportError> {
         let mut retries = 0;
         loop {
             let mut exchange = self.execute(prepared).await?;

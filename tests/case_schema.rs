@@ -25,7 +25,10 @@ fn the_committed_case_schema_matches_the_types() {
     }
     let committed: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    assert_eq!(committed, schema, "schemas/case.schema.json is stale: UPDATE_SCHEMAS=1 cargo test --test case_schema");
+    assert_eq!(
+        committed, schema,
+        "schemas/case.schema.json is stale: UPDATE_SCHEMAS=1 cargo test --test case_schema"
+    );
 }
 
 fn toml_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -48,7 +51,10 @@ fn every_shipped_case_file_validates_against_the_schema() {
     for file in files {
         let value: toml::Value = toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
         let json = serde_json::to_value(value).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&json).map(|e| e.to_string()).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&json)
+            .map(|e| e.to_string())
+            .collect();
         assert!(errors.is_empty(), "{}: {errors:?}", file.display());
     }
 }

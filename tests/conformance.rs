@@ -38,7 +38,17 @@ fn env(name: &str) -> Option<String> {
 /// `embedded-mock`, or the target's host and port: `staging.example.com-1280`.
 fn snapshot_suffix(target: &Target) -> String {
     let label = target.label.split("://").last().unwrap_or(&target.label);
-    label.trim_end_matches('/').chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' { c } else { '-' }).collect()
+    label
+        .trim_end_matches('/')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 fn connect() -> Result<Target, String> {
@@ -53,7 +63,12 @@ fn connect() -> Result<Target, String> {
         password: env("VSPC_PASSWORD").map(Secret::new),
     };
     runtime()
-        .block_on(Target::connect(spec, auth, &SendOptions::default(), BTreeMap::new()))
+        .block_on(Target::connect(
+            spec,
+            auth,
+            &SendOptions::default(),
+            BTreeMap::new(),
+        ))
         .map_err(|e| e.to_string())
 }
 
@@ -65,17 +80,26 @@ fn trial(case: Arc<Case>, target: Arc<Target>, options: Arc<RunOptions>) -> Tria
             Outcome::Conforming => None,
             Outcome::NonConforming => Some(render_failure(&report)),
             Outcome::Error(reason) => Some(format!("could not evaluate: {reason}")),
-            Outcome::Skipped(reason) => return Err(Failed::from(format!("skipped at run time: {reason}"))),
+            Outcome::Skipped(reason) => {
+                return Err(Failed::from(format!("skipped at run time: {reason}")));
+            }
         };
         // The snapshot is compared even when the case fails, so a reviewer sees the drift.
         let snapshot = report.exchange.as_ref().map(|exchange| {
             let text = normalized_exchange(&case, exchange);
             let mut settings = insta::Settings::clone_current();
-            settings.set_snapshot_path(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"));
+            settings.set_snapshot_path(
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"),
+            );
             settings.set_prepend_module_to_snapshot(false);
             settings.set_snapshot_suffix(snapshot_suffix(&target));
             settings.set_omit_expression(true);
-            settings.set_description(format!("{} ({}:{})", case.name, case.file.display(), case.position.line));
+            settings.set_description(format!(
+                "{} ({}:{})",
+                case.name,
+                case.file.display(),
+                case.position.line
+            ));
             let snapshot_name = case.name.replace("::", "__");
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 settings.bind(|| insta::assert_snapshot!(snapshot_name, text));
@@ -84,8 +108,12 @@ fn trial(case: Arc<Case>, target: Arc<Target>, options: Arc<RunOptions>) -> Tria
         match (failure, snapshot) {
             (None, None | Some(Ok(()))) => Ok(()),
             (Some(failure), None | Some(Ok(()))) => Err(failure.into()),
-            (None, Some(Err(_))) => Err("the normalized exchange differs from its snapshot (cargo insta review)".into()),
-            (Some(failure), Some(Err(_))) => Err(format!("{failure}\nand the exchange differs from its snapshot").into()),
+            (None, Some(Err(_))) => {
+                Err("the normalized exchange differs from its snapshot (cargo insta review)".into())
+            }
+            (Some(failure), Some(Err(_))) => {
+                Err(format!("{failure}\nand the exchange differs from its snapshot").into())
+            }
         }
     })
 }
@@ -102,7 +130,10 @@ fn main() {
     }
     let cases: Vec<Arc<Case>> = loaded.cases.into_iter().map(Arc::new).collect();
     if args.list {
-        let trials = cases.iter().map(|c| Trial::test(c.name.clone(), || Ok(()))).collect();
+        let trials = cases
+            .iter()
+            .map(|c| Trial::test(c.name.clone(), || Ok(())))
+            .collect();
         libtest_mimic::run(&args, trials).exit();
     }
     let target = match connect() {
@@ -112,11 +143,16 @@ fn main() {
             std::process::exit(3);
         }
     };
-    let options = Arc::new(RunOptions { allow_mutations: env("VSPC_ALLOW_MUTATIONS").is_some(), ..RunOptions::default() });
+    let options = Arc::new(RunOptions {
+        allow_mutations: env("VSPC_ALLOW_MUTATIONS").is_some(),
+        ..RunOptions::default()
+    });
     let trials = cases
         .into_iter()
         .map(|case| match run::skip_reason(&target, &case, &options) {
-            Some(reason) => Trial::test(case.name.clone(), || Ok(())).with_ignored_flag(true).with_kind(short(&reason)),
+            Some(reason) => Trial::test(case.name.clone(), || Ok(()))
+                .with_ignored_flag(true)
+                .with_kind(short(&reason)),
             None => trial(case, target.clone(), options.clone()),
         })
         .collect();
@@ -125,5 +161,9 @@ fn main() {
 
 /// The first word of a skip reason (`mock-only`, `mutating`, `unresolved`), shown as the trial's kind.
 fn short(reason: &str) -> String {
-    reason.split([':', ' ']).next().unwrap_or("skipped").to_string()
+    reason
+        .split([':', ' '])
+        .next()
+        .unwrap_or("skipped")
+        .to_string()
 }

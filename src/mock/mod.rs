@@ -1,71 +1,335 @@
-//! TEMPORARY interface stub while the mock console is built on branch `mock`.
+//! The mock console: a stand-in for a VSPC server, REST API 3.6.1, served over HTTP on
+//! `127.0.0.1` for the harness to run its cases against.
+//!
+//! Every request passes the stages of a real server, each in the file named after it:
+//! `throttle.rs` (per-user parallel and rate limits) -> `auth.rs` (bearer tokens, read-only tokens)
+//! -> `route.rs` (the catalogue's router over all 942 operations under `/api/v3`) -> `validate.rs`
+//! (content type, path, query, body) -> `operate.rs` (the operation against the seeded `state.rs`).
+//! A stage that refuses the request returns an [`ApiError`]; [`ApiError::render`] in `error.rs`
+//! is the one mapping from a failure to a response (the envelope, the status rule), and
+//! [`Violation`]s, when configured, bend its output and nothing else.
+//!
+//! What makes the mock emit each code:
+//!
+//! | code | type | trigger |
+//! |------|------|---------|
+//! | 400 | logical | a bad query parameter (`limit` outside 1..500, `offset` outside 0..2147483647, non-integers, booleans other than true/false, malformed `filter`/`sort`/`select`) with `parameterName`; a path UUID or integer that is not one (`parameterName`: the path parameter); a malformed, non-object or empty JSON body, a patch that is not an array (`propertyName: body`); a patch operation without a valid `op`, `path`, `value` or `from` (`propertyName` names it); a missing or mistyped property of a modelled create body (companies, locations, users); a bad `X-Mock-Fault` value |
+//! | 401 | security | no `Authorization: Bearer`, an unknown or expired token, a token whose user was deleted |
+//! | 403 | security | a read-only token (`readOnly=true`) on POST/PUT/PATCH/DELETE; deleting the main administrator |
+//! | 404 | logical | a path outside `/api/v3`, unknown to the catalogue, or without the method; a UUID or integer path parameter naming nothing (`Company with UID '...' does not exist.`); kinds the state does not model never exist; a create body referencing a missing organization, reseller or subscription plan |
+//! | 409 | logical | a company name that exists (case-insensitive), a location name that exists in its organization, a user login that exists |
+//! | 415 | logical | a JSON body not sent as `application/json` (patches may also use `application/json-patch+json`), an octet-stream or multipart body sent as anything else |
+//! | 429 | transport | more than `max_parallel_per_user` requests in flight for one user (`retryAfter: 1`), or more than the per-token window allows (`retryAfter`: seconds left) |
+//! | 500 | unspecified | mock-only: header `X-Mock-Fault: 500` |
+//! | 504 | transport | mock-only: header `X-Mock-Fault: 504` |
+//! | 1000 | retryableLogical | `GET /asyncActions/{id}/result` of a running action; `DELETE /asyncActions/{id}` of a finished one |
+//! | 1001 | logical | a PATCH of a company, location or user that changes a read-only property (`instanceUid`, `id`, `createdDate`, and `organizationUid`, `type`, `login`, `mfaPolicyConfigurationStatus` where present), touches a property the resource does not have, sets a wrong type, or whose `test` fails; `failedJsonPatch` is the operation |
+//! | 1050 | logical | the result of an action canceled with `DELETE /asyncActions/{id}` |
+//! | 1051 | retryableLogical | the result of the seeded failed action (`failedAsyncActionId`) |
+//! | 1500 | logical | `DELETE /organizations/locations/{id}` of a company's last location (Acme Corp's `locationUid`) |
+//! | other custom codes | from the catalogue | mock-only: header `X-Mock-Fault: <code>` |
+//! | OAuth2 (400) | - | `POST /token`: wrong content type, no `grant_type`, bad credentials (`invalid_request`); unknown grant type (`unsupported_grant_type`); unknown refresh token (`invalid_grant`) |
+//!
+//! Collections answer `{"meta":{"pagingInfo":{total,count,offset}},"data":[...]}` honouring
+//! `limit` and `offset`; `filter`, `sort` and `select` are validated against the spec's
+//! expressions but not evaluated. Companies, locations, users (also per organization) and async
+//! actions come from the state; every other collection is empty.
+//!
+//! `X-Mock-Fault` is the only mock-only input: a real console ignores the header. It is read by
+//! the operate stage, so a request that fails an earlier stage fails there first.
+
+mod auth;
+mod error;
+mod ids;
+mod operate;
+mod patch;
+mod route;
+mod state;
+mod throttle;
+mod validate;
+mod violate;
+
+pub use error::{ApiError, OAuth2Error, ResponseError, WireBody, WireError};
+pub use operate::{FAULT_HEADER, is_heavy};
+pub use state::{ADMIN_PASSWORD, ADMIN_USERNAME, COMPANY_PASSWORD, COMPANY_USERNAME};
+pub use violate::{UnknownViolation, Violation};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, State as Shared};
+use axum::http::{Request, Response};
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
 use std::time::Duration;
+use tokio::sync::watch;
 
-pub const ADMIN_USERNAME: &str = "admin";
-pub const ADMIN_PASSWORD: &str = "mock-admin-password";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Violation {}
-
-#[derive(Debug, Clone, Default)]
-pub struct ThrottleConfig {
-    pub max_parallel_per_user: Option<usize>,
-    pub per_token_window: Option<(u32, Duration)>,
-    pub heavy_service_time: Duration,
-}
-
-#[derive(Debug, Clone, Default)]
+/// How the mock console behaves.
+#[derive(Debug, Clone)]
 pub struct MockConfig {
+    /// Bend one rule of the contract in every error response (the harness's self-test).
     pub violation: Option<Violation>,
     pub throttle: ThrottleConfig,
+    /// How long an access token is valid (`expires_in`); default 3600 s.
     pub token_lifetime: Duration,
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("mock")]
-pub struct MockError;
+impl Default for MockConfig {
+    fn default() -> MockConfig {
+        MockConfig {
+            violation: None,
+            throttle: ThrottleConfig::default(),
+            token_lifetime: Duration::from_secs(3600),
+        }
+    }
+}
 
+/// Throttling limits, per user (per client IP without a valid token).
+#[derive(Debug, Clone)]
+pub struct ThrottleConfig {
+    /// Requests in flight per user; default 32. `None`: unlimited.
+    pub max_parallel_per_user: Option<usize>,
+    /// At most N requests per window per token; default off.
+    pub per_token_window: Option<(u32, Duration)>,
+    /// How long heavy operations ([`is_heavy`]) take; default 50 ms.
+    pub heavy_service_time: Duration,
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> ThrottleConfig {
+        ThrottleConfig {
+            max_parallel_per_user: Some(32),
+            per_token_window: None,
+            heavy_service_time: Duration::from_millis(50),
+        }
+    }
+}
+
+/// Why the mock console could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum MockError {
+    #[error("cannot bind the mock console to {addr}")]
+    Bind {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot set up the mock console's listener on {addr}")]
+    Listener {
+        addr: SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot start the mock console's runtime")]
+    Runtime {
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot start the mock console's server thread")]
+    Thread {
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// What every request handler shares.
+pub(crate) struct Console {
+    config: MockConfig,
+    throttle: throttle::Throttle,
+    tokens: auth::Tokens,
+    state: Mutex<state::State>,
+    ids: ids::IdGen,
+}
+
+impl Console {
+    fn new(config: MockConfig) -> Console {
+        Console {
+            throttle: throttle::Throttle::new(config.throttle.clone()),
+            tokens: auth::Tokens::new(config.token_lifetime),
+            state: Mutex::new(state::State::seeded()),
+            ids: ids::IdGen::new(),
+            config,
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, state::State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The stages, in order.
+    async fn serve(
+        &self,
+        peer: SocketAddr,
+        request: Request<Body>,
+    ) -> Result<error::Reply, ApiError> {
+        let (parts, body) = request.into_parts();
+        let token = auth::bearer(&parts.headers);
+        let owner = token.and_then(|t| self.tokens.owner(t));
+        let client = match (token, owner) {
+            (Some(token), Some(user)) => throttle::Client {
+                group: format!("user:{user}"),
+                rate_key: format!("token:{token}"),
+            },
+            _ => throttle::Client {
+                group: format!("ip:{}", peer.ip()),
+                rate_key: format!("ip:{}", peer.ip()),
+            },
+        };
+        let _slot = self.throttle.admit(&client)?;
+        let path = parts.uri.path();
+        let principal =
+            auth::authenticate(&self.tokens, &parts.method, path, &parts.headers, |uid| {
+                self.state().user(uid).is_some()
+            })?;
+        let routed = route::resolve(&parts.method, path)?;
+        let request = validate::validate(routed, &parts, body).await?;
+        operate::operate(self, principal.as_ref(), &request).await
+    }
+
+    /// The one mapping, then the configured violation.
+    fn fail(&self, error: &ApiError) -> WireError {
+        let wire = error.render();
+        match self.config.violation {
+            Some(violation) => violation.apply(error, wire),
+            None => wire,
+        }
+    }
+}
+
+/// The single fallback handler: all routing is the catalogue's.
+async fn handle(
+    Shared(console): Shared<Arc<Console>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request<Body>,
+) -> Response<Body> {
+    match console.serve(peer, request).await {
+        Ok(reply) => reply.into_response(),
+        Err(error) => console.fail(&error).into_response(),
+    }
+}
+
+/// A running mock console. Like wiremock's `MockServer`: it owns its runtime on its own thread,
+/// and shuts down when dropped.
 pub struct MockConsole {
     addr: SocketAddr,
     variables: BTreeMap<String, String>,
+    stop: Option<watch::Sender<bool>>,
+    thread: Option<JoinHandle<()>>,
 }
 
+/// How long in-flight requests may take to finish once the console is stopped.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+
 impl MockConsole {
-    pub fn start(_config: MockConfig) -> Result<MockConsole, MockError> {
-        Err(MockError)
+    /// Starts a console on `127.0.0.1` with a free port.
+    pub fn start(config: MockConfig) -> Result<MockConsole, MockError> {
+        Self::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), config)
     }
+
+    /// Starts a console on `addr`.
+    pub fn bind(addr: SocketAddr, config: MockConfig) -> Result<MockConsole, MockError> {
+        let listener =
+            std::net::TcpListener::bind(addr).map_err(|source| MockError::Bind { addr, source })?;
+        let listener_error = |source| MockError::Listener { addr, source };
+        listener.set_nonblocking(true).map_err(listener_error)?;
+        let bound = listener.local_addr().map_err(listener_error)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("vspc-mock-worker")
+            .enable_all()
+            .build()
+            .map_err(|source| MockError::Runtime { source })?;
+        let listener = {
+            let _entered = runtime.enter();
+            tokio::net::TcpListener::from_std(listener).map_err(listener_error)?
+        };
+        let app = Router::new()
+            .fallback(handle)
+            .with_state(Arc::new(Console::new(config)));
+        let (stop, mut stopped) = watch::channel(false);
+        let mut grace = stop.subscribe();
+        let thread = std::thread::Builder::new()
+            .name("vspc-mock-server".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let service = app.into_make_service_with_connect_info::<SocketAddr>();
+                    let server =
+                        axum::serve(listener, service).with_graceful_shutdown(async move {
+                            let _ = stopped.wait_for(|stop| *stop).await;
+                        });
+                    let deadline = async move {
+                        let _ = grace.wait_for(|stop| *stop).await;
+                        tokio::time::sleep(SHUTDOWN_GRACE).await;
+                    };
+                    tokio::select! {
+                        _ = server => {}
+                        _ = deadline => {}
+                    }
+                });
+                runtime.shutdown_timeout(Duration::from_millis(100));
+            })
+            .map_err(|source| MockError::Thread { source })?;
+        Ok(MockConsole {
+            addr: bound,
+            variables: state::State::variables(),
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }
+
+    /// `http://127.0.0.1:PORT`; the API is under `/api/v3`.
     pub fn uri(&self) -> String {
         format!("http://{}", self.addr)
     }
+
+    /// Seeded ids and names cases can use:
+    ///
+    /// - `companyUid`, `companyName`: Acme Corp, which has exactly one location;
+    /// - `secondCompanyUid`, `secondCompanyName`: Globex, which has two;
+    /// - `organizationUid`: Acme Corp as an organization; `providerUid`: the service provider;
+    /// - `locationUid`: Acme Corp's only location (deleting it is a 1500);
+    /// - `secondLocationUid`: Globex's second location (deletable once);
+    ///   `secondCompanyDefaultLocationUid`: Globex's first;
+    /// - `userUid`, `userLogin`: Acme Corp's company owner (password [`COMPANY_PASSWORD`]);
+    ///   `adminUid`: the administrator [`ADMIN_USERNAME`] (cannot be deleted);
+    /// - `asyncActionId`: a succeeded async action; `runningAsyncActionId`: a running one
+    ///   (its result is a 1000; deleting it cancels it); `failedAsyncActionId`: a failed one
+    ///   (its result is a 1051);
+    /// - `missingUid`: a well-formed UUID no resource has.
     pub fn variables(&self) -> &BTreeMap<String, String> {
         &self.variables
     }
-}
 
-impl Violation {
-    pub const ALL: &'static [Violation] = &[];
-    pub fn parse(_name: &str) -> Option<Violation> {
-        None
-    }
-    pub fn name(self) -> &'static str {
-        match self {}
-    }
-    pub fn check(self) -> crate::check::Check {
-        match self {}
-    }
-    pub fn description(self) -> &'static str {
-        match self {}
+    /// Blocks until the server stops (it runs until the process ends).
+    pub fn wait(mut self) {
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
-impl MockConsole {
-    pub fn bind(_addr: SocketAddr, _config: MockConfig) -> Result<MockConsole, MockError> {
-        Err(MockError)
+impl std::fmt::Debug for MockConsole {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockConsole")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
-    pub fn wait(self) {}
+}
+
+impl Drop for MockConsole {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(true);
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
 }

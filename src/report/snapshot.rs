@@ -11,12 +11,19 @@ use serde_json::Value;
 pub fn normalized_exchange(case: &Case, exchange: &Exchange) -> String {
     let mut out = format!("{} {}", case.request.method, case.request.path);
     if !exchange.request.query.is_empty() {
-        let query: Vec<String> =
-            exchange.request.query.iter().map(|(k, v)| format!("{k}={}", redact_text(v))).collect();
+        let query: Vec<String> = exchange
+            .request
+            .query
+            .iter()
+            .map(|(k, v)| format!("{k}={}", redact_text(v)))
+            .collect();
         out.push('?');
         out.push_str(&query.join("&"));
     }
-    out.push_str(&format!("\ncredentials: {}\n", case.request.credentials.as_str()));
+    out.push_str(&format!(
+        "\ncredentials: {}\n",
+        case.request.credentials.as_str()
+    ));
     if let Some(ct) = &exchange.request.content_type {
         out.push_str(&format!("content-type: {ct}\n"));
     }
@@ -133,8 +140,12 @@ mod tests {
 
     #[test]
     fn ids_timestamps_and_retry_after_are_redacted() {
-        let text = "Company with UID '3f2c9a4e-1b2c-4d5e-8f90-0123456789ab' at 2026-11-25T02:43:00.123Z";
-        assert_eq!(redact_text(text), "Company with UID '[uuid]' at [timestamp]");
+        let text =
+            "Company with UID '3f2c9a4e-1b2c-4d5e-8f90-0123456789ab' at 2026-11-25T02:43:00.123Z";
+        assert_eq!(
+            redact_text(text),
+            "Company with UID '[uuid]' at [timestamp]"
+        );
         let body = json!({"errors":[{"type":"transport","code":429,"retryAfter":25}]});
         assert_eq!(
             redact_volatile(body),

@@ -1,0 +1,260 @@
+//! Stage 2, authentication: everything but the catalogue's anonymous operations (`POST /token`)
+//! needs `Authorization: Bearer <token>` with a token this console issued, that has not expired,
+//! and whose user still exists. Read-only tokens may only read (GET).
+//!
+//! The token store lives here too: `operate.rs` issues tokens through it, `throttle.rs` asks it
+//! whose a token is.
+
+use super::error::ApiError;
+use super::ids::IdGen;
+use super::route;
+use axum::http::{HeaderMap, Method, header};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How long a refresh token stays usable. Refresh tokens are single use: refreshing rotates them.
+pub const REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// Expired tokens are forgotten when the store holds more than this many.
+const PURGE_ABOVE: usize = 10_000;
+
+/// Who a request acts as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub user_uid: String,
+    pub read_only: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Grant {
+    principal: Principal,
+    expires_at: Instant,
+}
+
+/// Tokens issued by `POST /token`.
+pub struct Tokens {
+    lifetime: Duration,
+    ids: IdGen,
+    inner: Mutex<TokenMaps>,
+}
+
+#[derive(Default)]
+struct TokenMaps {
+    access: HashMap<String, Grant>,
+    refresh: HashMap<String, Grant>,
+}
+
+/// A freshly issued pair.
+#[derive(Debug, Clone)]
+pub struct Issued {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: u64,
+}
+
+/// Why a bearer token was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    Unknown,
+    Expired,
+}
+
+impl Tokens {
+    pub fn new(lifetime: Duration) -> Tokens {
+        Tokens {
+            lifetime,
+            ids: IdGen::new(),
+            inner: Mutex::new(TokenMaps::default()),
+        }
+    }
+
+    fn maps(&self) -> std::sync::MutexGuard<'_, TokenMaps> {
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Issues an access token and a refresh token for `principal`.
+    pub fn issue(&self, principal: Principal) -> Issued {
+        let now = Instant::now();
+        let issued = Issued {
+            access_token: self.ids.token(),
+            refresh_token: self.ids.token(),
+            // `expires_in` is whole seconds; a sub-second lifetime still says 1.
+            expires_in: self.lifetime.as_secs().max(1),
+        };
+        let mut maps = self.maps();
+        // A long-running `mock` session must not grow without bound.
+        if maps.access.len() + maps.refresh.len() > PURGE_ABOVE {
+            maps.access.retain(|_, g| g.expires_at > now);
+            maps.refresh.retain(|_, g| g.expires_at > now);
+        }
+        maps.access.insert(
+            issued.access_token.clone(),
+            Grant {
+                principal: principal.clone(),
+                expires_at: now + self.lifetime,
+            },
+        );
+        maps.refresh.insert(
+            issued.refresh_token.clone(),
+            Grant {
+                principal,
+                expires_at: now + REFRESH_TOKEN_LIFETIME,
+            },
+        );
+        issued
+    }
+
+    /// Consumes a refresh token: the principal it was issued for, if it is valid.
+    pub fn redeem_refresh(&self, token: &str) -> Option<Principal> {
+        let grant = self.maps().refresh.remove(token)?;
+        (grant.expires_at > Instant::now()).then_some(grant.principal)
+    }
+
+    /// The principal of a valid access token.
+    pub fn principal(&self, token: &str) -> Result<Principal, Rejection> {
+        let mut maps = self.maps();
+        let grant = maps.access.get(token).ok_or(Rejection::Unknown)?;
+        if grant.expires_at <= Instant::now() {
+            maps.access.remove(token);
+            return Err(Rejection::Expired);
+        }
+        Ok(grant.principal.clone())
+    }
+
+    /// The user of a valid access token, without touching the store (for throttling).
+    pub fn owner(&self, token: &str) -> Option<String> {
+        let maps = self.maps();
+        let grant = maps.access.get(token)?;
+        (grant.expires_at > Instant::now()).then(|| grant.principal.user_uid.clone())
+    }
+
+    /// Forgets every token of a deleted user.
+    pub fn revoke_user(&self, user_uid: &str) {
+        let mut maps = self.maps();
+        maps.access.retain(|_, g| g.principal.user_uid != user_uid);
+        maps.refresh.retain(|_, g| g.principal.user_uid != user_uid);
+    }
+}
+
+/// The token of an `Authorization: Bearer` header; None when there is no such header or it is
+/// not a bearer credential.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim();
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// The stage: None for anonymous operations, else the request's principal or a 401/403.
+/// `user_exists` tells whether a token's user is still in the state.
+pub fn authenticate(
+    tokens: &Tokens,
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    user_exists: impl Fn(&str) -> bool,
+) -> Result<Option<Principal>, ApiError> {
+    if route::is_anonymous(method, path) {
+        return Ok(None);
+    }
+    let Some(token) = bearer(headers) else {
+        return Err(ApiError::unauthorized(
+            "Authorization has been denied for this request: no bearer token was sent.",
+        ));
+    };
+    let principal = match tokens.principal(token) {
+        Ok(principal) => principal,
+        Err(Rejection::Unknown) => {
+            return Err(ApiError::unauthorized("The access token is invalid."));
+        }
+        Err(Rejection::Expired) => {
+            return Err(ApiError::unauthorized("The access token has expired."));
+        }
+    };
+    if !user_exists(&principal.user_uid) {
+        return Err(ApiError::unauthorized(
+            "The user of the access token no longer exists.",
+        ));
+    }
+    if principal.read_only && *method != Method::GET {
+        return Err(ApiError::forbidden(format!(
+            "A read-only access token cannot be used for {method} requests."
+        )));
+    }
+    Ok(Some(principal))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(authorization: &str) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        map.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_str(authorization).unwrap(),
+        );
+        map
+    }
+
+    #[test]
+    fn bearer_tokens_are_read_in_any_scheme_casing() {
+        assert_eq!(bearer(&headers("Bearer abc")), Some("abc"));
+        assert_eq!(bearer(&headers("bearer  abc ")), Some("abc"));
+        assert_eq!(bearer(&headers("Basic abc")), None);
+        assert_eq!(bearer(&headers("Bearer")), None);
+        assert_eq!(bearer(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn tokens_expire_and_refresh_tokens_are_single_use() {
+        let tokens = Tokens::new(Duration::ZERO);
+        let who = Principal {
+            user_uid: "u".into(),
+            read_only: false,
+        };
+        let issued = tokens.issue(who.clone());
+        assert_eq!(issued.expires_in, 1);
+        assert_eq!(
+            tokens.principal(&issued.access_token),
+            Err(Rejection::Expired)
+        );
+        assert_eq!(
+            tokens.principal(&issued.access_token),
+            Err(Rejection::Unknown)
+        );
+        assert_eq!(tokens.redeem_refresh(&issued.refresh_token), Some(who));
+        assert_eq!(tokens.redeem_refresh(&issued.refresh_token), None);
+    }
+
+    #[test]
+    fn read_only_tokens_may_only_get() {
+        let tokens = Tokens::new(Duration::from_secs(60));
+        let issued = tokens.issue(Principal {
+            user_uid: "u".into(),
+            read_only: true,
+        });
+        let h = headers(&format!("Bearer {}", issued.access_token));
+        let path = "/api/v3/organizations/companies";
+        assert!(authenticate(&tokens, &Method::GET, path, &h, |_| true).is_ok());
+        let denied = authenticate(&tokens, &Method::DELETE, path, &h, |_| true).unwrap_err();
+        assert_eq!(denied.code(), 403);
+        let gone = authenticate(&tokens, &Method::GET, path, &h, |_| false).unwrap_err();
+        assert_eq!(gone.code(), 401);
+        assert!(
+            authenticate(
+                &tokens,
+                &Method::POST,
+                "/api/v3/token",
+                &HeaderMap::new(),
+                |_| true
+            )
+            .unwrap()
+            .is_none()
+        );
+    }
+}

@@ -481,12 +481,9 @@ impl Checker<'_> {
             let d = self.at(def.path.span(), "a path starts with `/`");
             d.help = Some("write the path under /api/v3, e.g. \"/organizations/companies\"".into());
             ok = false;
-        } else if path.starts_with("/api/v3") {
+        } else if let Some(rest) = path.strip_prefix("/api/v3") {
             let d = self.at(def.path.span(), "the path includes the `/api/v3` prefix");
-            d.help = Some(format!(
-                "write it without: \"{}\"",
-                &path["/api/v3".len()..]
-            ));
+            d.help = Some(format!("write it without: \"{rest}\""));
             ok = false;
         } else if ok {
             ok &= self.route(&method, &def.path);

@@ -34,7 +34,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run the cases against a console: the embedded mock unless --target is given.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Serve the mock console until stopped; the first line printed is the bound address.
     Mock(MockArgs),
     /// Check case files without sending anything.
@@ -138,7 +138,7 @@ enum Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Run(args) => run_command(args),
+        Command::Run(args) => run_command(*args),
         Command::Mock(args) => mock_command(args),
         Command::Lint(args) => lint_command(args),
     };

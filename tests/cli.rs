@@ -173,3 +173,221 @@ fn an_unreachable_target_exits_3_with_one_line_within_the_timeout() {
     );
     assert!(!shown.contains("t0ken-value"), "{shown}");
 }
+
+/// Logs in to a mock and returns (default token, read-only token).
+fn tokens(mock: &vspc_conformance::mock::MockConsole) -> (String, String) {
+    use vspc_conformance::mock::{ADMIN_PASSWORD, ADMIN_USERNAME};
+    use vspc_conformance::send::{SendOptions, Sender};
+    use vspc_conformance::target::{Secret, login};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let sender = Sender::new(&mock.uri(), &SendOptions::default()).unwrap();
+        let password = Secret::new(ADMIN_PASSWORD);
+        let token = login(&sender, ADMIN_USERNAME, &password, false)
+            .await
+            .unwrap();
+        let read_only = login(&sender, ADMIN_USERNAME, &password, true)
+            .await
+            .unwrap();
+        (token.expose().to_string(), read_only.expose().to_string())
+    })
+}
+
+#[test]
+fn no_token_or_password_appears_in_output_or_reports() {
+    use vspc_conformance::mock::{ADMIN_PASSWORD, MockConfig, MockConsole};
+    let mock = MockConsole::start(MockConfig::default()).unwrap();
+    let (token, read_only) = tokens(&mock);
+    let dir = temp_dir("secrets");
+    let with_tokens = dir.join("tokens.json");
+    let output = bin()
+        .args([
+            "run",
+            "--verbose",
+            "--target",
+            &mock.uri(),
+            "--token",
+            &token,
+            "--readonly-token",
+            &read_only,
+        ])
+        .arg("--report")
+        .arg(format!("json={}", with_tokens.display()))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let with_login = dir.join("login.json");
+    let login_output = bin()
+        .args([
+            "run",
+            "--verbose",
+            "--target",
+            &mock.uri(),
+            "--username",
+            "admin",
+        ])
+        .env("VSPC_PASSWORD", ADMIN_PASSWORD)
+        .arg("--report")
+        .arg(format!("json={}", with_login.display()))
+        .output()
+        .unwrap();
+    assert_eq!(
+        login_output.status.code(),
+        Some(0),
+        "{}",
+        text(&login_output)
+    );
+    let everything = [
+        text(&output),
+        text(&login_output),
+        std::fs::read_to_string(&with_tokens).unwrap(),
+        std::fs::read_to_string(&with_login).unwrap(),
+    ]
+    .join("\n");
+    assert!(
+        everything.contains("conforming"),
+        "the runs produced output"
+    );
+    for secret in [token.as_str(), read_only.as_str(), ADMIN_PASSWORD] {
+        assert!(
+            !everything.contains(secret),
+            "a secret leaked into the output or a report"
+        );
+    }
+    assert!(
+        !everything.contains("Bearer "),
+        "an Authorization header leaked"
+    );
+}
+
+#[test]
+fn a_refused_token_exits_3() {
+    use vspc_conformance::mock::{MockConfig, MockConsole};
+    let mock = MockConsole::start(MockConfig::default()).unwrap();
+    let output = bin()
+        .args([
+            "run",
+            "--target",
+            &mock.uri(),
+            "--token",
+            "not-a-token-it-issued",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output));
+    assert!(
+        text(&output).contains("the token was refused"),
+        "{}",
+        text(&output)
+    );
+    assert!(!text(&output).contains("not-a-token-it-issued"));
+}
+
+#[test]
+fn a_failed_login_exits_3_with_the_oauth2_error_and_never_the_password() {
+    use vspc_conformance::mock::{MockConfig, MockConsole};
+    let mock = MockConsole::start(MockConfig::default()).unwrap();
+    let output = bin()
+        .args([
+            "run",
+            "--target",
+            &mock.uri(),
+            "--username",
+            "admin",
+            "--password",
+            "wr0ng-pa55word",
+        ])
+        .output()
+        .unwrap();
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(3), "{shown}");
+    assert!(shown.contains("invalid_request"), "{shown}");
+    assert!(!shown.contains("wr0ng-pa55word"), "{shown}");
+}
+
+#[test]
+fn the_main_job_runs_every_case_conforming_and_writes_the_json_report() {
+    let dir = temp_dir("main-job");
+    let report = dir.join("report.json");
+    let output = bin()
+        .args(["run", "--report"])
+        .arg(format!("json={}", report.display()))
+        .output()
+        .unwrap();
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains(
+            "code     cases  status     envelope   type       code       field      message"
+        ),
+        "{shown}"
+    );
+    assert!(shown.contains("0 non-conforming"), "{shown}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(json["format"], 1);
+    assert_eq!(json["target"], "embedded-mock");
+    assert_eq!(json["summary"]["non_conforming"], 0);
+    assert!(json["summary"]["cases"].as_u64().unwrap() >= 60);
+    let first = &json["cases"][0];
+    for member in [
+        "name", "file", "tags", "request", "expected", "observed", "outcome", "checks",
+    ] {
+        assert!(!first[member].is_null(), "case member {member}: {first}");
+    }
+    assert_eq!(json["matrix"]["rows"].as_array().unwrap().len(), 54);
+    assert!(json["matrix"]["unexercised_codes"].is_array());
+}
+
+#[test]
+fn a_violation_mode_makes_the_run_exit_1_and_show_expected_vs_actual() {
+    let output = bin()
+        .args(["run", "--mock-violate", "status-500", "server_faults"])
+        .output()
+        .unwrap();
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains("FAIL server_faults::unspecified_error"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("status   expected 520, actual 500: server errors travel as 520"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn mock_lists_its_violation_modes_with_their_checks() {
+    let output = bin().args(["mock", "--list-violations"]).output().unwrap();
+    let listed = String::from_utf8_lossy(&output.stdout);
+    assert!(listed.lines().count() >= 20);
+    for line in listed.lines() {
+        let (name, check) = line.split_once('\t').unwrap();
+        assert!(!name.is_empty());
+        assert!(
+            ["status", "envelope", "type", "code", "field", "message"].contains(&check),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn mock_prints_its_bound_address_first() {
+    use std::io::{BufRead, BufReader};
+    let mut child = bin()
+        .args(["mock", "--addr", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let addr: std::net::SocketAddr = first.trim().parse().unwrap();
+    let reachable = std::net::TcpStream::connect(addr).is_ok();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(reachable, "nothing listens on {addr}");
+}

@@ -94,10 +94,14 @@ fn trial(case: Arc<Case>, target: Arc<Target>, options: Arc<RunOptions>) -> Tria
             settings.set_prepend_module_to_snapshot(false);
             settings.set_snapshot_suffix(snapshot_suffix(&target));
             settings.set_omit_expression(true);
+            let file = case
+                .file
+                .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+                .unwrap_or(&case.file);
             settings.set_description(format!(
                 "{} ({}:{})",
                 case.name,
-                case.file.display(),
+                file.display(),
                 case.position.line
             ));
             let snapshot_name = case.name.replace("::", "__");

@@ -90,6 +90,20 @@ pub fn body_for_report(body: &[u8], limit: usize) -> Value {
     }
 }
 
+/// Writes a report to a file, or to stdout when the path is `-`.
+pub fn write_output(path: &std::path::Path, text: &str) -> Result<(), ReportError> {
+    use std::io::Write;
+    let result = if path.as_os_str() == "-" {
+        std::io::stdout().lock().write_all(text.as_bytes())
+    } else {
+        std::fs::write(path, text)
+    };
+    result.map_err(|source| ReportError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,18 +118,4 @@ mod tests {
             json!({"access_token": "[redacted]", "data": [{"refresh_token": "[redacted]", "name": "x"}], "mfa_token": null})
         );
     }
-}
-
-/// Writes a report to a file, or to stdout when the path is `-`.
-pub fn write_output(path: &std::path::Path, text: &str) -> Result<(), ReportError> {
-    use std::io::Write;
-    let result = if path.as_os_str() == "-" {
-        std::io::stdout().lock().write_all(text.as_bytes())
-    } else {
-        std::fs::write(path, text)
-    };
-    result.map_err(|source| ReportError::Write {
-        path: path.to_path_buf(),
-        source,
-    })
 }

@@ -1,4 +1,32 @@
-//! vspc-conformance (bootstrap)
+//! vspc-conformance: a contract conformance harness for the error contract of the Veeam Service
+//! Provider Console (VSPC) REST API.
+//!
+//! Declarative cases fire malformed requests at a console and assert what the contract says the
+//! answer must be. One direction of flow, one module per step:
+//!
+//! ```text
+//!   cases/**/*.toml ──load──▶ Case ──send──▶ Exchange ──check──▶ [CheckResult; 6] ──report──▶ matrix, JSON, ...
+//!      [case]                   [send]  ▲            [check]                          [report]
+//!                                       │
+//!                               [target]: the embedded [mock] console, or a real one by URL
+//! ```
+//!
+//! - [`contract`]: the contract as data, from `schemas/`: the status rule (400..=499 verbatim,
+//!   everything else 520), the 53 error codes, the error types, the 942 operations of API 3.6.1
+//!   and the compiled envelope schema. Parsed and compiled once per process.
+//! - [`case`]: loads case files into [`case::Case`]s, or [`diagnostic::Diagnostic`]s that point
+//!   at `file:line:col`. [`select`] picks cases by test name and tag.
+//! - [`target`]: where requests go and with which credentials; [`send`] turns a case into an
+//!   [`send::Exchange`] (reqwest on tokio, one pooled client).
+//! - [`check`]: pure functions from an expectation and an exchange to six verdicts: status,
+//!   envelope, type, code, field, message.
+//! - [`run`]: takes the selected cases through send and check with bounded concurrency and emits
+//!   [`run::Event`]s; [`report`] holds their consumers (terminal, JSON, the matrix model,
+//!   snapshot normalization). Reporters render verdicts; they never re-run a check.
+//! - [`mock`]: the embedded mock console. Requests pass the stages of a real server (throttle,
+//!   auth, route, validate, operate), every failure becomes a response in one mapping, and
+//!   violation modes bend that mapping so the harness can prove each check catches its rule.
+
 pub mod case;
 pub mod check;
 pub mod contract;

@@ -21,6 +21,7 @@ pub struct Sender {
     body_cap: usize,
     api_version: String,
     timeout: Duration,
+    async_timeout: Duration,
 }
 
 /// What the sender needs to know about the target's credentials.
@@ -38,6 +39,8 @@ pub struct SendOptions {
     /// Extra root certificate (PEM) for a private CA.
     pub ca_cert: Option<Vec<u8>>,
     pub insecure: bool,
+    /// How long to follow an async action (202 Accepted) before giving up.
+    pub async_timeout: Duration,
 }
 
 impl Default for SendOptions {
@@ -48,6 +51,7 @@ impl Default for SendOptions {
             api_version: "3.6.1".to_string(),
             ca_cert: None,
             insecure: false,
+            async_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -79,6 +83,19 @@ pub struct Exchange {
     pub burst: Option<BurstSummary>,
     /// 429s the case did not ask for, waited out (after `retryAfter`) and sent again.
     pub throttled_retries: u32,
+    /// Set when the target answered 202 Accepted and the outcome came from the async action.
+    pub async_action: Option<AsyncTrail>,
+}
+
+/// How a 202 was followed: the action polled until it ended, then its result fetched.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AsyncTrail {
+    /// The action's id, from the `Location` header.
+    pub action: String,
+    /// The action's final status: `succeed`, `failed` or `canceled`.
+    pub status: String,
+    /// How many times the action was polled.
+    pub polls: u32,
 }
 
 /// What a burst saw across its copies.
@@ -149,6 +166,7 @@ impl Sender {
             body_cap: options.body_cap,
             api_version: options.api_version.clone(),
             timeout: options.timeout,
+            async_timeout: options.async_timeout,
         })
     }
 
@@ -172,10 +190,17 @@ impl Sender {
     ) -> Result<Exchange, SendError> {
         let prepared = self.prepare(case, tokens, vars)?;
         let Some(copies) = case.request.burst else {
-            return self
+            let exchange = self
                 .execute_paced(&prepared, wanted)
                 .await
-                .map_err(SendError::Transport);
+                .map_err(SendError::Transport)?;
+            if exchange.status == 202 && wanted != 202 {
+                return self
+                    .follow(&prepared, exchange)
+                    .await
+                    .map_err(SendError::Transport);
+            }
+            return Ok(exchange);
         };
         let mut set = tokio::task::JoinSet::new();
         for _ in 0..copies {
@@ -334,6 +359,94 @@ impl Sender {
         }
     }
 
+    /// A 202 Accepted names an async action in `Location`: poll it (bounded in time, backing off
+    /// from 20 ms to 1 s) until it ends, then fetch its result, which is what the case is
+    /// checked against. The action must live on the target itself: credentials never follow a
+    /// `Location` to another origin.
+    async fn follow(
+        &self,
+        prepared: &Prepared,
+        accepted: Exchange,
+    ) -> Result<Exchange, TransportError> {
+        let Some(location) = accepted.location.clone() else {
+            return Err(TransportError::Other(
+                "202 Accepted without a Location header naming the async action".into(),
+            ));
+        };
+        let action_url = if location.starts_with('/') {
+            format!("{}{}", origin(&self.base), location)
+        } else {
+            location.clone()
+        };
+        if origin(&action_url) != origin(&self.base) {
+            return Err(TransportError::Other(format!(
+                "202 Accepted points at {location}, outside the target; not followed with credentials"
+            )));
+        }
+        let action = action_url
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let poll = |url: String| Prepared {
+            method: reqwest::Method::GET,
+            url,
+            headers: without_body_headers(&prepared.headers),
+            body: None,
+            sent: prepared.sent.clone(),
+        };
+        let deadline = Instant::now() + self.async_timeout;
+        let mut wait = Duration::from_millis(20);
+        let mut polls = 0;
+        let status = loop {
+            polls += 1;
+            let state = self.execute_paced(&poll(action_url.clone()), 200).await?;
+            let status = serde_json::from_slice::<serde_json::Value>(&state.body)
+                .ok()
+                .and_then(|b| b.get("data")?.get("status")?.as_str().map(str::to_string));
+            match status.as_deref() {
+                Some("running") | None if state.status == 200 => {}
+                Some(done) if state.status == 200 => break done.to_string(),
+                _ => {
+                    // The action itself could not be read: that answer is the outcome.
+                    return Ok(Exchange {
+                        async_action: Some(AsyncTrail {
+                            action,
+                            status: "unknown".into(),
+                            polls,
+                        }),
+                        ..state
+                    });
+                }
+            }
+            if Instant::now() + wait > deadline {
+                return Err(TransportError::Other(format!(
+                    "async action {action} still running after {:?} ({polls} polls)",
+                    self.async_timeout
+                )));
+            }
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(Duration::from_secs(1));
+        };
+        let result = self
+            .execute_paced(
+                &poll(format!("{}/result", action_url.trim_end_matches('/'))),
+                0,
+            )
+            .await?;
+        Ok(Exchange {
+            request: accepted.request,
+            elapsed: accepted.elapsed + result.elapsed,
+            async_action: Some(AsyncTrail {
+                action,
+                status,
+                polls,
+            }),
+            ..result
+        })
+    }
+
     async fn execute(&self, prepared: &Prepared) -> Result<Exchange, TransportError> {
         let started = Instant::now();
         let mut request = self
@@ -388,8 +501,25 @@ impl Sender {
             elapsed: started.elapsed(),
             burst: None,
             throttled_retries: 0,
+            async_action: None,
         })
     }
+}
+
+/// `https://host:1280` of a URL.
+fn origin(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let end = url[after_scheme..]
+        .find('/')
+        .map_or(url.len(), |i| after_scheme + i);
+    &url[..end]
+}
+
+/// The request's headers for a GET that follows it: credentials and version, no body headers.
+fn without_body_headers(headers: &HeaderMap) -> HeaderMap {
+    let mut kept = headers.clone();
+    kept.remove(CONTENT_TYPE);
+    kept
 }
 
 const MAX_THROTTLED_RETRIES: u32 = 3;

@@ -147,6 +147,12 @@ fn case(report: &CaseReport) -> Value {
         if let Some(burst) = &e.burst {
             o["burst"] = json!(burst);
         }
+        if let Some(action) = &e.async_action {
+            o["async_action"] = json!(action);
+        }
+        if e.throttled_retries > 0 {
+            o["throttled_retries"] = json!(e.throttled_retries);
+        }
         o
     });
     let checks: Map<String, Value> = report

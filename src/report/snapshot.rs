@@ -27,6 +27,13 @@ pub fn normalized_exchange(case: &Case, exchange: &Exchange) -> String {
     if let Some(ct) = &exchange.request.content_type {
         out.push_str(&format!("content-type: {ct}\n"));
     }
+    if let Some(action) = &exchange.async_action {
+        // The poll count depends on timing; the path through the action does not.
+        out.push_str(&format!(
+            "---\nHTTP 202 -> async action -> {}\n",
+            action.status
+        ));
+    }
     out.push_str(&format!("---\nHTTP {}\n", exchange.status));
     out.push_str(&format!(
         "content-type: {}\n",

@@ -81,13 +81,12 @@ fn send(uri: &str, timeout_ms: u64) -> Result<vspc_conformance::send::Exchange, 
     tokio::runtime::Runtime::new()
         .unwrap()
         .block_on(sender.send(&cases[0], &tokens, &BTreeMap::new(), 520))
-        .map(|e| {
-            let verdicts = check::check(&cases[0].expect, (&e).into(), Readings::default());
+        .inspect(|e| {
+            let verdicts = check::check(&cases[0].expect, e.into(), Readings::default());
             assert!(
                 verdicts.iter().all(|v| v.verdict != Verdict::Fail),
                 "{verdicts:#?}"
             );
-            e
         })
 }
 

@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use toml::Spanned;
 
 pub use file::Credentials;
@@ -211,13 +212,22 @@ impl Field {
     }
 }
 
-/// A message regex, compiled once at load time.
+/// A message regex, compiled once at load time and shared: cases generated from one rule hold
+/// the same compiled regex (and its one search cache), not a clone each.
 #[derive(Debug, Clone)]
-pub struct MessagePattern(pub Regex);
+pub struct MessagePattern(Arc<Regex>);
 
 impl MessagePattern {
+    pub fn new(regex: Regex) -> MessagePattern {
+        MessagePattern(Arc::new(regex))
+    }
+
     pub fn as_str(&self) -> &str {
         self.0.as_str()
+    }
+
+    pub fn is_match(&self, text: &str) -> bool {
+        self.0.is_match(text)
     }
 }
 
@@ -713,7 +723,7 @@ impl Checker<'_> {
             Some(m) => {
                 lines.message = Some(self.pos(m));
                 match Regex::new(m.get_ref()) {
-                    Ok(re) => Some(MessagePattern(re)),
+                    Ok(re) => Some(MessagePattern::new(re)),
                     Err(e) => {
                         let d = self.at(m.span(), "invalid message regex");
                         d.help = Some(

@@ -492,7 +492,7 @@ fn message_check(
         .note("`message` is empty");
     }
     if let Some(pattern) = &expect.message
-        && !pattern.0.is_match(text)
+        && !pattern.is_match(text)
     {
         return CheckResult {
             verdict: Verdict::Fail,
@@ -583,7 +583,7 @@ fn oauth2_description(expect: &Expectation, object: &Map<String, Value>) -> Chec
         Some(text) => {
             result = result.actual(text);
             if let Some(pattern) = &expect.message
-                && !pattern.0.is_match(text)
+                && !pattern.is_match(text)
             {
                 return CheckResult {
                     verdict: Verdict::Fail,
@@ -889,7 +889,9 @@ mod tests {
     #[test]
     fn message_fails_when_missing_empty_or_not_matching() {
         let e = Expectation {
-            message: Some(MessagePattern(regex::Regex::new("(?i)compan").unwrap())),
+            message: Some(MessagePattern::new(
+                regex::Regex::new("(?i)compan").unwrap(),
+            )),
             ..expect(404)
         };
         let named = r#"{"errors":[{"message":"Company with UID 'x' does not exist.","type":"logical","code":404}]}"#;

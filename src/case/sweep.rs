@@ -55,6 +55,7 @@ impl Checker<'_> {
         let Some(base) = self.expect(Spanned::new(rule.expect.span(), sample), None) else {
             return Vec::new();
         };
+        let message_span = rule.expect.get_ref().message.as_ref().map(|m| m.span());
         let templates = Templates {
             parameter: rule
                 .expect
@@ -115,7 +116,7 @@ impl Checker<'_> {
             tags.insert(0, "sweep".to_string());
         }
         let position = self.source.position(span.start);
-        let mut regexes: HashMap<String, Option<MessagePattern>> = HashMap::new();
+        let mut regexes: HashMap<String, Result<MessagePattern, String>> = HashMap::new();
         let mut cases = Vec::new();
         for op in operations {
             let swept: Vec<Option<&str>> = match &rule.request.path_parameter {
@@ -129,15 +130,37 @@ impl Checker<'_> {
             };
             for parameter in swept {
                 let resource = resource_pattern(op);
-                let message = templates.message.as_ref().and_then(|m| {
-                    let text = m
-                        .replace("{parameter}", parameter.unwrap_or(""))
-                        .replace("{resource}", &resource);
-                    regexes
-                        .entry(text.clone())
-                        .or_insert_with(|| Regex::new(&text).ok().map(MessagePattern))
-                        .clone()
-                });
+                let message = match &templates.message {
+                    Some(m) => {
+                        let text = m
+                            .replace("{parameter}", parameter.unwrap_or(""))
+                            .replace("{resource}", &resource);
+                        let compiled = regexes
+                            .entry(text.clone())
+                            .or_insert_with(|| {
+                                Regex::new(&text)
+                                    .map(MessagePattern::new)
+                                    .map_err(|e| e.to_string())
+                            })
+                            .clone();
+                        match compiled {
+                            Ok(pattern) => Some(pattern),
+                            Err(e) => {
+                                let span = message_span.clone().unwrap_or(select_span.clone());
+                                let d = self.at(
+                                    span,
+                                    format!(
+                                        "the message regex for {} {} does not compile",
+                                        op.method, op.path
+                                    ),
+                                );
+                                d.help = Some(e.lines().last().unwrap_or("").trim().to_string());
+                                return Vec::new();
+                            }
+                        }
+                    }
+                    None => None,
+                };
                 let field = match (&templates.parameter, &templates.property) {
                     (Some(p), _) => Some(Field::Parameter(
                         p.replace("{parameter}", parameter.unwrap_or("")),
@@ -171,7 +194,7 @@ impl Checker<'_> {
                     request: request(op, &rule.request, body.as_ref(), parameter),
                     expect: super::Expectation {
                         field,
-                        message: message.or_else(|| base.message.clone()),
+                        message,
                         ..base.clone()
                     },
                     origin: Origin::Sweep {
@@ -374,7 +397,8 @@ fn segment_matches(glob: &str, text: &str) -> bool {
 }
 
 /// A regex naming the resource of the first UUID or integer path parameter (`backupServerUid`
-/// -> `backup\W*server`), or the unknown id itself: a 404 must name the missing resource.
+/// -> `backup[ _-]?server`), or the unknown id itself: a 404 must name the missing resource.
+/// ASCII-only (`(?i-u)`): Unicode case folding and `\W` would make each automaton far larger.
 fn resource_pattern(op: &Operation) -> String {
     let Some(parameter) = op
         .path_parameters
@@ -397,8 +421,8 @@ fn resource_pattern(op: &Operation) -> String {
         }
     }
     format!(
-        "(?i)({}|{})",
-        words.join(r"\W*"),
+        "(?i-u)({}|{})",
+        words.join("[ _-]?"),
         regex::escape(MISSING_UUID)
     )
 }

@@ -4,8 +4,10 @@
 
 use crate::case::{Body, Case, Credentials, substitute};
 use crate::target::Secret;
+use crate::token::Token;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use thiserror::Error;
 
@@ -22,13 +24,34 @@ pub struct Sender {
     api_version: String,
     timeout: Duration,
     async_timeout: Duration,
+    pace: Option<Arc<Pace>>,
 }
 
-/// What the sender needs to know about the target's credentials.
+/// Spaces requests evenly at a fixed rate: each takes the next free slot, one interval after the
+/// last. Even spacing keeps any window of a second under the rate, whatever the console's window.
+struct Pace {
+    interval: Duration,
+    next: tokio::sync::Mutex<Instant>,
+}
+
+impl Pace {
+    async fn wait(&self) {
+        let slot = {
+            let mut next = self.next.lock().await;
+            let now = Instant::now();
+            let slot = (*next).max(now);
+            *next = slot + self.interval;
+            slot
+        };
+        tokio::time::sleep_until(slot.into()).await;
+    }
+}
+
+/// The target's credentials, per kind of case.
 #[derive(Clone, Default)]
 pub struct Tokens {
-    pub default: Option<Secret>,
-    pub read_only: Option<Secret>,
+    pub default: Option<Token>,
+    pub read_only: Option<Token>,
 }
 
 #[derive(Debug, Clone)]
@@ -41,6 +64,8 @@ pub struct SendOptions {
     pub insecure: bool,
     /// How long to follow an async action (202 Accepted) before giving up.
     pub async_timeout: Duration,
+    /// Requests per second at most, across the run (every request: cases, polls, retries).
+    pub rps: Option<f64>,
 }
 
 impl Default for SendOptions {
@@ -52,6 +77,7 @@ impl Default for SendOptions {
             ca_cert: None,
             insecure: false,
             async_timeout: Duration::from_secs(30),
+            rps: None,
         }
     }
 }
@@ -77,8 +103,6 @@ pub struct Exchange {
     pub content_type: Option<String>,
     pub location: Option<String>,
     pub body: Vec<u8>,
-    /// The body was longer than the cap; `body` holds its start.
-    pub truncated: bool,
     pub elapsed: Duration,
     pub burst: Option<BurstSummary>,
     /// 429s the case did not ask for, waited out (after `retryAfter`) and sent again.
@@ -128,6 +152,8 @@ pub enum TransportError {
     Timeout(Duration),
     #[error("the answer broke off: {0}")]
     Body(String),
+    #[error("the answer is larger than the {} KiB cap; not evaluated", cap / 1024)]
+    TooLarge { cap: usize },
     #[error(
         "redirected ({status}) to {location}; redirects are never followed, so credentials stay with the target"
     )]
@@ -167,12 +193,26 @@ impl Sender {
             api_version: options.api_version.clone(),
             timeout: options.timeout,
             async_timeout: options.async_timeout,
+            pace: options
+                .rps
+                .filter(|r| *r > 0.0 && r.is_finite())
+                .map(|rps| {
+                    Arc::new(Pace {
+                        interval: Duration::from_secs_f64(1.0 / rps),
+                        next: tokio::sync::Mutex::new(Instant::now()),
+                    })
+                }),
         })
     }
 
     /// `https://host:1280/api/v3`
     pub fn base(&self) -> &str {
         &self.base
+    }
+
+    /// The `X-Client-Version` every request carries.
+    pub fn api_version(&self) -> &str {
+        &self.api_version
     }
 
     pub fn client(&self) -> &reqwest::Client {
@@ -188,7 +228,8 @@ impl Sender {
         vars: &BTreeMap<String, String>,
         wanted: u16,
     ) -> Result<Exchange, SendError> {
-        let prepared = self.prepare(case, tokens, vars)?;
+        let token = self.token(case.request.credentials, tokens).await?;
+        let prepared = self.prepare(case, token.as_ref().map(Secret::expose), vars)?;
         let Some(copies) = case.request.burst else {
             let exchange = self
                 .execute_paced(&prepared, wanted)
@@ -247,10 +288,35 @@ impl Sender {
         }
     }
 
+    /// The bearer token a kind of credentials sends now (a session renews itself first).
+    async fn token(
+        &self,
+        credentials: Credentials,
+        tokens: &Tokens,
+    ) -> Result<Option<Secret>, SendError> {
+        let source = match credentials {
+            Credentials::Default => tokens
+                .default
+                .as_ref()
+                .ok_or(SendError::NoCredentials("default"))?,
+            Credentials::ReadOnly => tokens
+                .read_only
+                .as_ref()
+                .ok_or(SendError::NoCredentials("read-only"))?,
+            Credentials::Invalid => return Ok(Some(Secret::new(INVALID_TOKEN))),
+            Credentials::None => return Ok(None),
+        };
+        source
+            .current(self)
+            .await
+            .map(Some)
+            .map_err(SendError::Transport)
+    }
+
     fn prepare(
         &self,
         case: &Case,
-        tokens: &Tokens,
+        token: Option<&str>,
         vars: &BTreeMap<String, String>,
     ) -> Result<Prepared, SendError> {
         let r = &case.request;
@@ -269,24 +335,6 @@ impl Sender {
             })?;
             headers.insert(name, header_value(&resolve(value)?)?);
         }
-        let token = match r.credentials {
-            Credentials::Default => Some(
-                tokens
-                    .default
-                    .as_ref()
-                    .ok_or(SendError::NoCredentials("default"))?
-                    .expose(),
-            ),
-            Credentials::ReadOnly => Some(
-                tokens
-                    .read_only
-                    .as_ref()
-                    .ok_or(SendError::NoCredentials("read-only"))?
-                    .expose(),
-            ),
-            Credentials::Invalid => Some(INVALID_TOKEN),
-            Credentials::None => None,
-        };
         if let Some(token) = token {
             let mut value = header_value(&format!("Bearer {token}"))?;
             value.set_sensitive(true);
@@ -448,6 +496,9 @@ impl Sender {
     }
 
     async fn execute(&self, prepared: &Prepared) -> Result<Exchange, TransportError> {
+        if let Some(pace) = &self.pace {
+            pace.wait().await;
+        }
         let started = Instant::now();
         let mut request = self
             .client
@@ -477,17 +528,13 @@ impl Sender {
             });
         }
         let mut body = Vec::new();
-        let mut truncated = false;
         while let Some(chunk) = response
             .chunk()
             .await
             .map_err(|e| self.classify(&prepared.url, e))?
         {
-            let room = self.body_cap - body.len();
-            if chunk.len() > room {
-                body.extend_from_slice(&chunk[..room]);
-                truncated = true;
-                break;
+            if body.len() + chunk.len() > self.body_cap {
+                return Err(TransportError::TooLarge { cap: self.body_cap });
             }
             body.extend_from_slice(&chunk);
         }
@@ -497,7 +544,6 @@ impl Sender {
             content_type,
             location,
             body,
-            truncated,
             elapsed: started.elapsed(),
             burst: None,
             throttled_retries: 0,

@@ -17,6 +17,7 @@ use vspc_conformance::check::{self, Verdict};
 use vspc_conformance::contract::Readings;
 use vspc_conformance::send::{SendError, SendOptions, Sender, Tokens};
 use vspc_conformance::target::Secret;
+use vspc_conformance::token::Token;
 
 const CASE: &str = r#"
 [[case]]
@@ -75,7 +76,7 @@ fn send(uri: &str, timeout_ms: u64) -> Result<vspc_conformance::send::Exchange, 
     };
     let sender = Sender::new(uri, &options).unwrap();
     let tokens = Tokens {
-        default: Some(Secret::new("t")),
+        default: Some(Token::Static(Secret::new("t"))),
         read_only: None,
     };
     tokio::runtime::Runtime::new()

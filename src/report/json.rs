@@ -141,9 +141,6 @@ fn case(report: &CaseReport) -> Value {
             "content_type": e.content_type,
             "body": body_for_report(&e.body, 4096),
         });
-        if e.truncated {
-            o["truncated"] = json!(true);
-        }
         if let Some(burst) = &e.burst {
             o["burst"] = json!(burst);
         }

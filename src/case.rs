@@ -417,7 +417,7 @@ pub fn parse_cases(path: &Path, text: &str, prefix: &str) -> (Vec<Case>, Vec<Dia
 
 /// Turns toml's parse and deserialize errors into positioned diagnostics, with a suggestion
 /// when the problem is an unknown key close to a known one.
-fn toml_diagnostic(source: &Source, error: &toml::de::Error) -> Diagnostic {
+pub(crate) fn toml_diagnostic(source: &Source, error: &toml::de::Error) -> Diagnostic {
     let message = error.message().trim().to_string();
     let span = error.span().unwrap_or(0..0);
     let ticked: Vec<&str> = message.split('`').skip(1).step_by(2).collect();

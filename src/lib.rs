@@ -30,6 +30,7 @@
 
 pub mod case;
 pub mod check;
+pub mod config;
 pub mod contract;
 pub mod diagnostic;
 pub mod mock;

@@ -5,20 +5,19 @@
 use clap::{Args, Parser, Subcommand};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
 use vspc_conformance::case::{self, Case};
-use vspc_conformance::contract::{CustomCodeStatus, Readings, RetryAfterReading};
+use vspc_conformance::config::{self, Settings};
+use vspc_conformance::contract::{CustomCodeStatus, RetryAfterReading};
 use vspc_conformance::mock::{MockConfig, MockConsole, Violation};
 use vspc_conformance::report::json::{JsonReport, RunInfo};
 use vspc_conformance::report::terminal::Terminal;
 use vspc_conformance::report::{self, Reporter};
-use vspc_conformance::run::{self, RunOptions};
-use vspc_conformance::select::Selection;
-use vspc_conformance::send::SendOptions;
-use vspc_conformance::target::{Auth, Secret, Target, TargetSpec};
+use vspc_conformance::run;
+use vspc_conformance::target::{Target, TargetSpec};
 
 #[derive(Parser)]
 #[command(
@@ -54,9 +53,12 @@ struct RunArgs {
     /// Run only cases with this tag (repeatable: all must match).
     #[arg(long)]
     tag: Vec<String>,
-    /// Case files or directories.
-    #[arg(long = "cases", value_name = "PATH", default_value = "cases")]
+    /// Case files or directories [default: cases].
+    #[arg(long = "cases", value_name = "PATH")]
     cases: Vec<PathBuf>,
+    /// The configuration file [default: ./vspc-conformance.toml when it exists].
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
     /// The console to test (`https://host:1280`); without it, the embedded mock.
     #[arg(long, env = "VSPC_TARGET")]
     target: Option<String>,
@@ -78,27 +80,39 @@ struct RunArgs {
     /// Run against the embedded mock bent by this violation mode (the harness's self-test).
     #[arg(long, value_name = "MODE")]
     mock_violate: Option<String>,
-    /// Requests in flight at once.
-    #[arg(long, default_value_t = 32)]
-    concurrency: usize,
-    /// Seconds to wait for each answer.
-    #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
-    timeout: f64,
+    /// Requests in flight at once [default: 32 against the embedded mock, 4 against a console].
+    #[arg(long)]
+    concurrency: Option<usize>,
+    /// Requests per second at most [default: none against the embedded mock, 20 against a console].
+    #[arg(long)]
+    rps: Option<f64>,
+    /// Seconds to wait for each answer [default: 10].
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<f64>,
+    /// A PEM file with the private CA that signed the console's certificate.
+    #[arg(long, value_name = "PEM")]
+    ca_cert: Option<PathBuf>,
+    /// Accept any TLS certificate (prints a warning). Only for a console you control.
+    #[arg(long)]
+    insecure: bool,
+    /// List the requests the run would send, without sending anything.
+    #[arg(long)]
+    dry_run: bool,
     /// Run `mutating` cases against a real console.
     #[arg(long)]
     allow_mutations: bool,
-    /// Which status custom codes (>= 1000) may travel with (3.6.x leaves it open).
-    #[arg(long, value_enum, default_value_t)]
-    custom_code_status: CustomCodeStatus,
-    /// Whether a 429 must carry retryAfter (the throttling page says it may).
-    #[arg(long, value_enum, default_value_t)]
-    retry_after: RetryAfterReading,
+    /// Which status custom codes (>= 1000) may travel with (3.6.x leaves it open) [default: 520].
+    #[arg(long, value_enum)]
+    custom_code_status: Option<CustomCodeStatus>,
+    /// Whether a 429 must carry retryAfter (the throttling page says it may) [default: required].
+    #[arg(long, value_enum)]
+    retry_after: Option<RetryAfterReading>,
     /// A value for a case variable (repeatable): --var companyUid=...
     #[arg(long = "var", value_name = "NAME=VALUE")]
     vars: Vec<String>,
-    /// X-Client-Version sent with every request.
-    #[arg(long, default_value = "3.6.1")]
-    api_version: String,
+    /// X-Client-Version sent with every request [default: 3.6.1].
+    #[arg(long)]
+    api_version: Option<String>,
     /// List the selected cases and exit.
     #[arg(long)]
     list: bool,
@@ -225,14 +239,59 @@ fn parse_vars(pairs: &[String]) -> Result<BTreeMap<String, String>, Failure> {
         .collect()
 }
 
-fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
-    let selection = Selection {
+/// Reads the configuration file (`--config`, else `./vspc-conformance.toml` if present) and puts
+/// the flags over it.
+fn settings(args: &RunArgs) -> Result<Settings, Failure> {
+    let (file, base) = match &args.config {
+        Some(path) => (
+            Some(path.clone()),
+            path.parent().map(PathBuf::from).unwrap_or_default(),
+        ),
+        None if Path::new(config::DEFAULT_FILE).exists() => {
+            (Some(PathBuf::from(config::DEFAULT_FILE)), PathBuf::new())
+        }
+        None => (None, PathBuf::new()),
+    };
+    let file = match file {
+        Some(path) => config::load(&path).map_err(|problems| {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            Failure::Input(format!(
+                "{}: the configuration has problems; nothing was sent",
+                path.display()
+            ))
+        })?,
+        None => config::ConfigFile::default(),
+    };
+    let overrides = config::Overrides {
+        target: args.target.clone(),
+        token: args.token.clone(),
+        readonly_token: args.readonly_token.clone(),
+        username: args.username.clone(),
+        password: args.password.clone(),
+        api_version: args.api_version.clone(),
+        cases: args.cases.clone(),
         filters: args.filters.clone(),
         exact: args.exact,
         skip: args.skip.clone(),
         tags: args.tag.clone(),
+        concurrency: args.concurrency,
+        rps: args.rps,
+        timeout: args.timeout,
+        ca_cert: args.ca_cert.clone(),
+        insecure: args.insecure,
+        allow_mutations: args.allow_mutations,
+        custom_code_status: args.custom_code_status,
+        retry_after: args.retry_after,
+        vars: parse_vars(&args.vars)?.into_iter().collect(),
     };
-    for path in &args.cases {
+    config::resolve(file, &base, overrides, |name| std::env::var(name).ok()).map_err(Failure::Input)
+}
+
+fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
+    let settings = settings(&args)?;
+    for path in &settings.cases {
         if !path.exists() {
             return Err(Failure::Input(format!(
                 "--cases {}: no such file or directory (run from the project directory, or point --cases at your case files)",
@@ -240,9 +299,9 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
             )));
         }
     }
-    let cases: Vec<Arc<Case>> = load_cases(&args.cases)?
+    let cases: Vec<Arc<Case>> = load_cases(&settings.cases)?
         .into_iter()
-        .filter(|c| selection.selects(c))
+        .filter(|c| settings.selection.selects(c))
         .map(Arc::new)
         .collect();
     if args.list {
@@ -251,22 +310,19 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        return Err(Failure::Input(format!(
-            "--timeout {}: expected a positive number of seconds",
-            args.timeout
-        )));
+    if args.dry_run {
+        print!("{}", dry_run(&cases, &settings));
+        return Ok(ExitCode::SUCCESS);
+    }
+    for warning in &settings.warnings {
+        eprintln!("warning: {warning}");
     }
     let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new({
         let mut t = Terminal::new(std::io::stdout());
         t.verbose = args.verbose;
         t
     })];
-    let readings = Readings {
-        custom_code_status: args.custom_code_status,
-        retry_after: args.retry_after,
-    };
-    let spec = match (&args.target, &args.mock_violate) {
+    let spec = match (&settings.target, &args.mock_violate) {
         (Some(_), Some(_)) => {
             return Err(Failure::Input(
                 "--mock-violate bends the embedded mock; it cannot go with --target".into(),
@@ -282,12 +338,12 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
         }),
     };
     let info = RunInfo {
-        target: args
+        target: settings
             .target
             .clone()
             .unwrap_or_else(|| "embedded-mock".into()),
-        api_version: args.api_version.clone(),
-        readings,
+        api_version: settings.send.api_version.clone(),
+        readings: settings.run.readings,
     };
     for spec in &args.reports {
         let Some((format, path)) = spec.split_once('=') else {
@@ -307,31 +363,22 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
             }
         }
     }
-    let auth = Auth {
-        token: args.token.map(Secret::new),
-        readonly_token: args.readonly_token.map(Secret::new),
-        username: args.username,
-        password: args.password.map(Secret::new),
-    };
-    let send_options = SendOptions {
-        timeout: Duration::from_secs_f64(args.timeout),
-        api_version: args.api_version.clone(),
-        ..SendOptions::default()
-    };
-    let vars = parse_vars(&args.vars)?;
-    let options = RunOptions {
-        concurrency: args.concurrency,
-        readings,
-        allow_mutations: args.allow_mutations,
-    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::Input(format!("cannot start the async runtime: {e}")))?;
     let mut report_error = None;
+    let Settings {
+        auth,
+        send,
+        run: options,
+        vars,
+        discover,
+        ..
+    } = settings;
     let summary = runtime.block_on(async {
         let target = Arc::new(
-            Target::connect(spec, auth, &send_options, vars)
+            Target::connect_discovering(spec, auth, &send, vars, &discover)
                 .await
                 .map_err(Failure::Target)?,
         );
@@ -353,4 +400,54 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// What `--dry-run` prints: each request the run would send, or why it would skip the case.
+/// Nothing is sent, so variables come only from --var and the configuration.
+fn dry_run(cases: &[Arc<Case>], settings: &Settings) -> String {
+    use vspc_conformance::case::{substitute, tags};
+    let remote = settings.target.is_some();
+    let mut out = String::new();
+    let mut sending = 0;
+    for case in cases {
+        let r = &case.request;
+        let skip = if remote && case.has_tag(tags::MOCK_ONLY) {
+            Some("mock-only")
+        } else if remote && case.has_tag(tags::MUTATING) && !settings.run.allow_mutations {
+            Some("mutating (needs --allow-mutations)")
+        } else {
+            None
+        };
+        let path = substitute(&r.path, &settings.vars).unwrap_or_else(|_| r.path.clone());
+        let query: Vec<String> = r.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let query = if query.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", query.join("&"))
+        };
+        let burst = r.burst.map(|n| format!(" x{n}")).unwrap_or_default();
+        let line = format!(
+            "{} /api/v3{path}{query}{burst}  [{}]",
+            r.method,
+            r.credentials.as_str()
+        );
+        match skip {
+            Some(why) => out.push_str(&format!("skip  {line}  ({}: {why})\n", case.name)),
+            None => {
+                sending += 1;
+                out.push_str(&format!("send  {line}  ({})\n", case.name));
+            }
+        }
+    }
+    let target = settings.target.as_deref().unwrap_or("the embedded mock");
+    out.push_str(&format!(
+        "{sending} of {} requests would go to {target}{}\n",
+        cases.len(),
+        settings
+            .send
+            .rps
+            .map(|r| format!(" at most {r} per second"))
+            .unwrap_or_default()
+    ));
+    out
 }

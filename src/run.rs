@@ -220,6 +220,12 @@ pub fn skip_reason(target: &Target, case: &Case, options: &RunOptions) -> Option
         .into_iter()
         .filter(|v| !target.variables.contains_key(v))
         .collect();
+    if let Some(why) = missing
+        .iter()
+        .find_map(|v| target.undiscovered.get(v).map(|w| format!("{{{v}}}: {w}")))
+    {
+        return Some(format!("unresolved variable {why} (give it with --var)"));
+    }
     if !missing.is_empty() {
         let flags: Vec<String> = missing.iter().map(|v| format!("--var {v}=VALUE")).collect();
         return Some(format!(

@@ -243,11 +243,15 @@ impl Sender {
             }
             return Ok(exchange);
         };
+        // A burst is simultaneous by design: it takes one pacing slot as a whole.
+        if let Some(pace) = &self.pace {
+            pace.wait().await;
+        }
         let mut set = tokio::task::JoinSet::new();
         for _ in 0..copies {
             let sender = self.clone();
             let prepared = prepared.clone();
-            set.spawn(async move { sender.execute(&prepared).await });
+            set.spawn(async move { sender.execute_now(&prepared).await });
         }
         let mut summary = BurstSummary {
             sent: copies,
@@ -495,10 +499,15 @@ impl Sender {
         })
     }
 
+    /// Sends once, in the next pacing slot.
     async fn execute(&self, prepared: &Prepared) -> Result<Exchange, TransportError> {
         if let Some(pace) = &self.pace {
             pace.wait().await;
         }
+        self.execute_now(prepared).await
+    }
+
+    async fn execute_now(&self, prepared: &Prepared) -> Result<Exchange, TransportError> {
         let started = Instant::now();
         let mut request = self
             .client

@@ -84,6 +84,16 @@ impl TargetError {
     }
 }
 
+/// A rule that reads a variable's value from the target: GET `path` with `query`, then the JSON
+/// Pointer `pointer` into the answer (`/data/0/instanceUid`: the first item's id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscoverRule {
+    pub name: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub pointer: String,
+}
+
 /// A connected target, ready for a run.
 pub struct Target {
     /// `embedded-mock`, or the URL given.
@@ -91,6 +101,8 @@ pub struct Target {
     pub sender: Sender,
     pub tokens: Tokens,
     pub variables: BTreeMap<String, String>,
+    /// Variables discovery could not read, with why: cases needing them are skipped, saying so.
+    pub undiscovered: BTreeMap<String, String>,
     mock: Option<MockConsole>,
 }
 
@@ -101,6 +113,18 @@ impl Target {
         auth: Auth,
         options: &SendOptions,
         vars: BTreeMap<String, String>,
+    ) -> Result<Target, TargetError> {
+        Target::connect_discovering(spec, auth, options, vars, &[]).await
+    }
+
+    /// As [`Target::connect`], then reads from a real console every variable of `discover` that
+    /// `vars` does not set. The embedded mock's seeded ids need no discovery.
+    pub async fn connect_discovering(
+        spec: TargetSpec,
+        auth: Auth,
+        options: &SendOptions,
+        vars: BTreeMap<String, String>,
+        discover: &[DiscoverRule],
     ) -> Result<Target, TargetError> {
         match spec {
             TargetSpec::EmbeddedMock(config) => {
@@ -119,6 +143,7 @@ impl Target {
                     sender,
                     tokens,
                     variables,
+                    undiscovered: BTreeMap::new(),
                     mock: Some(mock),
                 })
             }
@@ -130,11 +155,27 @@ impl Target {
                 }
                 let sender = sender(&url, options)?;
                 let tokens = remote_tokens(&sender, &auth, &url).await?;
+                let mut variables = vars;
+                let mut undiscovered = BTreeMap::new();
+                for rule in discover {
+                    if variables.contains_key(&rule.name) {
+                        continue;
+                    }
+                    match discover_one(&sender, &tokens, rule).await {
+                        Ok(value) => {
+                            variables.insert(rule.name.clone(), value);
+                        }
+                        Err(why) => {
+                            undiscovered.insert(rule.name.clone(), why);
+                        }
+                    }
+                }
                 Ok(Target {
                     label: url,
                     sender,
                     tokens,
-                    variables: vars,
+                    variables,
+                    undiscovered,
                     mock: None,
                 })
             }
@@ -148,6 +189,53 @@ impl Target {
     /// The embedded mock, when the run started one.
     pub fn mock(&self) -> Option<&MockConsole> {
         self.mock.as_ref()
+    }
+}
+
+/// Reads one variable from the target, or says why it could not.
+async fn discover_one(
+    sender: &Sender,
+    tokens: &Tokens,
+    rule: &DiscoverRule,
+) -> Result<String, String> {
+    let query: Vec<String> = rule
+        .query
+        .iter()
+        .map(|(k, v)| format!("{k}={}", crate::send::form_encode(v)))
+        .collect();
+    let shown = if query.is_empty() {
+        rule.path.clone()
+    } else {
+        format!("{}?{}", rule.path, query.join("&"))
+    };
+    let token = match &tokens.default {
+        Some(token) => token.current(sender).await.map_err(|e| e.to_string())?,
+        None => return Err("no credentials to discover with".into()),
+    };
+    let response = sender
+        .client()
+        .get(format!("{}{shown}", sender.base()))
+        .bearer_auth(token.expose())
+        .header("x-client-version", sender.api_version())
+        .send()
+        .await
+        .map_err(|e| format!("discovery GET {shown} failed: {}", crate::send::describe(e)))?;
+    let status = response.status().as_u16();
+    let bytes = response.bytes().await.map_err(|e| {
+        format!(
+            "discovery GET {shown} broke off: {}",
+            crate::send::describe(e)
+        )
+    })?;
+    let body: serde_json::Value = serde_json::from_slice(&bytes)
+        .map_err(|_| format!("discovery GET {shown} answered {status} without JSON"))?;
+    match body.pointer(&rule.pointer) {
+        Some(serde_json::Value::String(s)) => Ok(s.clone()),
+        Some(serde_json::Value::Number(n)) => Ok(n.to_string()),
+        _ => Err(format!(
+            "discovery GET {shown} answered {status} with nothing at {}",
+            rule.pointer
+        )),
     }
 }
 

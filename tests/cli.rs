@@ -214,6 +214,8 @@ fn no_token_or_password_appears_in_output_or_reports() {
             "--readonly-token",
             &read_only,
         ])
+        // The mock takes any pace; a real console gets the modest default.
+        .args(["--rps", "100000", "--concurrency", "32"])
         .arg("--report")
         .arg(format!("json={}", with_tokens.display()))
         .output()
@@ -229,6 +231,8 @@ fn no_token_or_password_appears_in_output_or_reports() {
             "--username",
             "admin",
         ])
+        // The mock takes any pace; a real console gets the modest default.
+        .args(["--rps", "100000", "--concurrency", "32"])
         .env("VSPC_PASSWORD", ADMIN_PASSWORD)
         .arg("--report")
         .arg(format!("json={}", with_login.display()))

@@ -206,6 +206,8 @@ fn mutating_cases_are_skipped_against_a_real_console_unless_allowed() {
                 "--username",
                 "admin",
             ])
+            // The mock takes any pace; a real console gets the modest default.
+            .args(["--rps", "100000", "--concurrency", "32"])
             .args(extra)
             .env("VSPC_PASSWORD", ADMIN_PASSWORD)
             .arg("--report")

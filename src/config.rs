@@ -1,0 +1,510 @@
+//! Configuration: `vspc-conformance.toml` (or `--config PATH`), with command-line flags over it
+//! and defaults under it. Secrets never live in the file: it names the environment variables
+//! that hold them.
+
+use crate::case::file::Scalar;
+use crate::case::toml_diagnostic;
+use crate::contract::{CustomCodeStatus, Readings, RetryAfterReading};
+use crate::diagnostic::{Diagnostic, Source};
+use crate::run::RunOptions;
+use crate::select::Selection;
+use crate::send::SendOptions;
+use crate::target::{Auth, DiscoverRule, Secret};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The file a run reads when `--config` is not given, if it exists.
+pub const DEFAULT_FILE: &str = "vspc-conformance.toml";
+
+/// `vspc-conformance.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// `https://host:1280`; absent: the embedded mock.
+    pub target: Option<String>,
+    /// Sent as `X-Client-Version`.
+    pub api_version: Option<String>,
+    /// Case files or directories, relative to the config file.
+    pub cases: Option<Vec<PathBuf>>,
+    #[serde(default)]
+    pub credentials: CredentialsConfig,
+    #[serde(default)]
+    pub tls: TlsConfig,
+    #[serde(default)]
+    pub pacing: PacingConfig,
+    #[serde(default)]
+    pub safety: SafetyConfig,
+    #[serde(default)]
+    pub filters: FiltersConfig,
+    #[serde(default)]
+    pub readings: ReadingsConfig,
+    /// Values for case variables.
+    #[serde(default)]
+    pub variables: BTreeMap<String, String>,
+    /// Rules that read a variable's value from the target.
+    #[serde(default)]
+    pub discover: BTreeMap<String, DiscoverConfig>,
+}
+
+/// Names of environment variables, never the secrets themselves.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CredentialsConfig {
+    pub token_env: Option<String>,
+    pub readonly_token_env: Option<String>,
+    /// A user name is not a secret; it may be written here or named by `username_env`.
+    pub username: Option<String>,
+    pub username_env: Option<String>,
+    pub password_env: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    /// A PEM file with the private CA that signed the console's certificate.
+    pub ca_cert: Option<PathBuf>,
+    /// Accept any certificate. Never for a console you do not control.
+    #[serde(default)]
+    pub insecure: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PacingConfig {
+    pub rps: Option<f64>,
+    pub concurrency: Option<usize>,
+    /// Seconds to wait for each answer.
+    pub timeout: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SafetyConfig {
+    #[serde(default)]
+    pub allow_mutations: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FiltersConfig {
+    #[serde(default)]
+    pub include: Vec<String>,
+    #[serde(default)]
+    pub skip: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub exact: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadingsConfig {
+    pub custom_code_status: Option<String>,
+    pub retry_after: Option<String>,
+}
+
+/// `[discover.companyUid] path = "/organizations/companies", query = { limit = 1 },
+/// pointer = "/data/0/instanceUid"`
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DiscoverConfig {
+    pub path: String,
+    #[serde(default)]
+    pub query: BTreeMap<String, Scalar>,
+    /// A JSON Pointer into the answer.
+    pub pointer: String,
+}
+
+/// Reads a config file; every problem is a diagnostic with its position.
+pub fn load(path: &Path) -> Result<ConfigFile, Vec<Diagnostic>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![Diagnostic::file_level(
+            path,
+            format!("cannot read the configuration: {e}"),
+        )]
+    })?;
+    let source = Source::new(path, &text);
+    toml::from_str::<ConfigFile>(&text).map_err(|e| {
+        let mut d = toml_diagnostic(&source, &e);
+        if ["token", "password", "readonly_token", "api_key"].iter().any(|k| d.message == format!("unknown key `{k}`")) {
+            d.help = Some(format!(
+                "secrets never go in the file: name the environment variable that holds it, e.g. {}_env = \"VSPC_STAGING_TOKEN\"",
+                d.message.split('`').nth(1).unwrap_or("token")
+            ));
+        }
+        vec![d]
+    })
+}
+
+/// Flags given on the command line; each one given wins over the file.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub target: Option<String>,
+    pub token: Option<String>,
+    pub readonly_token: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub api_version: Option<String>,
+    pub cases: Vec<PathBuf>,
+    pub filters: Vec<String>,
+    pub exact: bool,
+    pub skip: Vec<String>,
+    pub tags: Vec<String>,
+    pub concurrency: Option<usize>,
+    pub rps: Option<f64>,
+    pub timeout: Option<f64>,
+    pub ca_cert: Option<PathBuf>,
+    pub insecure: bool,
+    pub allow_mutations: bool,
+    pub custom_code_status: Option<CustomCodeStatus>,
+    pub retry_after: Option<RetryAfterReading>,
+    pub vars: Vec<(String, String)>,
+}
+
+/// Everything a run needs, resolved.
+#[derive(Debug)]
+pub struct Settings {
+    /// `None`: the embedded mock.
+    pub target: Option<String>,
+    pub auth: Auth,
+    pub send: SendOptions,
+    pub run: RunOptions,
+    pub selection: Selection,
+    pub cases: Vec<PathBuf>,
+    pub vars: BTreeMap<String, String>,
+    pub discover: Vec<DiscoverRule>,
+    /// Said to the user before the run (e.g. certificate verification is off).
+    pub warnings: Vec<String>,
+}
+
+/// Defaults for a real console: a shared, throttled machine deserves a modest load.
+pub const REMOTE_CONCURRENCY: usize = 4;
+pub const REMOTE_RPS: f64 = 20.0;
+/// The embedded mock takes whatever two cores can send.
+pub const MOCK_CONCURRENCY: usize = 32;
+
+/// The built-in discovery rules, used against a real console for variables nothing else sets:
+/// the first company and the first user the token can see.
+pub fn default_discovery() -> Vec<DiscoverRule> {
+    let rule = |name: &str, path: &str, pointer: &str| DiscoverRule {
+        name: name.to_string(),
+        path: path.to_string(),
+        query: vec![("limit".to_string(), "1".to_string())],
+        pointer: pointer.to_string(),
+    };
+    vec![
+        rule(
+            "companyUid",
+            "/organizations/companies",
+            "/data/0/instanceUid",
+        ),
+        rule("companyName", "/organizations/companies", "/data/0/name"),
+        rule("userUid", "/users", "/data/0/instanceUid"),
+    ]
+}
+
+/// Flags over the file over defaults. `env` reads environment variables (a parameter so tests
+/// need not touch the process environment). `base` is the directory the file's paths are
+/// relative to.
+pub fn resolve(
+    file: ConfigFile,
+    base: &Path,
+    cli: Overrides,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Settings, String> {
+    let from_env = |name: &Option<String>, what: &str| -> Result<Option<String>, String> {
+        match name {
+            Some(var) => match env(var).filter(|v| !v.is_empty()) {
+                Some(value) => Ok(Some(value)),
+                None => Err(format!(
+                    "the configuration takes the {what} from ${var}, which is not set"
+                )),
+            },
+            None => Ok(None),
+        }
+    };
+    let c = &file.credentials;
+    let pick = |flag: Option<String>,
+                named: Result<Option<String>, String>|
+     -> Result<Option<String>, String> {
+        match flag {
+            Some(value) => Ok(Some(value)),
+            None => named,
+        }
+    };
+    let token = pick(cli.token, from_env(&c.token_env, "token"))?;
+    let readonly_token = pick(
+        cli.readonly_token,
+        from_env(&c.readonly_token_env, "read-only token"),
+    )?;
+    let username = match cli.username {
+        Some(u) => Some(u),
+        None => c
+            .username
+            .clone()
+            .map(Ok)
+            .or_else(|| from_env(&c.username_env, "user name").transpose())
+            .transpose()?,
+    };
+    let password = pick(cli.password, from_env(&c.password_env, "password"))?;
+    let target = cli.target.or(file.target);
+    let remote = target.is_some();
+    let ca_path = cli
+        .ca_cert
+        .or_else(|| file.tls.ca_cert.map(|p| base.join(p)));
+    let ca_cert = match &ca_path {
+        Some(path) => Some(
+            std::fs::read(path)
+                .map_err(|e| format!("--ca-cert {}: cannot read it: {e}", path.display()))?,
+        ),
+        None => None,
+    };
+    let insecure = cli.insecure || file.tls.insecure;
+    let mut warnings = Vec::new();
+    if insecure {
+        warnings.push(
+            "TLS certificate verification is off (--insecure): anyone between you and the console can read the token".into(),
+        );
+    }
+    let timeout = cli.timeout.or(file.pacing.timeout).unwrap_or(10.0);
+    if !(timeout > 0.0 && timeout.is_finite()) {
+        return Err(format!(
+            "--timeout {timeout}: expected a positive number of seconds"
+        ));
+    }
+    let rps = cli.rps.or(file.pacing.rps).or(remote.then_some(REMOTE_RPS));
+    if let Some(rps) = rps
+        && !(rps > 0.0 && rps.is_finite())
+    {
+        return Err(format!(
+            "--rps {rps}: expected a positive number of requests per second"
+        ));
+    }
+    let concurrency = cli
+        .concurrency
+        .or(file.pacing.concurrency)
+        .unwrap_or(if remote {
+            REMOTE_CONCURRENCY
+        } else {
+            MOCK_CONCURRENCY
+        });
+    if concurrency == 0 {
+        return Err("--concurrency 0: at least one request must be in flight".into());
+    }
+    let readings = Readings {
+        custom_code_status: match cli.custom_code_status {
+            Some(r) => r,
+            None => parse_reading(
+                file.readings.custom_code_status.as_deref(),
+                "readings.custom_code_status",
+            )?,
+        },
+        retry_after: match cli.retry_after {
+            Some(r) => r,
+            None => parse_reading(file.readings.retry_after.as_deref(), "readings.retry_after")?,
+        },
+    };
+    let cases = if !cli.cases.is_empty() {
+        cli.cases
+    } else if let Some(cases) = file.cases {
+        cases.into_iter().map(|p| base.join(p)).collect()
+    } else {
+        vec![PathBuf::from("cases")]
+    };
+    let filters_given = !cli.filters.is_empty();
+    let selection = Selection {
+        filters: if filters_given {
+            cli.filters
+        } else {
+            file.filters.include
+        },
+        exact: cli.exact || (!filters_given && file.filters.exact),
+        skip: [file.filters.skip, cli.skip].concat(),
+        tags: [file.filters.tags, cli.tags].concat(),
+    };
+    let mut vars = file.variables;
+    vars.extend(cli.vars);
+    let mut discover: Vec<DiscoverRule> = file
+        .discover
+        .into_iter()
+        .map(|(name, rule)| DiscoverRule {
+            name,
+            path: rule.path,
+            query: rule
+                .query
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
+            pointer: rule.pointer,
+        })
+        .collect();
+    for rule in default_discovery() {
+        if !discover.iter().any(|d| d.name == rule.name) {
+            discover.push(rule);
+        }
+    }
+    Ok(Settings {
+        target,
+        auth: Auth {
+            token: token.map(Secret::new),
+            readonly_token: readonly_token.map(Secret::new),
+            username,
+            password: password.map(Secret::new),
+        },
+        send: SendOptions {
+            timeout: Duration::from_secs_f64(timeout),
+            api_version: cli
+                .api_version
+                .or(file.api_version)
+                .unwrap_or_else(|| "3.6.1".into()),
+            ca_cert,
+            insecure,
+            rps,
+            ..SendOptions::default()
+        },
+        run: RunOptions {
+            concurrency,
+            readings,
+            allow_mutations: cli.allow_mutations || file.safety.allow_mutations,
+        },
+        selection,
+        cases,
+        vars,
+        discover,
+        warnings,
+    })
+}
+
+fn parse_reading<T: clap::ValueEnum + Default>(
+    value: Option<&str>,
+    key: &str,
+) -> Result<T, String> {
+    match value {
+        None => Ok(T::default()),
+        Some(text) => T::from_str(text, false).map_err(|_| {
+            let names: Vec<String> = T::value_variants()
+                .iter()
+                .filter_map(|v| v.to_possible_value())
+                .map(|p| p.get_name().to_string())
+                .collect();
+            format!("{key} = \"{text}\": expected one of {}", names.join(", "))
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> ConfigFile {
+        toml::from_str(text).unwrap()
+    }
+
+    const STAGING: &str = r#"
+target = "https://vspc-staging.example.com:1280"
+[credentials]
+username = "conformance"
+password_env = "STAGING_PASSWORD"
+[pacing]
+rps = 5
+concurrency = 2
+[filters]
+skip = ["token::"]
+[variables]
+companyUid = "from-file"
+[discover.locationUid]
+path = "/organizations/locations"
+query = { limit = 1 }
+pointer = "/data/0/instanceUid"
+"#;
+
+    fn env(name: &str) -> Option<String> {
+        (name == "STAGING_PASSWORD").then(|| "s3cret".to_string())
+    }
+
+    #[test]
+    fn the_file_sets_a_staging_run_and_flags_win() {
+        let cli = Overrides {
+            rps: Some(9.0),
+            vars: vec![("companyUid".into(), "from-flag".into())],
+            ..Overrides::default()
+        };
+        let s = resolve(parse(STAGING), Path::new("."), cli, env).unwrap();
+        assert_eq!(
+            s.target.as_deref(),
+            Some("https://vspc-staging.example.com:1280")
+        );
+        assert_eq!(s.auth.username.as_deref(), Some("conformance"));
+        assert_eq!(s.auth.password.as_ref().map(Secret::expose), Some("s3cret"));
+        assert_eq!(s.send.rps, Some(9.0));
+        assert_eq!(s.run.concurrency, 2);
+        assert_eq!(s.selection.skip, vec!["token::".to_string()]);
+        assert_eq!(s.vars["companyUid"], "from-flag");
+        assert!(s.discover.iter().any(|d| d.name == "locationUid"));
+        assert!(
+            s.discover.iter().any(|d| d.name == "companyUid"),
+            "built-in rules fill the rest"
+        );
+    }
+
+    #[test]
+    fn a_real_target_gets_modest_defaults_and_the_mock_gets_speed() {
+        let remote = resolve(
+            parse(r#"target = "https://x:1280""#),
+            Path::new("."),
+            Overrides::default(),
+            |_| None,
+        )
+        .unwrap();
+        assert_eq!(
+            (remote.run.concurrency, remote.send.rps),
+            (REMOTE_CONCURRENCY, Some(REMOTE_RPS))
+        );
+        let mock = resolve(
+            ConfigFile::default(),
+            Path::new("."),
+            Overrides::default(),
+            |_| None,
+        )
+        .unwrap();
+        assert_eq!(
+            (mock.run.concurrency, mock.send.rps),
+            (MOCK_CONCURRENCY, None)
+        );
+    }
+
+    #[test]
+    fn a_named_variable_that_is_not_set_is_an_error_naming_it() {
+        let err = resolve(parse(STAGING), Path::new("."), Overrides::default(), |_| {
+            None
+        })
+        .unwrap_err();
+        assert!(err.contains("$STAGING_PASSWORD"), "{err}");
+    }
+
+    #[test]
+    fn a_secret_written_in_the_file_is_refused_with_a_position() {
+        let dir = std::env::temp_dir().join(format!("vspc-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("vspc-conformance.toml");
+        std::fs::write(
+            &path,
+            "target = \"https://x:1280\"\n[credentials]\npassword = \"hunter2\"\n",
+        )
+        .unwrap();
+        let problems = load(&path).unwrap_err();
+        let shown = problems[0].to_string();
+        assert!(shown.contains(":3:1"), "{shown}");
+        assert!(shown.contains("password_env"), "{shown}");
+    }
+
+    #[test]
+    fn unknown_readings_are_errors() {
+        let file = parse("[readings]\nretry_after = \"sometimes\"\n");
+        let err = resolve(file, Path::new("."), Overrides::default(), |_| None).unwrap_err();
+        assert!(err.contains("required, optional"), "{err}");
+    }
+}

@@ -49,9 +49,12 @@ mod throttle;
 mod validate;
 mod violate;
 
-pub use error::{ApiError, OAuth2Error, ResponseError, WireBody, WireError};
-pub use operate::{FAULT_HEADER, is_heavy};
-pub use state::{ADMIN_PASSWORD, ADMIN_USERNAME, COMPANY_PASSWORD, COMPANY_USERNAME};
+pub use error::{ApiError, OAuth2Error, ResponseError, WireBody, WireError, code_type};
+pub use operate::{FAULT_HEADER, is_heavy, is_long};
+pub use state::{
+    ADMIN_PASSWORD, ADMIN_USERNAME, COMPANY_PASSWORD, COMPANY_USERNAME, MFA_PASSWORD, MFA_USERNAME,
+    MOCK_TOTP_CODE,
+};
 pub use violate::{UnknownViolation, Violation};
 
 use axum::Router;
@@ -73,6 +76,8 @@ pub struct MockConfig {
     pub throttle: ThrottleConfig,
     /// How long an access token is valid (`expires_in`); default 3600 s.
     pub token_lifetime: Duration,
+    /// How long the async actions of long operations run.
+    pub async_actions: AsyncConfig,
 }
 
 impl Default for MockConfig {
@@ -81,8 +86,73 @@ impl Default for MockConfig {
             violation: None,
             throttle: ThrottleConfig::default(),
             token_lifetime: Duration::from_secs(3600),
+            async_actions: AsyncConfig::default(),
         }
     }
+}
+
+/// Async actions: a long operation ([`is_long`]) answers `202 Accepted` with
+/// `Location: .../api/v3/asyncActions/{id}`; the action is `running` until `duration` has
+/// passed, then `succeed` or `failed` as the operation's outcome says. An action that is still
+/// running when `time_limit` has passed (one that never ends by itself, e.g. a deployment to a
+/// computer that never answers) ends `failed` with 1051.
+#[derive(Debug, Clone)]
+pub struct AsyncConfig {
+    /// How long an action runs; default 50 ms.
+    pub duration: Duration,
+    /// When a running action is stopped with 1051; default 250 ms.
+    pub time_limit: Duration,
+}
+
+impl Default for AsyncConfig {
+    fn default() -> AsyncConfig {
+        AsyncConfig {
+            duration: Duration::from_millis(50),
+            time_limit: Duration::from_millis(250),
+        }
+    }
+}
+
+/// How a trigger's error reaches the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// In the answer to the request itself.
+    Answer,
+    /// The request answers `202 Accepted`; the error is the result of its async action
+    /// (`GET /asyncActions/{id}/result`) once the action has ended.
+    AsyncAction,
+}
+
+/// One way to make the mock answer with a code: which request, on which operation. The table
+/// of all of them ([`triggers`]) is rendered to `docs/error-triggers.md` by a test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trigger {
+    pub code: u16,
+    /// `GET`, `POST`, ... or `*` for any method.
+    pub method: &'static str,
+    /// A path of the operation catalogue, or `*` for any operation.
+    pub path: &'static str,
+    /// What in the request, or in the seeded state it meets, makes the mock answer so.
+    pub trigger: &'static str,
+    pub delivery: Delivery,
+}
+
+/// Every trigger of the mock, from the stage or operation that owns it, sorted by code.
+pub fn triggers() -> Vec<Trigger> {
+    let mut all: Vec<Trigger> = [
+        throttle::TRIGGERS,
+        auth::TRIGGERS,
+        route::TRIGGERS,
+        validate::TRIGGERS,
+        patch::TRIGGERS,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
+    .chain(operate::triggers())
+    .collect();
+    all.sort_by_key(|t| t.code);
+    all
 }
 
 /// Throttling limits, per user (per client IP without a valid token).

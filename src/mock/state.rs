@@ -34,12 +34,12 @@ pub const MOCK_TOTP_CODE: &str = "135790";
 pub const PROVIDER_UID: &str = "5eed0000-0000-4000-8000-000000000001";
 pub const ACME_UID: &str = "5eed0001-0000-4000-8000-000000000001";
 pub const GLOBEX_UID: &str = "5eed0001-0000-4000-8000-000000000002";
-/// A company whose portal is in maintenance mode (see [`OrganizationPolicy`]).
-pub const INITECH_UID: &str = "5eed0001-0000-4000-8000-000000000003";
+/// A company whose portal is in maintenance mode (its policy in [`State::policies`]).
+pub const UMBRELLA_UID: &str = "5eed0001-0000-4000-8000-000000000003";
 pub const ACME_LOCATION_UID: &str = "5eed0002-0000-4000-8000-000000000001";
 pub const GLOBEX_FIRST_LOCATION_UID: &str = "5eed0002-0000-4000-8000-000000000002";
 pub const GLOBEX_SECOND_LOCATION_UID: &str = "5eed0002-0000-4000-8000-000000000003";
-pub const INITECH_LOCATION_UID: &str = "5eed0002-0000-4000-8000-000000000004";
+pub const UMBRELLA_LOCATION_UID: &str = "5eed0002-0000-4000-8000-000000000004";
 pub const ADMIN_UID: &str = "5eed0003-0000-4000-8000-000000000001";
 pub const COMPANY_USER_UID: &str = "5eed0003-0000-4000-8000-000000000002";
 /// An Acme Corp user who signs in through the `acme-okta` identity provider.
@@ -90,7 +90,7 @@ pub const MISSING_UID: &str = "5eedffff-0000-4000-8000-000000000000";
 pub const IDP_NAME: &str = "acme-okta";
 pub const IDP_DISPLAY_NAME: &str = "Acme Okta";
 pub const DISABLED_IDP_NAME: &str = "acme-adfs";
-pub const MAINTENANCE_IDP_NAME: &str = "initech-keycloak";
+pub const MAINTENANCE_IDP_NAME: &str = "umbrella-keycloak";
 /// The SAML entity ID of Globex's identity provider: no other identity provider may use it.
 pub const GLOBEX_IDP_ENTITY_ID: &str = "https://sts.globex.example/adfs/services/trust";
 
@@ -640,8 +640,8 @@ impl State {
         acme["email"] = json!("it@acme.example");
         let mut globex = company_doc(GLOBEX_UID, "Globex", &none);
         globex["alias"] = json!("globex");
-        let mut initech = company_doc(INITECH_UID, "Initech", &none);
-        initech["alias"] = json!("initech");
+        let mut umbrella = company_doc(UMBRELLA_UID, "Umbrella Corp", &none);
+        umbrella["alias"] = json!("umbrella");
         let mut sso_user = user_doc(
             SSO_USER_UID,
             ACME_UID,
@@ -662,7 +662,7 @@ impl State {
         State {
             provider: json!({"instanceUid": PROVIDER_UID, "name": "Mock Service Provider",
                              "type": "provider", "createdDate": SEED_DATE}),
-            companies: vec![acme, globex, initech],
+            companies: vec![acme, globex, umbrella],
             locations: vec![
                 location_doc(ACME_LOCATION_UID, ACME_UID, "Acme Corp", "default"),
                 location_doc(GLOBEX_FIRST_LOCATION_UID, GLOBEX_UID, "Globex", "default"),
@@ -672,7 +672,12 @@ impl State {
                     "Globex Cypress Creek",
                     "custom",
                 ),
-                location_doc(INITECH_LOCATION_UID, INITECH_UID, "Initech", "default"),
+                location_doc(
+                    UMBRELLA_LOCATION_UID,
+                    UMBRELLA_UID,
+                    "Umbrella Corp",
+                    "default",
+                ),
             ],
             users: vec![
                 user(
@@ -798,12 +803,12 @@ impl State {
                     GLOBEX_IDP_ENTITY_ID,
                 ),
                 identity_provider(
-                    INITECH_UID,
+                    UMBRELLA_UID,
                     MAINTENANCE_IDP_NAME,
-                    "Initech Keycloak",
+                    "Umbrella Keycloak",
                     "Keycloak",
                     true,
-                    "https://sso.initech.example/realms/initech",
+                    "https://sso.umbrella.example/realms/umbrella",
                 ),
             ],
             policies: [
@@ -812,7 +817,7 @@ impl State {
                     json!({"isSingleSignOnEnabled": false, "maintenanceMode": false}),
                 ),
                 (
-                    INITECH_UID,
+                    UMBRELLA_UID,
                     json!({"isSingleSignOnEnabled": true, "maintenanceMode": true}),
                 ),
             ]
@@ -836,7 +841,7 @@ impl State {
             ("organizationUid", ACME_UID),
             ("providerUid", PROVIDER_UID),
             ("ssoDisabledOrganizationUid", GLOBEX_UID),
-            ("maintenanceOrganizationUid", INITECH_UID),
+            ("maintenanceOrganizationUid", UMBRELLA_UID),
             ("locationUid", ACME_LOCATION_UID),
             ("secondLocationUid", GLOBEX_SECOND_LOCATION_UID),
             ("secondCompanyDefaultLocationUid", GLOBEX_FIRST_LOCATION_UID),

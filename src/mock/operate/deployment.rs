@@ -24,6 +24,13 @@ pub(super) const TRIGGERS: &[Trigger] = &[
     Trigger {
         code: 3001,
         method: "POST",
+        path: "/discovery/computers/{computerUid}/installBackupServer",
+        trigger: "the same for every installation on a computer (backup server, Veeam ONE, Linux agent)",
+        delivery: Delivery::Answer,
+    },
+    Trigger {
+        code: 3001,
+        method: "POST",
         path: "/discovery/computers/{computerUid}/scheduledTasks/installBackupServer",
         trigger: "scheduling a deployment to a computer where one is running",
         delivery: Delivery::Answer,

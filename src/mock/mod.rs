@@ -382,7 +382,6 @@ impl MockConsole {
     ///   [`COMPANY_PASSWORD`]); `adminUid`: the administrator [`ADMIN_USERNAME`] (cannot be
     ///   deleted); `ssoUserUid`: a user who signs in through an identity provider;
     /// - identities: `assignedPublicKey`: the administrator's RSA public key (PEM);
-    ///   `totpSecretUrl`: an `otpauth://totp/` URL of an issued secret;
     /// - identity providers: `identityProviderName`, `identityProviderDisplayName`: Acme Corp's
     ///   enabled one; `disabledIdentityProviderName`: Acme Corp's disabled one;
     ///   `maintenanceIdentityProviderName`: Umbrella Corp's; `foreignIdentityProviderEntity`:

@@ -102,10 +102,8 @@ vZLlQP+x4eMi/Tg4WwIxy3tDCJQ9IPzZUgSc+o6CUyZxq7J9oJuy1L8I9b9JCQrg
 XYgIZTB4seA5YegcSwIDAQAB
 -----END PUBLIC KEY-----
 ";
-/// A TOTP secret of the kind `GET /authentication/keys/totp-secret` issues.
+/// The TOTP secret of [`MFA_USERNAME`]'s authenticator.
 pub const TOTP_SECRET: &str = "JBSWY3DPEHPK3PXP";
-pub const TOTP_SECRET_URL: &str =
-    "otpauth://totp/VSPC:acme.owner?secret=JBSWY3DPEHPK3PXP&issuer=VSPC";
 
 /// The newest versions the mock knows; older agents lack features.
 pub const LATEST_BACKUP_AGENT_VERSION: &str = "6.3.1.1074";
@@ -850,7 +848,6 @@ impl State {
             ("adminUid", ADMIN_UID),
             ("ssoUserUid", SSO_USER_UID),
             ("assignedPublicKey", ADMIN_PUBLIC_KEY),
-            ("totpSecretUrl", TOTP_SECRET_URL),
             ("identityProviderName", IDP_NAME),
             ("identityProviderDisplayName", IDP_DISPLAY_NAME),
             ("disabledIdentityProviderName", DISABLED_IDP_NAME),

@@ -593,10 +593,11 @@ MCowBQYDK2VwAyEAzqmmE2aZ3DwhDKS3bGiIlOtmbUpd7cWyau04haCvuG0=
 
     #[test]
     fn totp_secrets_come_from_otpauth_urls() {
-        assert_eq!(
-            totp_secret(state::TOTP_SECRET_URL).as_deref(),
-            Some(state::TOTP_SECRET)
+        let url = format!(
+            "otpauth://totp/VSPC:acme.mfa?secret={}&issuer=VSPC",
+            state::TOTP_SECRET
         );
+        assert_eq!(totp_secret(&url).as_deref(), Some(state::TOTP_SECRET));
         assert_eq!(totp_secret("otpauth://hotp/x?secret=ABC"), None);
         assert_eq!(totp_secret("otpauth://totp/x?issuer=y"), None);
         assert_eq!(totp_secret("otpauth://totp/x?secret=not-base32"), None);

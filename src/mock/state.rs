@@ -493,49 +493,6 @@ pub fn merge_known(doc: &mut Value, body: &Map<String, Value>, model: &Model) {
             _ => {}
         }
     }
-
-    #[test]
-    fn started_actions_end_as_planned_or_run_into_the_time_limit() {
-        use std::time::Duration;
-        let config = AsyncConfig {
-            duration: Duration::from_millis(50),
-            time_limit: Duration::from_millis(200),
-        };
-        let mut state = State::seeded();
-        let start = Instant::now();
-        for (id, plan) in [
-            ("a", Plan::Succeed(json!({"ok": true}))),
-            ("b", Plan::Fail(3000, "failed".into())),
-            ("c", Plan::Hang),
-        ] {
-            state.actions.push(AsyncAction {
-                doc: action_doc(id, ADMIN_UID, "Test", "running"),
-                result: Value::Null,
-                error: None,
-                subject: Some(id.into()),
-                started: Some(start),
-                plan,
-            });
-        }
-        state.settle(start + Duration::from_millis(10), &config);
-        assert!(state.running_on("a").is_some() && state.running_on("c").is_some());
-        state.settle(start + Duration::from_millis(60), &config);
-        assert_eq!(state.action("a").unwrap().status(), "succeed");
-        assert_eq!(state.action("a").unwrap().result, json!({"ok": true}));
-        assert_eq!(state.action("b").unwrap().error.as_ref().unwrap().0, 3000);
-        assert!(state.action("c").unwrap().is_running());
-        state.settle(start + Duration::from_millis(200), &config);
-        assert_eq!(state.action("c").unwrap().error.as_ref().unwrap().0, 1051);
-        // Seeded actions never move.
-        assert!(state.action(RUNNING_ACTION_ID).unwrap().is_running());
-    }
-
-    #[test]
-    fn keys_are_recognised_whatever_their_line_breaks() {
-        let folded = ADMIN_PUBLIC_KEY.replace('\n', "\r\n");
-        assert_eq!(key_fingerprint(&folded), key_fingerprint(ADMIN_PUBLIC_KEY));
-        assert_eq!(key_fingerprint("ssh-rsa AAAAB3Nza me@host"), "AAAAB3Nza");
-    }
 }
 
 /// An `AsyncActionInfo`.

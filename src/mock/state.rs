@@ -696,7 +696,7 @@ impl State {
                     Some(UNREACHABLE_COMPUTER_UID),
                     Some((
                         3000,
-                        "The deployment task failed to execute: the computer 'acme-fs02' cannot be reached on port 6180.",
+                        "Deployment task failed to execute: the computer 'acme-fs02' cannot be reached on port 6180.",
                     )),
                 ),
                 seeded_action(

@@ -485,9 +485,6 @@ pub fn create_model(operation: &Operation) -> Option<&'static Model> {
         ("POST", "/organizations/companies") => Some(&state::COMPANY),
         ("POST", "/organizations/locations") => Some(&state::LOCATION),
         ("POST", "/users") => Some(&state::USER),
-        ("POST", "/organizations/{organizationUid}/identityProviders/saml2") => {
-            Some(&state::SAML2_IDENTITY_PROVIDER)
-        }
         ("POST", "/users/resetpassword") => Some(&state::RESET_PASSWORD),
         ("POST", "/users/serviceProvider/localUserRule") => Some(&state::LOCAL_USER_RULE),
         ("POST", "/authentication/keys/rsa-pkcs12/decrypt") => Some(&state::PKCS12_DECRYPTION),

@@ -16,8 +16,9 @@
 //!   and the compiled envelope schema. Parsed and compiled once per process.
 //! - [`case`]: loads case files into [`case::Case`]s, or [`diagnostic::Diagnostic`]s that point
 //!   at `file:line:col`. [`select`] picks cases by test name and tag.
-//! - [`target`]: where requests go and with which credentials; [`send`] turns a case into an
-//!   [`send::Exchange`] (reqwest on tokio, one pooled client).
+//! - [`target`]: where requests go and with which credentials ([`token`]: given tokens, or
+//!   login sessions that renew themselves); [`send`] turns a case into an [`send::Exchange`]
+//!   (reqwest on tokio, one pooled client, paced).
 //! - [`check`]: pure functions from an expectation and an exchange to six verdicts: status,
 //!   envelope, type, code, field, message.
 //! - [`run`]: takes the selected cases through send and check with bounded concurrency and emits
@@ -37,3 +38,4 @@ pub mod run;
 pub mod select;
 pub mod send;
 pub mod target;
+pub mod token;

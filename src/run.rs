@@ -148,16 +148,21 @@ pub async fn run(
         .enumerate()
         .partition(|(_, c)| c.has_tag(tags::BURST));
     let mut slots: Vec<Option<CaseReport>> = vec![None; cases.len()];
-    let semaphore = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
+    // At most `concurrency` cases are in flight; the next starts when one finishes, so memory
+    // holds that many futures, not one per selected case.
+    let mut pending = normal.into_iter();
     let mut set = tokio::task::JoinSet::new();
-    for (index, case) in normal {
-        let (target, semaphore, options) = (target.clone(), semaphore.clone(), options.clone());
-        set.spawn(async move {
-            let _permit = semaphore.acquire_owned().await;
-            (index, evaluate(&target, case, &options).await)
-        });
+    let spawn = |set: &mut tokio::task::JoinSet<_>, (index, case): (usize, Arc<Case>)| {
+        let (target, options) = (target.clone(), options.clone());
+        set.spawn(async move { (index, evaluate(&target, case, &options).await) });
+    };
+    for next in pending.by_ref().take(options.concurrency.max(1)) {
+        spawn(&mut set, next);
     }
     while let Some(joined) = set.join_next().await {
+        if let Some(next) = pending.next() {
+            spawn(&mut set, next);
+        }
         if let Ok((index, report)) = joined {
             on_event(Event::CaseFinished(&report));
             slots[index] = Some(report);

@@ -4,8 +4,10 @@
 
 use crate::case::{Body, Case, Credentials, substitute};
 use crate::target::Secret;
+use crate::token::Token;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use thiserror::Error;
 
@@ -21,13 +23,35 @@ pub struct Sender {
     body_cap: usize,
     api_version: String,
     timeout: Duration,
+    async_timeout: Duration,
+    pace: Option<Arc<Pace>>,
 }
 
-/// What the sender needs to know about the target's credentials.
+/// Spaces requests evenly at a fixed rate: each takes the next free slot, one interval after the
+/// last. Even spacing keeps any window of a second under the rate, whatever the console's window.
+struct Pace {
+    interval: Duration,
+    next: tokio::sync::Mutex<Instant>,
+}
+
+impl Pace {
+    async fn wait(&self) {
+        let slot = {
+            let mut next = self.next.lock().await;
+            let now = Instant::now();
+            let slot = (*next).max(now);
+            *next = slot + self.interval;
+            slot
+        };
+        tokio::time::sleep_until(slot.into()).await;
+    }
+}
+
+/// The target's credentials, per kind of case.
 #[derive(Clone, Default)]
 pub struct Tokens {
-    pub default: Option<Secret>,
-    pub read_only: Option<Secret>,
+    pub default: Option<Token>,
+    pub read_only: Option<Token>,
 }
 
 #[derive(Debug, Clone)]
@@ -38,6 +62,10 @@ pub struct SendOptions {
     /// Extra root certificate (PEM) for a private CA.
     pub ca_cert: Option<Vec<u8>>,
     pub insecure: bool,
+    /// How long to follow an async action (202 Accepted) before giving up.
+    pub async_timeout: Duration,
+    /// Requests per second at most, across the run (every request: cases, polls, retries).
+    pub rps: Option<f64>,
 }
 
 impl Default for SendOptions {
@@ -48,6 +76,8 @@ impl Default for SendOptions {
             api_version: "3.6.1".to_string(),
             ca_cert: None,
             insecure: false,
+            async_timeout: Duration::from_secs(30),
+            rps: None,
         }
     }
 }
@@ -73,12 +103,23 @@ pub struct Exchange {
     pub content_type: Option<String>,
     pub location: Option<String>,
     pub body: Vec<u8>,
-    /// The body was longer than the cap; `body` holds its start.
-    pub truncated: bool,
     pub elapsed: Duration,
     pub burst: Option<BurstSummary>,
     /// 429s the case did not ask for, waited out (after `retryAfter`) and sent again.
     pub throttled_retries: u32,
+    /// Set when the target answered 202 Accepted and the outcome came from the async action.
+    pub async_action: Option<AsyncTrail>,
+}
+
+/// How a 202 was followed: the action polled until it ended, then its result fetched.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AsyncTrail {
+    /// The action's id, from the `Location` header.
+    pub action: String,
+    /// The action's final status: `succeed`, `failed` or `canceled`.
+    pub status: String,
+    /// How many times the action was polled.
+    pub polls: u32,
 }
 
 /// What a burst saw across its copies.
@@ -111,6 +152,8 @@ pub enum TransportError {
     Timeout(Duration),
     #[error("the answer broke off: {0}")]
     Body(String),
+    #[error("the answer is larger than the {} KiB cap; not evaluated", cap / 1024)]
+    TooLarge { cap: usize },
     #[error(
         "redirected ({status}) to {location}; redirects are never followed, so credentials stay with the target"
     )]
@@ -149,12 +192,27 @@ impl Sender {
             body_cap: options.body_cap,
             api_version: options.api_version.clone(),
             timeout: options.timeout,
+            async_timeout: options.async_timeout,
+            pace: options
+                .rps
+                .filter(|r| *r > 0.0 && r.is_finite())
+                .map(|rps| {
+                    Arc::new(Pace {
+                        interval: Duration::from_secs_f64(1.0 / rps),
+                        next: tokio::sync::Mutex::new(Instant::now()),
+                    })
+                }),
         })
     }
 
     /// `https://host:1280/api/v3`
     pub fn base(&self) -> &str {
         &self.base
+    }
+
+    /// The `X-Client-Version` every request carries.
+    pub fn api_version(&self) -> &str {
+        &self.api_version
     }
 
     pub fn client(&self) -> &reqwest::Client {
@@ -170,12 +228,20 @@ impl Sender {
         vars: &BTreeMap<String, String>,
         wanted: u16,
     ) -> Result<Exchange, SendError> {
-        let prepared = self.prepare(case, tokens, vars)?;
+        let token = self.token(case.request.credentials, tokens).await?;
+        let prepared = self.prepare(case, token.as_ref().map(Secret::expose), vars)?;
         let Some(copies) = case.request.burst else {
-            return self
+            let exchange = self
                 .execute_paced(&prepared, wanted)
                 .await
-                .map_err(SendError::Transport);
+                .map_err(SendError::Transport)?;
+            if exchange.status == 202 && wanted != 202 {
+                return self
+                    .follow(&prepared, exchange)
+                    .await
+                    .map_err(SendError::Transport);
+            }
+            return Ok(exchange);
         };
         let mut set = tokio::task::JoinSet::new();
         for _ in 0..copies {
@@ -222,10 +288,35 @@ impl Sender {
         }
     }
 
+    /// The bearer token a kind of credentials sends now (a session renews itself first).
+    async fn token(
+        &self,
+        credentials: Credentials,
+        tokens: &Tokens,
+    ) -> Result<Option<Secret>, SendError> {
+        let source = match credentials {
+            Credentials::Default => tokens
+                .default
+                .as_ref()
+                .ok_or(SendError::NoCredentials("default"))?,
+            Credentials::ReadOnly => tokens
+                .read_only
+                .as_ref()
+                .ok_or(SendError::NoCredentials("read-only"))?,
+            Credentials::Invalid => return Ok(Some(Secret::new(INVALID_TOKEN))),
+            Credentials::None => return Ok(None),
+        };
+        source
+            .current(self)
+            .await
+            .map(Some)
+            .map_err(SendError::Transport)
+    }
+
     fn prepare(
         &self,
         case: &Case,
-        tokens: &Tokens,
+        token: Option<&str>,
         vars: &BTreeMap<String, String>,
     ) -> Result<Prepared, SendError> {
         let r = &case.request;
@@ -244,24 +335,6 @@ impl Sender {
             })?;
             headers.insert(name, header_value(&resolve(value)?)?);
         }
-        let token = match r.credentials {
-            Credentials::Default => Some(
-                tokens
-                    .default
-                    .as_ref()
-                    .ok_or(SendError::NoCredentials("default"))?
-                    .expose(),
-            ),
-            Credentials::ReadOnly => Some(
-                tokens
-                    .read_only
-                    .as_ref()
-                    .ok_or(SendError::NoCredentials("read-only"))?
-                    .expose(),
-            ),
-            Credentials::Invalid => Some(INVALID_TOKEN),
-            Credentials::None => None,
-        };
         if let Some(token) = token {
             let mut value = header_value(&format!("Bearer {token}"))?;
             value.set_sensitive(true);
@@ -334,7 +407,98 @@ impl Sender {
         }
     }
 
+    /// A 202 Accepted names an async action in `Location`: poll it (bounded in time, backing off
+    /// from 20 ms to 1 s) until it ends, then fetch its result, which is what the case is
+    /// checked against. The action must live on the target itself: credentials never follow a
+    /// `Location` to another origin.
+    async fn follow(
+        &self,
+        prepared: &Prepared,
+        accepted: Exchange,
+    ) -> Result<Exchange, TransportError> {
+        let Some(location) = accepted.location.clone() else {
+            return Err(TransportError::Other(
+                "202 Accepted without a Location header naming the async action".into(),
+            ));
+        };
+        let action_url = if location.starts_with('/') {
+            format!("{}{}", origin(&self.base), location)
+        } else {
+            location.clone()
+        };
+        if origin(&action_url) != origin(&self.base) {
+            return Err(TransportError::Other(format!(
+                "202 Accepted points at {location}, outside the target; not followed with credentials"
+            )));
+        }
+        let action = action_url
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        let poll = |url: String| Prepared {
+            method: reqwest::Method::GET,
+            url,
+            headers: without_body_headers(&prepared.headers),
+            body: None,
+            sent: prepared.sent.clone(),
+        };
+        let deadline = Instant::now() + self.async_timeout;
+        let mut wait = Duration::from_millis(20);
+        let mut polls = 0;
+        let status = loop {
+            polls += 1;
+            let state = self.execute_paced(&poll(action_url.clone()), 200).await?;
+            let status = serde_json::from_slice::<serde_json::Value>(&state.body)
+                .ok()
+                .and_then(|b| b.get("data")?.get("status")?.as_str().map(str::to_string));
+            match status.as_deref() {
+                Some("running") | None if state.status == 200 => {}
+                Some(done) if state.status == 200 => break done.to_string(),
+                _ => {
+                    // The action itself could not be read: that answer is the outcome.
+                    return Ok(Exchange {
+                        async_action: Some(AsyncTrail {
+                            action,
+                            status: "unknown".into(),
+                            polls,
+                        }),
+                        ..state
+                    });
+                }
+            }
+            if Instant::now() + wait > deadline {
+                return Err(TransportError::Other(format!(
+                    "async action {action} still running after {:?} ({polls} polls)",
+                    self.async_timeout
+                )));
+            }
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(Duration::from_secs(1));
+        };
+        let result = self
+            .execute_paced(
+                &poll(format!("{}/result", action_url.trim_end_matches('/'))),
+                0,
+            )
+            .await?;
+        Ok(Exchange {
+            request: accepted.request,
+            elapsed: accepted.elapsed + result.elapsed,
+            async_action: Some(AsyncTrail {
+                action,
+                status,
+                polls,
+            }),
+            ..result
+        })
+    }
+
     async fn execute(&self, prepared: &Prepared) -> Result<Exchange, TransportError> {
+        if let Some(pace) = &self.pace {
+            pace.wait().await;
+        }
         let started = Instant::now();
         let mut request = self
             .client
@@ -364,17 +528,13 @@ impl Sender {
             });
         }
         let mut body = Vec::new();
-        let mut truncated = false;
         while let Some(chunk) = response
             .chunk()
             .await
             .map_err(|e| self.classify(&prepared.url, e))?
         {
-            let room = self.body_cap - body.len();
-            if chunk.len() > room {
-                body.extend_from_slice(&chunk[..room]);
-                truncated = true;
-                break;
+            if body.len() + chunk.len() > self.body_cap {
+                return Err(TransportError::TooLarge { cap: self.body_cap });
             }
             body.extend_from_slice(&chunk);
         }
@@ -384,12 +544,28 @@ impl Sender {
             content_type,
             location,
             body,
-            truncated,
             elapsed: started.elapsed(),
             burst: None,
             throttled_retries: 0,
+            async_action: None,
         })
     }
+}
+
+/// `https://host:1280` of a URL.
+fn origin(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    let end = url[after_scheme..]
+        .find('/')
+        .map_or(url.len(), |i| after_scheme + i);
+    &url[..end]
+}
+
+/// The request's headers for a GET that follows it: credentials and version, no body headers.
+fn without_body_headers(headers: &HeaderMap) -> HeaderMap {
+    let mut kept = headers.clone();
+    kept.remove(CONTENT_TYPE);
+    kept
 }
 
 const MAX_THROTTLED_RETRIES: u32 = 3;

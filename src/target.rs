@@ -4,6 +4,7 @@
 
 use crate::mock::{ADMIN_PASSWORD, ADMIN_USERNAME, MockConfig, MockConsole, MockError};
 use crate::send::{SendOptions, Sender, Tokens, TransportError};
+use crate::token::{Token, TokenError, login};
 use std::collections::BTreeMap;
 use std::fmt;
 use thiserror::Error;
@@ -106,9 +107,10 @@ impl Target {
                 let mock = MockConsole::start(config)?;
                 let sender = sender(&mock.uri(), options)?;
                 let password = Secret::new(ADMIN_PASSWORD);
+                let login = |read_only| login_as(&sender, ADMIN_USERNAME, &password, read_only);
                 let tokens = Tokens {
-                    default: Some(login(&sender, ADMIN_USERNAME, &password, false).await?),
-                    read_only: Some(login(&sender, ADMIN_USERNAME, &password, true).await?),
+                    default: Some(login(false).await?),
+                    read_only: Some(login(true).await?),
                 };
                 let mut variables = mock.variables().clone();
                 variables.extend(vars);
@@ -157,7 +159,7 @@ async fn remote_tokens(sender: &Sender, auth: &Auth, url: &str) -> Result<Tokens
     let login_with = |read_only: bool| async move {
         match (&auth.username, &auth.password) {
             (Some(user), Some(password)) => {
-                login(sender, user, password, read_only).await.map(Some)
+                login_as(sender, user, password, read_only).await.map(Some)
             }
             _ => Ok(None),
         }
@@ -165,20 +167,40 @@ async fn remote_tokens(sender: &Sender, auth: &Auth, url: &str) -> Result<Tokens
     let default = match &auth.token {
         Some(token) => {
             probe(sender, token, url).await?;
-            token.clone()
+            Token::Static(token.clone())
         }
         None => login_with(false)
             .await?
             .ok_or_else(|| TargetError::NoCredentials(url.to_string()))?,
     };
     let read_only = match &auth.readonly_token {
-        Some(token) => Some(token.clone()),
+        Some(token) => Some(Token::Static(token.clone())),
         None => login_with(true).await?,
     };
     Ok(Tokens {
         default: Some(default),
         read_only,
     })
+}
+
+/// A login, with failures as target errors: unreachable (exit 3) or refused, showing the OAuth2
+/// error and never the password.
+async fn login_as(
+    sender: &Sender,
+    username: &str,
+    password: &Secret,
+    read_only: bool,
+) -> Result<Token, TargetError> {
+    login(sender, username, password, read_only)
+        .await
+        .map_err(|e| match e {
+            TokenError::Unreachable { url, detail } => TargetError::Unreachable { url, detail },
+            TokenError::Refused(reason) => TargetError::Login {
+                url: sender.base().trim_end_matches("/api/v3").to_string(),
+                username: username.to_string(),
+                reason,
+            },
+        })
 }
 
 /// A given token is checked once before the run, so a dead target or a refused token stops the
@@ -188,7 +210,7 @@ async fn probe(sender: &Sender, token: &Secret, url: &str) -> Result<(), TargetE
         .client()
         .get(format!("{}/about", sender.base()))
         .bearer_auth(token.expose())
-        .header("x-client-version", "3.6.1")
+        .header("x-client-version", sender.api_version())
         .send()
         .await
         .map_err(|e| unreachable(url, e))?;
@@ -200,69 +222,6 @@ async fn probe(sender: &Sender, token: &Secret, url: &str) -> Result<(), TargetE
         });
     }
     Ok(())
-}
-
-/// `POST /api/v3/token` with the password grant. Errors show the OAuth2 error, never the password.
-pub async fn login(
-    sender: &Sender,
-    username: &str,
-    password: &Secret,
-    read_only: bool,
-) -> Result<Secret, TargetError> {
-    let url = sender.base().trim_end_matches("/api/v3").to_string();
-    let mut form = vec![
-        ("grant_type", "password"),
-        ("username", username),
-        ("password", password.expose()),
-    ];
-    if read_only {
-        form.push(("readOnly", "true"));
-    }
-    let body: String = form
-        .iter()
-        .map(|(k, v)| format!("{k}={}", crate::send::form_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    let response = sender
-        .client()
-        .post(format!("{}/token", sender.base()))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("x-client-version", "3.6.1")
-        .body(body)
-        .send()
-        .await
-        .map_err(|e| unreachable(&url, e))?;
-    let status = response.status().as_u16();
-    let bytes = response.bytes().await.map_err(|e| unreachable(&url, e))?;
-    let json: Option<serde_json::Value> = serde_json::from_slice(&bytes).ok();
-    let fail = |reason: String| TargetError::Login {
-        url: url.clone(),
-        username: username.to_string(),
-        reason,
-    };
-    let Some(json) = json else {
-        return Err(fail(format!("HTTP {status} with a body that is not JSON")));
-    };
-    if let Some(token) = json
-        .get("access_token")
-        .and_then(|t| t.as_str())
-        .filter(|_| status == 200)
-    {
-        return Ok(Secret::new(token));
-    }
-    let error = json
-        .get("error")
-        .and_then(|e| e.as_str())
-        .unwrap_or("no OAuth2 error");
-    let description = json
-        .get("error_description")
-        .and_then(|e| e.as_str())
-        .unwrap_or("");
-    Err(fail(
-        format!("HTTP {status}, {error}: {description}")
-            .trim_end_matches([':', ' '])
-            .to_string(),
-    ))
 }
 
 fn unreachable(url: &str, error: reqwest::Error) -> TargetError {

@@ -178,7 +178,8 @@ fn an_unreachable_target_exits_3_with_one_line_within_the_timeout() {
 fn tokens(mock: &vspc_conformance::mock::MockConsole) -> (String, String) {
     use vspc_conformance::mock::{ADMIN_PASSWORD, ADMIN_USERNAME};
     use vspc_conformance::send::{SendOptions, Sender};
-    use vspc_conformance::target::{Secret, login};
+    use vspc_conformance::target::Secret;
+    use vspc_conformance::token::login;
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let sender = Sender::new(&mock.uri(), &SendOptions::default()).unwrap();
@@ -189,6 +190,8 @@ fn tokens(mock: &vspc_conformance::mock::MockConsole) -> (String, String) {
         let read_only = login(&sender, ADMIN_USERNAME, &password, true)
             .await
             .unwrap();
+        let token = token.current(&sender).await.unwrap();
+        let read_only = read_only.current(&sender).await.unwrap();
         (token.expose().to_string(), read_only.expose().to_string())
     })
 }

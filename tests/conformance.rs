@@ -12,9 +12,9 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
-use vspc_conformance::case::{self, Case};
+use vspc_conformance::case::{self, Case, Origin};
 use vspc_conformance::mock::MockConfig;
-use vspc_conformance::report::snapshot::normalized_exchange;
+use vspc_conformance::report::snapshot::{normalized_exchange, sweep_groups};
 use vspc_conformance::report::terminal::render_failure;
 use vspc_conformance::run::{self, Outcome, RunOptions};
 use vspc_conformance::send::SendOptions;
@@ -72,6 +72,30 @@ fn connect() -> Result<Target, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Compares `text` with the committed snapshot `name` of this target; Err when it differs.
+fn snapshot(target: &Target, name: &str, description: String, text: String) -> Result<(), ()> {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_snapshot_suffix(snapshot_suffix(target));
+    settings.set_omit_expression(true);
+    settings.set_description(description);
+    let name = name.replace("::", "__");
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        settings.bind(|| insta::assert_snapshot!(name, text));
+    }))
+    .map_err(|_| ())
+}
+
+fn relative(case: &Case) -> String {
+    let file = case
+        .file
+        .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap_or(&case.file);
+    format!("{}:{}", file.display(), case.position.line)
+}
+
+/// One case: its verdicts, and for a written case the snapshot of its normalized exchange.
 fn trial(case: Arc<Case>, target: Arc<Target>, options: Arc<RunOptions>) -> Trial {
     let name = case.name.clone();
     Trial::test(name, move || {
@@ -85,41 +109,66 @@ fn trial(case: Arc<Case>, target: Arc<Target>, options: Arc<RunOptions>) -> Tria
             }
         };
         // The snapshot is compared even when the case fails, so a reviewer sees the drift.
-        let snapshot = report.exchange.as_ref().map(|exchange| {
-            let text = normalized_exchange(&case, exchange);
-            let mut settings = insta::Settings::clone_current();
-            settings.set_snapshot_path(
-                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"),
-            );
-            settings.set_prepend_module_to_snapshot(false);
-            settings.set_snapshot_suffix(snapshot_suffix(&target));
-            settings.set_omit_expression(true);
-            let file = case
-                .file
-                .strip_prefix(env!("CARGO_MANIFEST_DIR"))
-                .unwrap_or(&case.file);
-            settings.set_description(format!(
-                "{} ({}:{})",
-                case.name,
-                file.display(),
-                case.position.line
-            ));
-            let snapshot_name = case.name.replace("::", "__");
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                settings.bind(|| insta::assert_snapshot!(snapshot_name, text));
-            }))
-        });
-        match (failure, snapshot) {
-            (None, None | Some(Ok(()))) => Ok(()),
-            (Some(failure), None | Some(Ok(()))) => Err(failure.into()),
-            (None, Some(Err(_))) => {
+        // Generated cases are snapshotted per rule (`rule_trial`), not one file each.
+        let written = case.origin == Origin::Written;
+        let drift = match report.exchange.as_ref().filter(|_| written) {
+            Some(exchange) => snapshot(
+                &target,
+                &case.name,
+                format!("{} ({})", case.name, relative(&case)),
+                normalized_exchange(&case, exchange),
+            )
+            .is_err(),
+            None => false,
+        };
+        match (failure, drift) {
+            (None, false) => Ok(()),
+            (Some(failure), false) => Err(failure.into()),
+            (None, true) => {
                 Err("the normalized exchange differs from its snapshot (cargo insta review)".into())
             }
-            (Some(failure), Some(Err(_))) => {
+            (Some(failure), true) => {
                 Err(format!("{failure}\nand the exchange differs from its snapshot").into())
             }
         }
     })
+}
+
+/// One sweep rule as a whole: runs all its cases and snapshots their answers grouped by shape.
+/// Named `sweep::<rule>`, so a filter for the rule selects it with the rule's cases.
+fn rule_trial(
+    rule: String,
+    cases: Vec<Arc<Case>>,
+    target: Arc<Target>,
+    options: Arc<RunOptions>,
+) -> Trial {
+    Trial::test(format!("sweep::{rule}"), move || {
+        let description = format!(
+            "sweep::{rule} ({})",
+            cases.first().map(|c| relative(c)).unwrap_or_default()
+        );
+        let reports = runtime().block_on(run::run(&target, cases, &options, |_| {}));
+        let text = sweep_groups(&rule, &reports);
+        snapshot(&target, &format!("sweep::{rule}"), description, text).map_err(|()| {
+            Failed::from(format!(
+                "the answers of sweep::{rule} differ from its snapshot (cargo insta review)"
+            ))
+        })
+    })
+}
+
+/// The sweep rules of the loaded cases, in order, with their cases.
+fn rules(cases: &[Arc<Case>]) -> Vec<(String, Vec<Arc<Case>>)> {
+    let mut rules: Vec<(String, Vec<Arc<Case>>)> = Vec::new();
+    for case in cases {
+        if let Origin::Sweep { rule, .. } = &case.origin {
+            match rules.iter_mut().find(|(r, _)| r == rule) {
+                Some((_, list)) => list.push(case.clone()),
+                None => rules.push((rule.clone(), vec![case.clone()])),
+            }
+        }
+    }
+    rules
 }
 
 fn main() {
@@ -133,11 +182,13 @@ fn main() {
         std::process::exit(2);
     }
     let cases: Vec<Arc<Case>> = loaded.cases.into_iter().map(Arc::new).collect();
+    let rules = rules(&cases);
     if args.list {
-        let trials = cases
+        let names = cases
             .iter()
-            .map(|c| Trial::test(c.name.clone(), || Ok(())))
-            .collect();
+            .map(|c| c.name.clone())
+            .chain(rules.iter().map(|(r, _)| format!("sweep::{r}")));
+        let trials = names.map(|name| Trial::test(name, || Ok(()))).collect();
         libtest_mimic::run(&args, trials).exit();
     }
     let target = match connect() {
@@ -151,7 +202,7 @@ fn main() {
         allow_mutations: env("VSPC_ALLOW_MUTATIONS").is_some(),
         ..RunOptions::default()
     });
-    let trials = cases
+    let mut trials: Vec<Trial> = cases
         .into_iter()
         .map(|case| match run::skip_reason(&target, &case, &options) {
             Some(reason) => Trial::test(case.name.clone(), || Ok(()))
@@ -160,6 +211,11 @@ fn main() {
             None => trial(case, target.clone(), options.clone()),
         })
         .collect();
+    trials.extend(
+        rules
+            .into_iter()
+            .map(|(rule, cases)| rule_trial(rule, cases, target.clone(), options.clone())),
+    );
     libtest_mimic::run(&args, trials).exit();
 }
 

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use toml::Spanned;
 
-/// A case file: `[[case]]` tables, each one negative request and the error it must produce.
+/// A case file: `[[case]]` tables, each one negative request and the error it must produce, and
+/// `[[sweep]]` rules, each generating a case for every operation of the catalogue it selects.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "vspc-conformance case file")]
@@ -18,6 +19,119 @@ pub struct CaseFile {
     #[serde(default)]
     #[schemars(with = "Vec<CaseDef>")]
     pub case: Vec<Spanned<CaseDef>>,
+    /// Rules generating cases from schemas/operations.json. A generated case's test name is
+    /// `sweep::<rule>::<METHOD> <path>`.
+    #[serde(default)]
+    #[schemars(with = "Vec<SweepDef>")]
+    pub sweep: Vec<Spanned<SweepDef>>,
+}
+
+/// A sweep rule: a selector over the operation catalogue, a change to a well-formed request, and
+/// the error every selected operation must answer with.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SweepDef {
+    /// The rule's name: letters, digits, `_` and `-`; unique across all files.
+    #[schemars(with = "String")]
+    pub name: Spanned<String>,
+    pub description: Option<String>,
+    /// Tags for every generated case (`mutating` when the rule cannot promise that a conforming
+    /// console rejects the request before it changes anything).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub tags: Vec<Spanned<String>>,
+    /// Which generated cases are tagged `mutating`: `none` (default), `all`, or `unscoped-writes`
+    /// (POST/PUT/PATCH/DELETE without a UUID in the path: a console that wrongly accepted the
+    /// broken request would carry out a create or a settings change).
+    #[serde(default)]
+    pub mutating: Mutating,
+    /// Which operations the rule applies to; every condition given must hold.
+    #[schemars(with = "Selector")]
+    pub select: Spanned<Selector>,
+    /// How the well-formed request of each operation is broken.
+    #[serde(default)]
+    pub request: SweepRequestDef,
+    /// The error each generated request must produce. `{parameter}` stands for the swept path
+    /// parameter; `{resource}` in `message` for a regex naming the resource of the first UUID path
+    /// parameter (or the unknown id itself).
+    #[schemars(with = "ExpectDef")]
+    pub expect: Spanned<ExpectDef>,
+}
+
+/// Which generated cases a rule cannot promise to be harmless on a console that breaks the rule.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mutating {
+    #[default]
+    None,
+    All,
+    UnscopedWrites,
+}
+
+/// Conditions on an operation of the catalogue. Omitted conditions do not filter.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Selector {
+    /// HTTP methods (GET, POST, PUT, PATCH, DELETE).
+    #[schemars(with = "Option<Vec<String>>")]
+    pub methods: Option<Spanned<Vec<String>>>,
+    /// A collection GET (paged with limit and offset).
+    pub collection: Option<bool>,
+    /// Body kinds the operation takes: json, json-patch, form, octet-stream, multipart, none.
+    pub body: Option<Vec<BodySelector>>,
+    /// Whether the path has a UUID parameter.
+    pub uuid_parameter: Option<bool>,
+    /// The path has this parameter (camelCase, as in the spec).
+    #[schemars(with = "Option<String>")]
+    pub parameter: Option<Spanned<String>>,
+    /// Whether the operation is anonymous (only POST /token is).
+    pub anonymous: Option<bool>,
+    /// Catalogue tags (the spec's operation groups, e.g. `companies`, `accounts`).
+    #[schemars(with = "Option<Vec<String>>")]
+    pub tags: Option<Spanned<Vec<String>>>,
+    /// A path glob: `*` matches within one segment, `**` any number of segments
+    /// (`/organizations/**`).
+    #[schemars(with = "Option<String>")]
+    pub path: Option<Spanned<String>>,
+    /// Operations to leave out: `METHOD /path-glob` or `/path-glob`.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub exclude: Vec<Spanned<String>>,
+}
+
+/// A body kind of the catalogue, or none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum BodySelector {
+    Json,
+    JsonPatch,
+    Form,
+    OctetStream,
+    Multipart,
+    None,
+}
+
+/// The change a sweep makes to each operation's well-formed request (path ids that exist on no
+/// console, an empty body of the operation's kind, the default credentials).
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SweepRequestDef {
+    pub credentials: Option<Credentials>,
+    /// Query parameters to add.
+    #[serde(default)]
+    pub query: BTreeMap<String, Scalar>,
+    /// Headers to add.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
+    /// The Content-Type to send instead of the operation's.
+    pub content_type: Option<String>,
+    /// A JSON body (as TOML) instead of the well-formed one.
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub json: Option<Spanned<toml::Value>>,
+    /// A body sent byte for byte instead of the well-formed one.
+    pub raw: Option<String>,
+    /// One case per UUID path parameter of the operation, with that parameter set to this text.
+    pub path_parameter: Option<String>,
 }
 
 /// One case.
@@ -105,7 +219,7 @@ impl Credentials {
 
 /// What the answer must be. The status, type and members the catalogue gives the code are
 /// implied; write them only to override.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpectDef {
     /// The VSPC error code (schemas/error-codes.json).

@@ -141,11 +141,14 @@ fn case(report: &CaseReport) -> Value {
             "content_type": e.content_type,
             "body": body_for_report(&e.body, 4096),
         });
-        if e.truncated {
-            o["truncated"] = json!(true);
-        }
         if let Some(burst) = &e.burst {
             o["burst"] = json!(burst);
+        }
+        if let Some(action) = &e.async_action {
+            o["async_action"] = json!(action);
+        }
+        if e.throttled_retries > 0 {
+            o["throttled_retries"] = json!(e.throttled_retries);
         }
         o
     });

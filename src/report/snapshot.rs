@@ -27,6 +27,13 @@ pub fn normalized_exchange(case: &Case, exchange: &Exchange) -> String {
     if let Some(ct) = &exchange.request.content_type {
         out.push_str(&format!("content-type: {ct}\n"));
     }
+    if let Some(action) = &exchange.async_action {
+        // The poll count depends on timing; the path through the action does not.
+        out.push_str(&format!(
+            "---\nHTTP 202 -> async action -> {}\n",
+            action.status
+        ));
+    }
     out.push_str(&format!("---\nHTTP {}\n", exchange.status));
     out.push_str(&format!(
         "content-type: {}\n",
@@ -131,6 +138,100 @@ fn timestamp_at(chars: &[char]) -> Option<usize> {
         _ => {}
     }
     Some(i)
+}
+
+/// One sweep rule's answers grouped by shape (status, code, type, field, message with volatile
+/// parts redacted), each group listing its operations: a console that answers two operations
+/// differently shows up as a new small group, not as thousands of changed files.
+pub fn sweep_groups(rule: &str, reports: &[crate::run::CaseReport]) -> String {
+    use crate::case::Origin;
+    use crate::run::Outcome;
+    use std::collections::BTreeMap;
+    let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for report in reports {
+        let Origin::Sweep { operation, .. } = &report.case.origin else {
+            continue;
+        };
+        let shape = match (&report.outcome, &report.exchange) {
+            (Outcome::Skipped(reason), _) => format!("skipped: {reason}"),
+            (Outcome::Error(reason), _) => format!("error: {}", redact_text(reason)),
+            (_, Some(exchange)) => shape(exchange),
+            (_, None) => "no exchange".to_string(),
+        };
+        groups.entry(shape).or_default().push(operation);
+    }
+    let mut ordered: Vec<(String, Vec<&str>)> = groups.into_iter().collect();
+    ordered.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+    let total: usize = ordered.iter().map(|(_, ops)| ops.len()).sum();
+    let mut out = format!(
+        "sweep::{rule}: {total} cases, {} answer shape{}\n",
+        ordered.len(),
+        if ordered.len() == 1 { "" } else { "s" }
+    );
+    for (shape, operations) in ordered {
+        out.push_str(&format!("\n[{}] {shape}\n", operations.len()));
+        for op in operations {
+            out.push_str(&format!("  {op}\n"));
+        }
+    }
+    out
+}
+
+/// `HTTP 400 · code 400 · logical · parameterName=offset · "Property value must be ..."`
+fn shape(exchange: &Exchange) -> String {
+    let mut parts = vec![format!("HTTP {}", exchange.status)];
+    let media = exchange
+        .content_type
+        .as_deref()
+        .unwrap_or("(no content type)");
+    let json: Option<Value> = serde_json::from_slice(&exchange.body).ok();
+    let error = json
+        .as_ref()
+        .and_then(|b| b.get("errors")?.get(0))
+        .and_then(Value::as_object);
+    match (json.as_ref(), error) {
+        (_, Some(error)) => {
+            if !media.starts_with("application/json") {
+                parts.push(media.to_string());
+            }
+            let show = |v: &Value| match v {
+                Value::String(s) => redact_text(s),
+                other => other.to_string(),
+            };
+            if let Some(code) = error.get("code") {
+                parts.push(format!("code {}", show(code)));
+            }
+            if let Some(t) = error.get("type") {
+                parts.push(show(t));
+            }
+            for member in ["parameterName", "propertyName"] {
+                if let Some(v) = error.get(member) {
+                    parts.push(format!("{member}={}", show(v)));
+                }
+            }
+            if error.contains_key("retryAfter") {
+                parts.push("retryAfter".into());
+            }
+            if let Some(m) = error.get("message") {
+                parts.push(format!("\"{}\"", show(m)));
+            }
+        }
+        (Some(other), None) => {
+            parts.push(media.to_string());
+            let text = redact_volatile(redact_secrets(other.clone())).to_string();
+            parts.push(text.chars().take(120).collect());
+        }
+        (None, None) => {
+            parts.push(media.to_string());
+            let text = redact_text(&String::from_utf8_lossy(&exchange.body));
+            let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            parts.push(format!(
+                "body: {}",
+                line.chars().take(80).collect::<String>()
+            ));
+        }
+    }
+    parts.join(" · ")
 }
 
 #[cfg(test)]

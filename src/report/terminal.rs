@@ -134,6 +134,15 @@ pub fn render_failure(report: &CaseReport) -> String {
                 .as_deref()
                 .unwrap_or("(no content type)")
         ));
+        if let Some(action) = &exchange.async_action {
+            out.push_str(&format!(
+                "   |  202 Accepted, followed async action {}: {} after {} poll{}\n",
+                action.action,
+                action.status,
+                action.polls,
+                if action.polls == 1 { "" } else { "s" }
+            ));
+        }
         if let Some(burst) = &exchange.burst {
             let statuses: Vec<String> = burst
                 .statuses

@@ -1,0 +1,527 @@
+//! Sweeps: a `[[sweep]]` rule selects operations of the catalogue, breaks each one's well-formed
+//! request the same way, and expects the same error from all of them: a few lines of TOML, a
+//! case per operation.
+//!
+//! The well-formed request of an operation: every UUID path parameter is [`MISSING_UUID`] (an id
+//! no console has, so even a console that wrongly accepts the broken request finds nothing to
+//! change), other path parameters a harmless placeholder, the body an empty one of the
+//! operation's kind with its content type, and the default credentials.
+
+use super::file::{BodySelector, Mutating, Selector, SweepDef};
+use super::{Body, Case, Checker, Field, MessagePattern, Origin, RequestSpec, tags};
+use crate::contract::{BodyKind, Contract, Operation};
+use crate::diagnostic::did_you_mean;
+use regex::Regex;
+use std::collections::HashMap;
+use std::ops::Range;
+use toml::Spanned;
+
+/// A well-formed UUID that names nothing on any console.
+pub const MISSING_UUID: &str = "00000000-0000-4000-8000-000000000404";
+
+/// What a non-UUID path parameter is filled with.
+const PLACEHOLDER_SEGMENT: &str = "vspc-conformance";
+const PLACEHOLDER_INTEGER: &str = "404404";
+
+impl Checker<'_> {
+    /// Checks a rule and generates its cases; problems are collected like a case's.
+    pub(super) fn sweep(&mut self, span: Range<usize>, rule: SweepDef) -> Vec<Case> {
+        let before = self.problems.len();
+        let name = rule.name.get_ref().trim().to_string();
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            let d = self.at(rule.name.span(), format!("invalid rule name `{name}`"));
+            d.help = Some(
+                "a name is letters, digits, `_` and `-`; it becomes part of the test names".into(),
+            );
+        }
+        let select_span = rule.select.span();
+        let selector = rule.select.into_inner();
+        self.check_selector(&selector);
+        let per_parameter = rule.request.path_parameter.is_some();
+        let expect_text = format!("{:?}", rule.expect.get_ref());
+        if expect_text.contains("{parameter}") && !per_parameter {
+            let d = self.at(
+                rule.expect.span(),
+                "`{parameter}` needs `path_parameter` in [sweep.request]",
+            );
+            d.help = Some("only a rule that sweeps path parameters has a parameter to name".into());
+        }
+        // The expectation is checked once, with the placeholders standing for sample values.
+        let sample = substitute_expect(rule.expect.get_ref(), "companyUid", "company");
+        let Some(base) = self.expect(Spanned::new(rule.expect.span(), sample), None) else {
+            return Vec::new();
+        };
+        let message_span = rule.expect.get_ref().message.as_ref().map(|m| m.span());
+        let templates = Templates {
+            parameter: rule
+                .expect
+                .get_ref()
+                .parameter
+                .as_ref()
+                .map(|p| p.get_ref().clone()),
+            property: rule
+                .expect
+                .get_ref()
+                .property
+                .as_ref()
+                .map(|p| p.get_ref().clone()),
+            message: rule
+                .expect
+                .get_ref()
+                .message
+                .as_ref()
+                .map(|m| m.get_ref().clone()),
+        };
+        let mut body = None;
+        if let Some(json) = &rule.request.json {
+            match serde_json::to_value(json.get_ref()) {
+                Ok(value) => body = Some(Body::Json(value)),
+                Err(e) => {
+                    self.at(json.span(), format!("cannot turn this into JSON: {e}"));
+                }
+            }
+        }
+        if let Some(raw) = &rule.request.raw {
+            if body.is_some() {
+                self.at(
+                    select_span.clone(),
+                    "a sweep replaces the body with `json` or `raw`, not both",
+                );
+            }
+            body = Some(Body::Raw(raw.clone()));
+        }
+        if self.problems.len() > before {
+            return Vec::new();
+        }
+        let operations: Vec<&Operation> = Contract::get()
+            .operations()
+            .all()
+            .iter()
+            .filter(|op| selects(&selector, op))
+            .collect();
+        if operations.is_empty() {
+            let d = self.at(
+                select_span,
+                "this selector selects no operation of the catalogue",
+            );
+            d.help = Some("loosen a condition; `vspc-conformance run --list sweep::` shows what rules generate".into());
+            return Vec::new();
+        }
+        let mut tags: Vec<String> = rule.tags.into_iter().map(|t| t.into_inner()).collect();
+        if !tags.iter().any(|t| t == "sweep") {
+            tags.insert(0, "sweep".to_string());
+        }
+        let position = self.source.position(span.start);
+        let mut regexes: HashMap<String, Result<MessagePattern, String>> = HashMap::new();
+        let mut cases = Vec::new();
+        for op in operations {
+            let swept: Vec<Option<&str>> = match &rule.request.path_parameter {
+                Some(_) => op
+                    .path_parameters
+                    .iter()
+                    .filter(|p| p.format == "uuid")
+                    .map(|p| Some(p.name.as_str()))
+                    .collect(),
+                None => vec![None],
+            };
+            for parameter in swept {
+                let resource = resource_pattern(op);
+                let message = match &templates.message {
+                    Some(m) => {
+                        let text = m
+                            .replace("{parameter}", parameter.unwrap_or(""))
+                            .replace("{resource}", &resource);
+                        let compiled = regexes
+                            .entry(text.clone())
+                            .or_insert_with(|| {
+                                Regex::new(&text)
+                                    .map(MessagePattern::new)
+                                    .map_err(|e| e.to_string())
+                            })
+                            .clone();
+                        match compiled {
+                            Ok(pattern) => Some(pattern),
+                            Err(e) => {
+                                let span = message_span.clone().unwrap_or(select_span.clone());
+                                let d = self.at(
+                                    span,
+                                    format!(
+                                        "the message regex for {} {} does not compile",
+                                        op.method, op.path
+                                    ),
+                                );
+                                d.help = Some(e.lines().last().unwrap_or("").trim().to_string());
+                                return Vec::new();
+                            }
+                        }
+                    }
+                    None => None,
+                };
+                let field = match (&templates.parameter, &templates.property) {
+                    (Some(p), _) => Some(Field::Parameter(
+                        p.replace("{parameter}", parameter.unwrap_or("")),
+                    )),
+                    (None, Some(p)) => Some(Field::Property(
+                        p.replace("{parameter}", parameter.unwrap_or("")),
+                    )),
+                    (None, None) => None,
+                };
+                let operation = match parameter {
+                    Some(p) => format!("{} {} ({p})", op.method, op.path),
+                    None => format!("{} {}", op.method, op.path),
+                };
+                let mut case_tags = tags.clone();
+                let unscoped_write =
+                    op.method != "GET" && !op.path_parameters.iter().any(|p| p.format == "uuid");
+                let mutating = match rule.mutating {
+                    Mutating::None => false,
+                    Mutating::All => true,
+                    Mutating::UnscopedWrites => unscoped_write,
+                };
+                if mutating && !case_tags.iter().any(|t| t == tags::MUTATING) {
+                    case_tags.push(tags::MUTATING.to_string());
+                }
+                cases.push(Case {
+                    name: format!("sweep::{name}::{operation}"),
+                    file: self.source.path.to_path_buf(),
+                    position,
+                    description: rule.description.clone(),
+                    tags: case_tags,
+                    request: request(op, &rule.request, body.as_ref(), parameter),
+                    expect: super::Expectation {
+                        field,
+                        message,
+                        ..base.clone()
+                    },
+                    origin: Origin::Sweep {
+                        rule: name.clone(),
+                        operation,
+                    },
+                });
+            }
+        }
+        cases
+    }
+
+    fn check_selector(&mut self, selector: &Selector) {
+        const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+        if let Some(methods) = &selector.methods {
+            for method in methods.get_ref() {
+                if !METHODS.contains(&method.to_ascii_uppercase().as_str()) {
+                    let d = self.at(methods.span(), format!("unknown method `{method}`"));
+                    d.help = Some(format!("expected one of: {}", METHODS.join(", ")));
+                }
+            }
+        }
+        let operations = Contract::get().operations().all();
+        if let Some(tags) = &selector.tags {
+            let known: Vec<&str> = {
+                let mut t: Vec<&str> = operations.iter().map(|op| op.tag.as_str()).collect();
+                t.sort_unstable();
+                t.dedup();
+                t
+            };
+            for tag in tags.get_ref() {
+                if !known.contains(&tag.as_str()) {
+                    let d = self.at(
+                        tags.span(),
+                        format!("no operation of the catalogue has the tag `{tag}`"),
+                    );
+                    d.label = did_you_mean(tag, known.iter().copied())
+                        .map(|c| format!("did you mean `{c}`?"));
+                }
+            }
+        }
+        if let Some(parameter) = &selector.parameter {
+            let known = operations
+                .iter()
+                .flat_map(|op| op.path_parameters.iter())
+                .any(|p| &p.name == parameter.get_ref());
+            if !known {
+                let names: Vec<&str> = operations
+                    .iter()
+                    .flat_map(|op| op.path_parameters.iter().map(|p| p.name.as_str()))
+                    .collect();
+                let d = self.at(
+                    parameter.span(),
+                    format!(
+                        "no operation has the path parameter `{}`",
+                        parameter.get_ref()
+                    ),
+                );
+                d.label = did_you_mean(parameter.get_ref(), names)
+                    .map(|c| format!("did you mean `{c}`?"));
+            }
+        }
+        if let Some(path) = &selector.path
+            && !path.get_ref().starts_with('/')
+        {
+            self.at(path.span(), "a path glob starts with `/`");
+        }
+        for exclude in &selector.exclude {
+            let glob = exclude
+                .get_ref()
+                .split_once(' ')
+                .map_or(exclude.get_ref().as_str(), |(_, p)| p);
+            if !glob.starts_with('/') {
+                let d = self.at(
+                    exclude.span(),
+                    "an exclusion is `METHOD /path-glob` or `/path-glob`",
+                );
+                d.help = Some("e.g. \"DELETE /users/{userUid}\" or \"/asyncActions/**\"".into());
+            }
+        }
+    }
+}
+
+struct Templates {
+    parameter: Option<String>,
+    property: Option<String>,
+    message: Option<String>,
+}
+
+fn substitute_expect(
+    def: &super::file::ExpectDef,
+    parameter: &str,
+    resource: &str,
+) -> super::file::ExpectDef {
+    let fill = |s: &Option<Spanned<String>>| {
+        s.as_ref().map(|v| {
+            Spanned::new(
+                v.span(),
+                v.get_ref()
+                    .replace("{parameter}", parameter)
+                    .replace("{resource}", resource),
+            )
+        })
+    };
+    super::file::ExpectDef {
+        code: def.code.clone(),
+        oauth2_error: def.oauth2_error.clone(),
+        status: def.status.clone(),
+        error_type: def.error_type.clone(),
+        parameter: fill(&def.parameter),
+        property: fill(&def.property),
+        message: fill(&def.message),
+    }
+}
+
+/// Whether every condition of the selector holds for the operation.
+pub fn selects(selector: &Selector, op: &Operation) -> bool {
+    let body_kind = op.body.as_ref().map(|b| match b.kind {
+        BodyKind::Json => BodySelector::Json,
+        BodyKind::JsonPatch => BodySelector::JsonPatch,
+        BodyKind::Form => BodySelector::Form,
+        BodyKind::OctetStream => BodySelector::OctetStream,
+        BodyKind::Multipart => BodySelector::Multipart,
+    });
+    let has_uuid = op.path_parameters.iter().any(|p| p.format == "uuid");
+    selector.methods.as_ref().is_none_or(|m| {
+        m.get_ref()
+            .iter()
+            .any(|x| x.eq_ignore_ascii_case(&op.method))
+    }) && selector.collection.is_none_or(|c| c == op.collection)
+        && selector
+            .body
+            .as_ref()
+            .is_none_or(|kinds| kinds.contains(&body_kind.unwrap_or(BodySelector::None)))
+        && selector.uuid_parameter.is_none_or(|u| u == has_uuid)
+        && selector
+            .parameter
+            .as_ref()
+            .is_none_or(|p| op.path_parameter(p.get_ref()).is_some())
+        && selector.anonymous.is_none_or(|a| a == op.anonymous)
+        && selector
+            .tags
+            .as_ref()
+            .is_none_or(|t| t.get_ref().contains(&op.tag))
+        && selector
+            .path
+            .as_ref()
+            .is_none_or(|g| glob_matches(g.get_ref(), &op.path))
+        && !selector.exclude.iter().any(|x| excludes(x.get_ref(), op))
+}
+
+fn excludes(pattern: &str, op: &Operation) -> bool {
+    match pattern.split_once(' ') {
+        Some((method, glob)) => {
+            method.eq_ignore_ascii_case(&op.method) && glob_matches(glob.trim(), &op.path)
+        }
+        None => glob_matches(pattern, &op.path),
+    }
+}
+
+/// Segment-wise glob: `*` within a segment (any run of characters), `**` any number of segments.
+pub fn glob_matches(glob: &str, path: &str) -> bool {
+    fn segments(s: &str) -> Vec<&str> {
+        s.split('/').filter(|x| !x.is_empty()).collect()
+    }
+    fn walk(glob: &[&str], path: &[&str]) -> bool {
+        match glob.split_first() {
+            None => path.is_empty(),
+            Some((&"**", rest)) => (0..=path.len()).any(|i| walk(rest, &path[i..])),
+            Some((g, rest)) => path
+                .split_first()
+                .is_some_and(|(p, tail)| segment_matches(g, p) && walk(rest, tail)),
+        }
+    }
+    walk(&segments(glob), &segments(path))
+}
+
+fn segment_matches(glob: &str, text: &str) -> bool {
+    let parts: Vec<&str> = glob.split('*').collect();
+    if parts.len() == 1 {
+        return glob == text;
+    }
+    let mut rest = text;
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            let Some(tail) = rest.strip_prefix(part) else {
+                return false;
+            };
+            rest = tail;
+        } else if i == parts.len() - 1 {
+            return rest.ends_with(part);
+        } else {
+            match rest.find(part) {
+                Some(at) => rest = &rest[at + part.len()..],
+                None => return false,
+            }
+        }
+    }
+    true
+}
+
+/// A regex naming the resource of the first UUID or integer path parameter (`backupServerUid`
+/// -> `backup[ _-]?server`), or the unknown id itself: a 404 must name the missing resource.
+/// ASCII-only (`(?i-u)`): Unicode case folding and `\W` would make each automaton far larger.
+fn resource_pattern(op: &Operation) -> String {
+    let Some(parameter) = op
+        .path_parameters
+        .iter()
+        .find(|p| p.format == "uuid" || p.format == "integer")
+    else {
+        return regex::escape(MISSING_UUID);
+    };
+    let stem = parameter
+        .name
+        .strip_suffix("Uid")
+        .or_else(|| parameter.name.strip_suffix("Id"))
+        .unwrap_or(&parameter.name);
+    let mut words: Vec<String> = Vec::new();
+    for c in stem.chars() {
+        if c.is_ascii_uppercase() || words.is_empty() {
+            words.push(c.to_ascii_lowercase().to_string());
+        } else if let Some(last) = words.last_mut() {
+            last.push(c);
+        }
+    }
+    format!(
+        "(?i-u)({}|{})",
+        words.join("[ _-]?"),
+        regex::escape(MISSING_UUID)
+    )
+}
+
+/// The operation's well-formed request with the rule's change applied; `swept` is the path
+/// parameter set to the rule's `path_parameter` text.
+fn request(
+    op: &Operation,
+    change: &super::file::SweepRequestDef,
+    body: Option<&Body>,
+    swept: Option<&str>,
+) -> RequestSpec {
+    let mut path = String::new();
+    for segment in op.path.split('/').filter(|s| !s.is_empty()) {
+        path.push('/');
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(name) if Some(name) == swept => {
+                path.push_str(change.path_parameter.as_deref().unwrap_or(""))
+            }
+            Some(name) => path.push_str(match op.path_parameter(name).map(|p| p.format.as_str()) {
+                Some("uuid") => MISSING_UUID,
+                Some("integer") => PLACEHOLDER_INTEGER,
+                _ => PLACEHOLDER_SEGMENT,
+            }),
+            None => path.push_str(segment),
+        }
+    }
+    let (default_body, default_type) = match op.body.as_ref().map(|b| b.kind) {
+        None => (Body::Empty, None),
+        Some(BodyKind::Json) => (Body::Json(serde_json::json!({})), Some("application/json")),
+        Some(BodyKind::JsonPatch) => (Body::Json(serde_json::json!([])), Some("application/json")),
+        Some(BodyKind::Form) => (
+            Body::Form(Vec::new()),
+            Some("application/x-www-form-urlencoded"),
+        ),
+        Some(BodyKind::OctetStream) => (Body::Raw(String::new()), Some("application/octet-stream")),
+        Some(BodyKind::Multipart) => (
+            Body::Raw("--vspc-conformance--\r\n".into()),
+            Some("multipart/form-data; boundary=vspc-conformance"),
+        ),
+    };
+    RequestSpec {
+        method: op.method.clone(),
+        path,
+        query: change
+            .query
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_string()))
+            .collect(),
+        headers: change
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        body: body.cloned().unwrap_or(default_body),
+        content_type: change
+            .content_type
+            .clone()
+            .or(default_type.map(str::to_string)),
+        credentials: change.credentials.unwrap_or_default(),
+        burst: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_match_within_and_across_segments() {
+        assert!(glob_matches(
+            "/organizations/**",
+            "/organizations/companies/{companyUid}"
+        ));
+        assert!(glob_matches("/organizations/*", "/organizations/companies"));
+        assert!(!glob_matches(
+            "/organizations/*",
+            "/organizations/companies/{companyUid}"
+        ));
+        assert!(glob_matches("/**/usage", "/organizations/companies/usage"));
+        assert!(glob_matches(
+            "/infrastructure/backup*",
+            "/infrastructure/backupServers"
+        ));
+        assert!(!glob_matches("/users", "/users/me"));
+    }
+
+    #[test]
+    fn a_404_must_name_the_first_ids_resource_or_the_id() {
+        let op = Contract::get()
+            .operations()
+            .get(
+                "GET",
+                "/infrastructure/backupServers/{backupServerUid}/jobs",
+            )
+            .unwrap();
+        let re = Regex::new(&resource_pattern(op)).unwrap();
+        assert!(re.is_match("Backup server with UID 'x' does not exist."));
+        assert!(re.is_match("Resource 00000000-0000-4000-8000-000000000404 not found"));
+        assert!(!re.is_match("Not found."));
+    }
+}

@@ -1,0 +1,235 @@
+//! Sweeps as a user meets them: how many cases the shipped rules generate, their names, name
+//! filters, lint diagnostics for rules, and mutating cases skipped against a real console.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use vspc_conformance::case::{self, Origin, parse_cases};
+
+fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vspc-conformance"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    for var in [
+        "VSPC_TARGET",
+        "VSPC_TOKEN",
+        "VSPC_READONLY_TOKEN",
+        "VSPC_USERNAME",
+        "VSPC_PASSWORD",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+fn shipped() -> Vec<case::Case> {
+    let loaded = case::load(&[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cases")]);
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+    loaded.cases
+}
+
+#[test]
+fn the_shipped_rules_generate_over_4000_cases_with_stable_names() {
+    let cases = shipped();
+    let generated: Vec<&case::Case> = cases
+        .iter()
+        .filter(|c| matches!(c.origin, Origin::Sweep { .. }))
+        .collect();
+    assert!(
+        generated.len() > 4000,
+        "{} generated cases",
+        generated.len()
+    );
+    for case in &generated {
+        let Origin::Sweep { rule, operation } = &case.origin else {
+            unreachable!()
+        };
+        assert_eq!(case.name, format!("sweep::{rule}::{operation}"));
+        assert!(operation.starts_with(&case.request.method), "{}", case.name);
+    }
+    let again: Vec<String> = shipped().into_iter().map(|c| c.name).collect();
+    let names: Vec<String> = cases.iter().map(|c| c.name.clone()).collect();
+    assert_eq!(names, again, "names and order are the same on every load");
+    for rule in [
+        "missing_token",
+        "invalid_token",
+        "read_only_token",
+        "negative_offset",
+        "limit_zero",
+        "limit_above_500",
+        "limit_not_a_number",
+        "offset_beyond_int32",
+        "malformed_filter",
+        "malformed_sort",
+        "malformed_select",
+        "non_uuid_path_parameter",
+        "unknown_uuid",
+        "json_as_text_plain",
+        "malformed_json_body",
+        "patch_not_an_array",
+        "patch_unknown_op",
+    ] {
+        let prefix = format!("sweep::{rule}::");
+        assert!(
+            names.iter().any(|n| n.starts_with(&prefix)),
+            "no case for rule {rule}"
+        );
+    }
+}
+
+#[test]
+fn a_rule_filter_selects_exactly_that_rules_cases() {
+    let output = bin()
+        .args(["run", "--list", "sweep::missing_token"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let listed = String::from_utf8_lossy(&output.stdout);
+    let names: Vec<&str> = listed.lines().collect();
+    assert_eq!(names.len(), 941, "one case per non-anonymous operation");
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with("sweep::missing_token::"))
+    );
+    assert!(names.contains(&"sweep::missing_token::GET /organizations/companies"));
+}
+
+#[test]
+fn path_parameters_are_swept_one_at_a_time() {
+    let cases = shipped();
+    let swept: Vec<&case::Case> = cases
+        .iter()
+        .filter(|c| c.name.starts_with("sweep::non_uuid_path_parameter::GET /organizations/resellers/{resellerUid}/sites/{siteUid} "))
+        .collect();
+    assert_eq!(swept.len(), 2);
+    assert_eq!(
+        swept[0].request.path,
+        format!(
+            "/organizations/resellers/not-a-uuid/sites/{}",
+            case::MISSING_UUID
+        )
+    );
+    assert_eq!(
+        swept[1].request.path,
+        format!(
+            "/organizations/resellers/{}/sites/not-a-uuid",
+            case::MISSING_UUID
+        )
+    );
+    assert_eq!(
+        swept[1].expect.field,
+        Some(case::Field::Parameter("siteUid".into()))
+    );
+}
+
+#[test]
+fn only_unscoped_writes_of_a_risky_rule_are_mutating() {
+    let cases = shipped();
+    let rule: Vec<&case::Case> = cases
+        .iter()
+        .filter(|c| c.name.starts_with("sweep::missing_token::"))
+        .collect();
+    let mutating: Vec<&str> = rule
+        .iter()
+        .filter(|c| c.has_tag("mutating"))
+        .map(|c| c.name.as_str())
+        .collect();
+    assert!(mutating.contains(&"sweep::missing_token::POST /organizations/companies"));
+    assert!(
+        !mutating.contains(&"sweep::missing_token::DELETE /organizations/companies/{companyUid}")
+    );
+    assert!(!mutating.iter().any(|n| n.contains("::GET ")));
+    let safe_rule = cases
+        .iter()
+        .filter(|c| c.name.starts_with("sweep::malformed_json_body::"));
+    assert!(safe_rule.clone().count() > 0 && safe_rule.into_iter().all(|c| !c.has_tag("mutating")));
+}
+
+fn lint(text: &str) -> Vec<String> {
+    let (_, problems) = parse_cases(Path::new("cases/s.toml"), text, "s");
+    problems.iter().map(|p| p.to_string()).collect()
+}
+
+#[test]
+fn lint_points_at_problems_in_rules() {
+    let base = r#"
+[[sweep]]
+name = "r"
+select = { collection = true }
+request = { query = { limit = 0 } }
+expect = { code = 400, parameter = "limit" }
+"#;
+    assert!(lint(base).is_empty(), "{:?}", lint(base));
+    let nothing = lint(&base.replace(
+        "{ collection = true }",
+        "{ collection = true, methods = [\"DELETE\"] }",
+    ));
+    assert!(
+        nothing[0].contains("selects no operation") && nothing[0].contains("cases/s.toml:4:"),
+        "{nothing:?}"
+    );
+    let typo = lint(&base.replace("collection = true", "colection = true"));
+    assert!(
+        typo[0].contains("unknown key `colection`")
+            && typo[0].contains("did you mean `collection`?"),
+        "{typo:?}"
+    );
+    let tag = lint(&base.replace("collection = true", "tags = [\"companys\"]"));
+    assert!(
+        tag[0].contains("no operation of the catalogue has the tag `companys`")
+            && tag[0].contains("did you mean `companies`?"),
+        "{tag:?}"
+    );
+    let placeholder = lint(&base.replace("parameter = \"limit\"", "parameter = \"{parameter}\""));
+    assert!(
+        placeholder[0].contains("`{parameter}` needs `path_parameter`"),
+        "{placeholder:?}"
+    );
+    let code = lint(&base.replace("code = 400", "code = 4000000"));
+    assert!(code[0].contains("cases/s.toml:6:"), "{code:?}");
+}
+
+#[test]
+fn mutating_cases_are_skipped_against_a_real_console_unless_allowed() {
+    use vspc_conformance::mock::{ADMIN_PASSWORD, MockConfig, MockConsole};
+    let mock = MockConsole::start(MockConfig::default()).unwrap();
+    let run = |extra: &[&str]| {
+        let dir =
+            std::env::temp_dir().join(format!("vspc-sweep-{}-{}", std::process::id(), extra.len()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let report = dir.join("r.json");
+        let output = bin()
+            .args([
+                "run",
+                "sweep::missing_token",
+                "--target",
+                &mock.uri(),
+                "--username",
+                "admin",
+            ])
+            .args(extra)
+            .env("VSPC_PASSWORD", ADMIN_PASSWORD)
+            .arg("--report")
+            .arg(format!("json={}", report.display()))
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
+        (
+            json["summary"]["skipped"].as_u64().unwrap(),
+            String::from_utf8_lossy(&output.stdout).to_string(),
+        )
+    };
+    let (skipped, shown) = run(&[]);
+    assert_eq!(skipped, 44, "the unscoped writes");
+    assert!(
+        shown.contains("mutating: changes the target; run with --allow-mutations"),
+        "{shown}"
+    );
+    let (skipped, _) = run(&["--allow-mutations"]);
+    assert_eq!(skipped, 0);
+}

@@ -6,7 +6,8 @@ use std::time::Duration;
 use vspc_conformance::check::Check;
 use vspc_conformance::contract::{Contract, ErrorType, status_for_code};
 use vspc_conformance::mock::{
-    ADMIN_PASSWORD, ADMIN_USERNAME, MockConfig, MockConsole, ThrottleConfig, Violation,
+    ADMIN_PASSWORD, ADMIN_USERNAME, AsyncConfig, MFA_PASSWORD, MFA_USERNAME, MOCK_TOTP_CODE,
+    MockConfig, MockConsole, ThrottleConfig, Violation,
 };
 
 /// What came back.
@@ -14,6 +15,7 @@ use vspc_conformance::mock::{
 struct Observed {
     status: u16,
     content_type: String,
+    location: Option<String>,
     text: String,
 }
 
@@ -77,10 +79,16 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_string();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let text = response.text().await.unwrap();
         Observed {
             status,
             content_type,
+            location,
             text,
         }
     }
@@ -172,7 +180,7 @@ async fn login_gives_a_bearer_token_that_opens_the_api() {
     let body = companies.json();
     assert_eq!(
         body["meta"]["pagingInfo"],
-        json!({"total": 2, "count": 1, "offset": 1})
+        json!({"total": 3, "count": 1, "offset": 1})
     );
     assert_eq!(body["data"][0]["name"], "Globex");
 
@@ -585,7 +593,7 @@ async fn async_actions_answer_from_state() {
     let (mock, client) = start(MockConfig::default());
     let token = client.login().await;
     let list = client.get("/asyncActions", &token).await;
-    assert_eq!(list.json()["meta"]["pagingInfo"]["total"], 3);
+    assert_eq!(list.json()["meta"]["pagingInfo"]["total"], 9);
 
     let succeeded = var(&mock, "asyncActionId");
     assert_eq!(
@@ -641,6 +649,171 @@ async fn async_actions_answer_from_state() {
     assert_error(&again, 1000, ErrorType::RetryableLogical);
 }
 
+/// Follows a 202 as a client does: polls the action until it is final, then reads its result.
+async fn follow(client: &Client, accepted: &Observed, token: &str) -> (String, Observed) {
+    assert_eq!(accepted.status, 202, "{}", accepted.text);
+    let location = accepted.location.clone().expect("a Location header");
+    let id = accepted.json()["data"]["id"].as_str().unwrap().to_string();
+    assert!(
+        location.ends_with(&format!("/api/v3/asyncActions/{id}")),
+        "{location}"
+    );
+    for _ in 0..100 {
+        let polled = client.get(&location, token).await;
+        let status = polled.json()["data"]["status"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        if status != "running" {
+            let result = client.get(&format!("{location}/result"), token).await;
+            return (status, result);
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the action at {location} never ended");
+}
+
+#[tokio::test]
+async fn long_operations_answer_202_and_their_actions_end_as_the_state_says() {
+    let (mock, client) = start(MockConfig::default());
+    let token = client.login().await;
+    let install = |computer: &str| {
+        format!(
+            "/discovery/computers/{}/installBackupAgent",
+            var(&mock, computer)
+        )
+    };
+    let post = |path: String| {
+        let (client, token) = (&client, &token);
+        async move { client.json("POST", &path, token, json!({})).await }
+    };
+
+    let (status, result) = follow(&client, &post(install("computerUid")).await, &token).await;
+    assert_eq!(status, "succeed");
+    assert_eq!(result.status, 200, "{}", result.text);
+
+    // While it runs, a second deployment to the same computer is refused at once.
+    let first = post(install("unreachableComputerUid")).await;
+    assert_error(
+        &post(install("unreachableComputerUid")).await,
+        3001,
+        ErrorType::Logical,
+    );
+    let (status, result) = follow(&client, &first, &token).await;
+    assert_eq!(status, "failed");
+    assert_error(&result, 3000, ErrorType::Logical);
+    let envelope = client.get(first.location.as_deref().unwrap(), &token).await;
+    assert_eq!(envelope.json()["errors"][0]["code"], 3000);
+
+    let (status, result) = follow(&client, &post(install("silentComputerUid")).await, &token).await;
+    assert_eq!(status, "failed");
+    assert_error(&result, 1051, ErrorType::RetryableLogical);
+
+    let update = format!(
+        "/infrastructure/backupAgents/windows/{}/update",
+        var(&mock, "outdatedBackupAgentUid")
+    );
+    let running = post(update).await;
+    let location = running.location.clone().unwrap();
+    let canceled = client
+        .send("DELETE", &location, Some(&token), &[], None)
+        .await;
+    assert_eq!(canceled.json()["data"]["status"], "canceled");
+    let (status, result) = follow(&client, &running, &token).await;
+    assert_eq!(status, "canceled");
+    assert_error(&result, 1050, ErrorType::Logical);
+}
+
+#[tokio::test]
+async fn the_request_id_names_the_action_and_makes_a_long_request_idempotent() {
+    let (mock, client) = start(MockConfig {
+        async_actions: AsyncConfig {
+            duration: Duration::from_secs(30),
+            time_limit: Duration::from_secs(60),
+        },
+        ..MockConfig::default()
+    });
+    let token = client.login().await;
+    let id = "0f8c3d3a-5a6e-4b7b-9d55-0c1f2e3d4a5b";
+    let path = format!(
+        "/licensing/backupServers/{}/update",
+        var(&mock, "backupServerUid")
+    );
+    let send = |request_id: &'static str| {
+        let (client, token, path) = (&client, &token, &path);
+        async move {
+            client
+                .send(
+                    "POST",
+                    path,
+                    Some(token),
+                    &[("X-Request-id", request_id)],
+                    None,
+                )
+                .await
+        }
+    };
+    let first = send(id).await;
+    assert_eq!(first.status, 202, "{}", first.text);
+    assert_eq!(first.json()["data"]["id"], id);
+    assert_eq!(
+        first.json()["data"]["actionName"],
+        "UpdateVeeamBackupReplicationLicense"
+    );
+    // The same request again: the same action, not a 1301.
+    let again = send(id).await;
+    assert_eq!(again.status, 202, "{}", again.text);
+    assert_eq!(again.location, first.location);
+    // Without the id, the update in progress refuses a second one.
+    let other = client.send("POST", &path, Some(&token), &[], None).await;
+    assert_error(&other, 1301, ErrorType::RetryableLogical);
+    assert_error(&send("not-a-uuid").await, 400, ErrorType::Logical);
+    let result = client
+        .get(&format!("/asyncActions/{id}/result"), &token)
+        .await;
+    assert_error(&result, 1000, ErrorType::RetryableLogical);
+}
+
+#[tokio::test]
+async fn a_user_with_mfa_logs_in_with_a_second_factor() {
+    let (_mock, client) = start(MockConfig::default());
+    let first = client
+        .token_request(&format!(
+            "grant_type=password&username={MFA_USERNAME}&password={MFA_PASSWORD}"
+        ))
+        .await;
+    assert_eq!(first.status, 200, "{}", first.text);
+    let body = first.json();
+    assert!(body["access_token"].is_null());
+    let mfa_token = body["mfa_token"].as_str().unwrap().to_string();
+    for (code, description) in [
+        ("000000", "Specified TOTP code is invalid."),
+        ("12ab", "Specified MFA answer is invalid."),
+    ] {
+        let wrong = client
+            .token_request(&format!(
+                "grant_type=mfa&mfa_token={mfa_token}&mfa_code={code}"
+            ))
+            .await;
+        assert_eq!(wrong.status, 400);
+        assert_eq!(wrong.json()["error"], "invalid_grant");
+        assert_eq!(wrong.json()["error_description"], description);
+    }
+    let right = client
+        .token_request(&format!(
+            "grant_type=mfa&mfa_token={mfa_token}&mfa_code={MOCK_TOTP_CODE}"
+        ))
+        .await;
+    assert_eq!(right.status, 200, "{}", right.text);
+    assert!(right.json()["access_token"].is_string());
+    let reused = client
+        .token_request(&format!(
+            "grant_type=mfa&mfa_token={mfa_token}&mfa_code={MOCK_TOTP_CODE}"
+        ))
+        .await;
+    assert_eq!(reused.json()["error"], "invalid_grant");
+}
+
 #[tokio::test]
 async fn mock_faults_travel_as_520() {
     let (mock, client) = start(MockConfig::default());
@@ -662,6 +835,7 @@ async fn mock_faults_travel_as_520() {
         unreachable.error()["message"],
         "REST API failed to access Veeam Service Provider Console server."
     );
+    // Custom codes have realistic triggers; the fault header is only for 500 and 504.
     let custom = client
         .send(
             "GET",
@@ -671,7 +845,7 @@ async fn mock_faults_travel_as_520() {
             None,
         )
         .await;
-    assert_error(&custom, 5003, ErrorType::Logical);
+    assert_error(&custom, 400, ErrorType::Logical);
     let bad = client
         .send("GET", &path, Some(&token), &[("X-Mock-Fault", "418")], None)
         .await;
@@ -899,6 +1073,14 @@ async fn every_operation_of_the_catalogue_answers() {
     while let Some(seen) = tasks.join_next().await {
         for (method, path, observed) in seen.unwrap() {
             answered += 1;
+            if observed.status == 202 {
+                assert!(
+                    observed.json()["data"]["status"] == "running",
+                    "{method} {path}: {}",
+                    observed.text
+                );
+                continue;
+            }
             if observed.status == 200 {
                 assert!(
                     observed.json().get("data").is_some(),

@@ -13,8 +13,29 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+pub(super) const TRIGGERS: &[super::Trigger] = &[
+    super::Trigger {
+        code: 401,
+        method: "*",
+        path: "*",
+        trigger: "no `Authorization: Bearer`, a token the console never issued or that expired, a token whose user was deleted",
+        delivery: super::Delivery::Answer,
+    },
+    super::Trigger {
+        code: 403,
+        method: "*",
+        path: "*",
+        trigger: "a read-only token (`readOnly=true`) on POST, PUT, PATCH or DELETE",
+        delivery: super::Delivery::Answer,
+    },
+];
+
 /// How long a refresh token stays usable. Refresh tokens are single use: refreshing rotates them.
 pub const REFRESH_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// How long an `mfa_token` (a password login of a user with MFA, waiting for the second
+/// factor) stays usable.
+pub const MFA_TOKEN_LIFETIME: Duration = Duration::from_secs(300);
 
 /// Expired tokens are forgotten when the store holds more than this many.
 const PURGE_ABOVE: usize = 10_000;
@@ -43,6 +64,7 @@ pub struct Tokens {
 struct TokenMaps {
     access: HashMap<String, Grant>,
     refresh: HashMap<String, Grant>,
+    mfa: HashMap<String, Grant>,
 }
 
 /// A freshly issued pair.
@@ -86,9 +108,10 @@ impl Tokens {
         };
         let mut maps = self.maps();
         // A long-running `mock` session must not grow without bound.
-        if maps.access.len() + maps.refresh.len() > PURGE_ABOVE {
+        if maps.access.len() + maps.refresh.len() + maps.mfa.len() > PURGE_ABOVE {
             maps.access.retain(|_, g| g.expires_at > now);
             maps.refresh.retain(|_, g| g.expires_at > now);
+            maps.mfa.retain(|_, g| g.expires_at > now);
         }
         maps.access.insert(
             issued.access_token.clone(),
@@ -105,6 +128,31 @@ impl Tokens {
             },
         );
         issued
+    }
+
+    /// Issues an `mfa_token`: the first factor of `principal` was right, the second is due.
+    pub fn issue_mfa(&self, principal: Principal) -> String {
+        let token = self.ids.token();
+        self.maps().mfa.insert(
+            token.clone(),
+            Grant {
+                principal,
+                expires_at: Instant::now() + MFA_TOKEN_LIFETIME,
+            },
+        );
+        token
+    }
+
+    /// The principal waiting on a valid `mfa_token`; `consume` forgets the token (the second
+    /// factor was right), else it stays for another attempt.
+    pub fn mfa(&self, token: &str, consume: bool) -> Option<Principal> {
+        let mut maps = self.maps();
+        let grant = maps.mfa.get(token)?;
+        let valid = (grant.expires_at > Instant::now()).then(|| grant.principal.clone());
+        if consume || valid.is_none() {
+            maps.mfa.remove(token);
+        }
+        valid
     }
 
     /// Consumes a refresh token: the principal it was issued for, if it is valid.
@@ -136,6 +184,7 @@ impl Tokens {
         let mut maps = self.maps();
         maps.access.retain(|_, g| g.principal.user_uid != user_uid);
         maps.refresh.retain(|_, g| g.principal.user_uid != user_uid);
+        maps.mfa.retain(|_, g| g.principal.user_uid != user_uid);
     }
 }
 

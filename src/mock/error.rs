@@ -141,9 +141,10 @@ impl ApiError {
         error
     }
 
-    /// A custom (>= 1000) code with its own message.
-    pub fn custom(code: u16, kind: ErrorType, message: impl Into<String>) -> ApiError {
-        Self::vspc(code, kind, message)
+    /// A custom (>= 1000) code with its own message, typed by [`custom_type`] so that every
+    /// trigger of a code gives it the same type.
+    pub fn custom(code: u16, message: impl Into<String>) -> ApiError {
+        Self::vspc(code, custom_type(code), message)
     }
 
     /// An OAuth2 error of `POST /token`.
@@ -212,6 +213,29 @@ impl OAuth2Error {
     }
 }
 
+/// The type the mock gives each custom code (>= 1000): `retryableLogical` where waiting can help
+/// (a busy agent, a running operation, an unreachable metadata URL), `security` for a wrong
+/// second factor, else `logical`. The catalogue fixes only 1001 (`logical`); the rest is the
+/// mock's choice, kept in this one place.
+pub fn custom_type(code: u16) -> ErrorType {
+    match code {
+        1000 | 1051 | 1251 | 1253 | 1301 | 4002 | 5002 | 5004 => ErrorType::RetryableLogical,
+        1207 | 1208 => ErrorType::Security,
+        _ => ErrorType::Logical,
+    }
+}
+
+/// The type of any code the mock emits: the one its constructor above gives it.
+pub fn code_type(code: u16) -> ErrorType {
+    match code {
+        401 | 403 => ErrorType::Security,
+        429 | 504 => ErrorType::Transport,
+        500 => ErrorType::Unspecified,
+        400..=499 => ErrorType::Logical,
+        _ => custom_type(code),
+    }
+}
+
 /// An error as it goes on the wire: status, content type and body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WireError {
@@ -242,16 +266,31 @@ impl WireError {
     }
 }
 
-/// A successful answer: status (200 unless said otherwise) and JSON body.
+/// A successful answer: status (200 unless said otherwise), JSON body, and for `202 Accepted`
+/// the `Location` of the async action.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
     pub status: u16,
     pub body: Value,
+    pub location: Option<String>,
 }
 
 impl Reply {
     pub fn ok(body: Value) -> Reply {
-        Reply { status: 200, body }
+        Reply {
+            status: 200,
+            body,
+            location: None,
+        }
+    }
+
+    /// `202 Accepted`: the request was queued as the async action at `location`.
+    pub fn accepted(body: Value, location: String) -> Reply {
+        Reply {
+            status: 202,
+            body,
+            location: Some(location),
+        }
     }
 
     pub fn into_response(self) -> Response<Body> {
@@ -261,6 +300,9 @@ impl Reply {
             header::CONTENT_TYPE,
             HeaderValue::from_static(JSON_CONTENT_TYPE),
         );
+        if let Some(location) = self.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+            response.headers_mut().insert(header::LOCATION, location);
+        }
         response
     }
 }
@@ -286,6 +328,14 @@ mod tests {
             ApiError::server_unreachable(),
             ApiError::patch_failed(json!({"op": "replace", "path": "/id", "value": 1}), "x"),
         ]
+        .into_iter()
+        .chain(
+            Contract::get()
+                .codes()
+                .filter(|c| c.code >= 1000 && c.code != 1001)
+                .map(|c| ApiError::custom(c.code, "x")),
+        )
+        .collect()
     }
 
     #[test]
@@ -314,6 +364,7 @@ mod tests {
             if let Some(kind) = info.usual_type {
                 assert_eq!(member["type"], kind.as_str(), "{code}");
             }
+            assert_eq!(member["type"], code_type(code).as_str(), "{code}");
         }
     }
 

@@ -9,34 +9,43 @@
 //! is the one mapping from a failure to a response (the envelope, the status rule), and
 //! [`Violation`]s, when configured, bend its output and nothing else.
 //!
-//! What makes the mock emit each code:
+//! What makes the mock emit each code, by the file that owns it. The full table, code ->
+//! operation -> trigger, is generated from [`triggers`] into `docs/error-triggers.md`
+//! (`tests/error_triggers.rs` keeps it in sync and holds it against the shipped cases):
 //!
-//! | code | type | trigger |
-//! |------|------|---------|
-//! | 400 | logical | a bad query parameter (`limit` outside 1..500, `offset` outside 0..2147483647, non-integers, booleans other than true/false, malformed `filter`/`sort`/`select`) with `parameterName`; a path UUID or integer that is not one (`parameterName`: the path parameter); a malformed, non-object or empty JSON body, a patch that is not an array (`propertyName: body`); a patch operation without a valid `op`, `path`, `value` or `from` (`propertyName` names it); a missing or mistyped property of a modelled create body (companies, locations, users); a bad `X-Mock-Fault` value |
-//! | 401 | security | no `Authorization: Bearer`, an unknown or expired token, a token whose user was deleted |
-//! | 403 | security | a read-only token (`readOnly=true`) on POST/PUT/PATCH/DELETE; deleting the main administrator |
-//! | 404 | logical | a path outside `/api/v3`, unknown to the catalogue, or without the method; a UUID or integer path parameter naming nothing (`Company with UID '...' does not exist.`); kinds the state does not model never exist; a create body referencing a missing organization, reseller or subscription plan |
-//! | 409 | logical | a company name that exists (case-insensitive), a location name that exists in its organization, a user login that exists |
-//! | 415 | logical | a JSON body not sent as `application/json` (patches may also use `application/json-patch+json`), an octet-stream or multipart body sent as anything else |
-//! | 429 | transport | more than `max_parallel_per_user` requests in flight for one user (`retryAfter: 1`), or more than the per-token window allows (`retryAfter`: seconds left) |
-//! | 500 | unspecified | mock-only: header `X-Mock-Fault: 500` |
-//! | 504 | transport | mock-only: header `X-Mock-Fault: 504` |
-//! | 1000 | retryableLogical | `GET /asyncActions/{id}/result` of a running action; `DELETE /asyncActions/{id}` of a finished one |
-//! | 1001 | logical | a PATCH of a company, location or user that changes a read-only property (`instanceUid`, `id`, `createdDate`, and `organizationUid`, `type`, `login`, `mfaPolicyConfigurationStatus` where present), touches a property the resource does not have, sets a wrong type, or whose `test` fails; `failedJsonPatch` is the operation |
-//! | 1050 | logical | the result of an action canceled with `DELETE /asyncActions/{id}` |
-//! | 1051 | retryableLogical | the result of the seeded failed action (`failedAsyncActionId`) |
-//! | 1500 | logical | `DELETE /organizations/locations/{id}` of a company's last location (Acme Corp's `locationUid`) |
-//! | other custom codes | from the catalogue | mock-only: header `X-Mock-Fault: <code>` |
-//! | OAuth2 (400) | - | `POST /token`: wrong content type, no `grant_type`, bad credentials (`invalid_request`); unknown grant type (`unsupported_grant_type`); unknown refresh token (`invalid_grant`) |
+//! | file | codes | triggers |
+//! |------|-------|----------|
+//! | `throttle.rs` | 429 | too many requests in flight for one user, or per token window |
+//! | `auth.rs` | 401, 403 | no, unknown or expired bearer token; a read-only token on a change |
+//! | `route.rs` | 404 | a path or method outside the catalogue |
+//! | `validate.rs` | 400, 415 | bad query, path or body values (`parameterName` / `propertyName`); a body of the wrong content type |
+//! | `patch.rs` | 1001 | a JSON Patch that changes a read-only or unknown property, sets a wrong type, or fails a `test` |
+//! | `operate/mod.rs` | 404, 500, 504 | a path UUID naming nothing; mock-only `X-Mock-Fault: 500` or `504` |
+//! | `operate/async_actions.rs` | 1000, 1050, 1051 | the result of a running, canceled or timed-out action; canceling a finished one |
+//! | `operate/organizations.rs` | 409, 1500 | a company or location name in use; a company's last location |
+//! | `operate/users.rs` | 403, 409, 1100 | deleting the main administrator; a login in use; a user named in a body that does not exist |
+//! | `operate/identity.rs` | 1201, 1202, 1203, 1204, 1205, 1207, 1208, 1209, 1210 | identities for a single sign-on user; public keys assigned elsewhere, password-protected, non-RSA, unreadable; wrong or malformed TOTP codes; the `integration` scope; a PKCS#12 container without a key |
+//! | `operate/identity_providers.rs` | 1101, 1200, 1206, 1250, 1251, 1252, 1253, 1254, 1255 | single sign-on disabled by the provider; a missing or disabled identity provider; a name or display name in use; maintenance mode; metadata unreachable, unreadable or registered elsewhere |
+//! | `operate/licensing.rs` | 1300, 1301, 7000 | a perpetual license or a revoked one (async); an operation on a license while one runs; an outdated Veeam ONE |
+//! | `operate/deployment.rs` | 3000, 3001, 1051 | a failed deployment task, an unreachable computer (async); a deployment where one runs; a computer that never answers (async) |
+//! | `operate/agents.rs` | 4000, 4001, 4002, 5000, 5001, 5002, 5003, 5004, 5005, 5006, 5007, 5008, 5009, 6000 | outdated or busy management agents; backup agents not found, gone, changing mode, unmanaged, outdated, up to date; CBT driver conditions; no job or policy |
+//! | `operate/infrastructure.rs` | 7000, 9000 | an outdated Veeam ONE server; a failover to a future date |
+//! | `operate/token.rs` | OAuth2 (400) | `POST /token`: wrong content type, missing or bad parameters, bad credentials (`invalid_request`); unknown grant type (`unsupported_grant_type`); unknown refresh or MFA token, a wrong second factor (`invalid_grant`) |
+//!
+//! Long operations ([`is_long`]) answer `202 Accepted` with `Location:
+//! .../api/v3/asyncActions/{id}` and run as async actions ([`AsyncConfig`]): `GET
+//! /asyncActions/{id}` reports `running`, then `succeed`, `failed` or `canceled`; `GET
+//! .../result` answers the outcome, an error through the one mapping; `DELETE` cancels.
 //!
 //! Collections answer `{"meta":{"pagingInfo":{total,count,offset}},"data":[...]}` honouring
 //! `limit` and `offset`; `filter`, `sort` and `select` are validated against the spec's
-//! expressions but not evaluated. Companies, locations, users (also per organization) and async
-//! actions come from the state; every other collection is empty.
+//! expressions but not evaluated. The seeded kinds (organizations, locations, users and their
+//! identities, identity providers, agents, computers, deployment tasks, servers, sites, failover
+//! plans, async actions) come from the state; every other collection is empty.
 //!
-//! `X-Mock-Fault` is the only mock-only input: a real console ignores the header. It is read by
-//! the operate stage, so a request that fails an earlier stage fails there first.
+//! `X-Mock-Fault` (500 or 504) is the only mock-only input: a real console ignores the header.
+//! It is read by the operate stage, so a request that fails an earlier stage fails there first.
+//! Every custom code has a realistic trigger instead.
 
 mod auth;
 mod error;
@@ -49,9 +58,12 @@ mod throttle;
 mod validate;
 mod violate;
 
-pub use error::{ApiError, OAuth2Error, ResponseError, WireBody, WireError};
-pub use operate::{FAULT_HEADER, is_heavy};
-pub use state::{ADMIN_PASSWORD, ADMIN_USERNAME, COMPANY_PASSWORD, COMPANY_USERNAME};
+pub use error::{ApiError, OAuth2Error, ResponseError, WireBody, WireError, code_type};
+pub use operate::{FAULT_HEADER, is_heavy, is_long};
+pub use state::{
+    ADMIN_PASSWORD, ADMIN_USERNAME, COMPANY_PASSWORD, COMPANY_USERNAME, MFA_PASSWORD, MFA_USERNAME,
+    MOCK_TOTP_CODE,
+};
 pub use violate::{UnknownViolation, Violation};
 
 use axum::Router;
@@ -73,6 +85,8 @@ pub struct MockConfig {
     pub throttle: ThrottleConfig,
     /// How long an access token is valid (`expires_in`); default 3600 s.
     pub token_lifetime: Duration,
+    /// How long the async actions of long operations run.
+    pub async_actions: AsyncConfig,
 }
 
 impl Default for MockConfig {
@@ -81,8 +95,73 @@ impl Default for MockConfig {
             violation: None,
             throttle: ThrottleConfig::default(),
             token_lifetime: Duration::from_secs(3600),
+            async_actions: AsyncConfig::default(),
         }
     }
+}
+
+/// Async actions: a long operation ([`is_long`]) answers `202 Accepted` with
+/// `Location: .../api/v3/asyncActions/{id}`; the action is `running` until `duration` has
+/// passed, then `succeed` or `failed` as the operation's outcome says. An action that is still
+/// running when `time_limit` has passed (one that never ends by itself, e.g. a deployment to a
+/// computer that never answers) ends `failed` with 1051.
+#[derive(Debug, Clone)]
+pub struct AsyncConfig {
+    /// How long an action runs; default 50 ms.
+    pub duration: Duration,
+    /// When a running action is stopped with 1051; default 250 ms.
+    pub time_limit: Duration,
+}
+
+impl Default for AsyncConfig {
+    fn default() -> AsyncConfig {
+        AsyncConfig {
+            duration: Duration::from_millis(50),
+            time_limit: Duration::from_millis(250),
+        }
+    }
+}
+
+/// How a trigger's error reaches the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// In the answer to the request itself.
+    Answer,
+    /// The request answers `202 Accepted`; the error is the result of its async action
+    /// (`GET /asyncActions/{id}/result`) once the action has ended.
+    AsyncAction,
+}
+
+/// One way to make the mock answer with a code: which request, on which operation. The table
+/// of all of them ([`triggers`]) is rendered to `docs/error-triggers.md` by a test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Trigger {
+    pub code: u16,
+    /// `GET`, `POST`, ... or `*` for any method.
+    pub method: &'static str,
+    /// A path of the operation catalogue, or `*` for any operation.
+    pub path: &'static str,
+    /// What in the request, or in the seeded state it meets, makes the mock answer so.
+    pub trigger: &'static str,
+    pub delivery: Delivery,
+}
+
+/// Every trigger of the mock, from the stage or operation that owns it, sorted by code.
+pub fn triggers() -> Vec<Trigger> {
+    let mut all: Vec<Trigger> = [
+        throttle::TRIGGERS,
+        auth::TRIGGERS,
+        route::TRIGGERS,
+        validate::TRIGGERS,
+        patch::TRIGGERS,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
+    .chain(operate::triggers())
+    .collect();
+    all.sort_by_key(|t| t.code);
+    all
 }
 
 /// Throttling limits, per user (per client IP without a valid token).
@@ -289,19 +368,48 @@ impl MockConsole {
         format!("http://{}", self.addr)
     }
 
-    /// Seeded ids and names cases can use:
+    /// Seeded ids and names cases can use, each a resource in one condition:
     ///
-    /// - `companyUid`, `companyName`: Acme Corp, which has exactly one location;
-    /// - `secondCompanyUid`, `secondCompanyName`: Globex, which has two;
-    /// - `organizationUid`: Acme Corp as an organization; `providerUid`: the service provider;
-    /// - `locationUid`: Acme Corp's only location (deleting it is a 1500);
-    /// - `secondLocationUid`: Globex's second location (deletable once);
-    ///   `secondCompanyDefaultLocationUid`: Globex's first;
-    /// - `userUid`, `userLogin`: Acme Corp's company owner (password [`COMPANY_PASSWORD`]);
-    ///   `adminUid`: the administrator [`ADMIN_USERNAME`] (cannot be deleted);
-    /// - `asyncActionId`: a succeeded async action; `runningAsyncActionId`: a running one
-    ///   (its result is a 1000; deleting it cancels it); `failedAsyncActionId`: a failed one
-    ///   (its result is a 1051);
+    /// - organizations: `companyUid`, `companyName`, `organizationUid`: Acme Corp, which has
+    ///   exactly one location; `secondCompanyUid`, `secondCompanyName`: Globex, which has two,
+    ///   and is also `ssoDisabledOrganizationUid` (the provider disabled single sign-on for it);
+    ///   `maintenanceOrganizationUid`: Umbrella Corp, whose portal is in maintenance mode;
+    ///   `providerUid`: the service provider;
+    /// - locations: `locationUid`: Acme Corp's only one (deleting it is a 1500);
+    ///   `secondLocationUid`: Globex's second (deletable once); `secondCompanyDefaultLocationUid`:
+    ///   Globex's first;
+    /// - users: `userUid`, `userLogin`: Acme Corp's company owner (password
+    ///   [`COMPANY_PASSWORD`]); `adminUid`: the administrator [`ADMIN_USERNAME`] (cannot be
+    ///   deleted); `ssoUserUid`: a user who signs in through an identity provider;
+    /// - identities: `assignedPublicKey`: the administrator's RSA public key (PEM);
+    /// - identity providers: `identityProviderName`, `identityProviderDisplayName`: Acme Corp's
+    ///   enabled one; `disabledIdentityProviderName`: Acme Corp's disabled one;
+    ///   `maintenanceIdentityProviderName`: Umbrella Corp's; `foreignIdentityProviderEntity`:
+    ///   the SAML entity ID of Globex's;
+    /// - async actions: `asyncActionId`: succeeded (canceling it is a 1000);
+    ///   `runningAsyncActionId`: stays running (its result is a 1000; deleting it cancels it);
+    ///   `failedAsyncActionId`: timed out (result 1051); `canceledAsyncActionId`: canceled
+    ///   (result 1050); `failedDeploymentActionId`: result 3000; `failedLicenseActionId`: result
+    ///   1300;
+    /// - deployment: `computerUid`: a computer where deployments succeed;
+    ///   `deployingComputerUid`: one with a deployment running; `unreachableComputerUid`: one
+    ///   that cannot be reached (the deployment's action fails with 3000);
+    ///   `silentComputerUid`: one that never answers (the action runs into its time limit:
+    ///   1051); `deploymentTaskUid`: a running task; `failedDeploymentTaskUid`: a failed one;
+    /// - licensing and servers: `backupServerUid`: a backup server with a rental license, being
+    ///   patched by its management agent; `perpetualBackupServerUid`: one with a perpetual
+    ///   license; `siteUid`: a Cloud Connect site whose license update fails in its action;
+    ///   `vOneServerUid`: a Veeam ONE 12 server; `outdatedVOneServerUid`: a Veeam ONE 11 one;
+    ///   `planUid`: a failover plan;
+    /// - management agents: `managementAgentUid` (current, idle), `outdatedManagementAgentUid`,
+    ///   `busyManagementAgentUid` (running a task);
+    /// - backup agents for Windows: `backupAgentUid` (current, managed, server mode, CBT driver
+    ///   installed) and its job `backupAgentJobUid`; `workstationBackupAgentUid` (Workstation
+    ///   mode, no CBT driver); `outdatedBackupAgentUid` (version 5); `unmanagedBackupAgentUid`;
+    ///   `activatingBackupAgentUid` (management mode changing); `staleBackupAgentUid` (not found
+    ///   by the last collection); `uninstalledBackupAgentUid` (gone from its computer);
+    ///   `legacyOsBackupAgentUid` (Windows Server 2008 R2); `unprotectedBackupAgentUid` (no job,
+    ///   no policy);
     /// - `missingUid`: a well-formed UUID no resource has.
     pub fn variables(&self) -> &BTreeMap<String, String> {
         &self.variables

@@ -9,6 +9,14 @@ use super::state::Model;
 use super::validate::type_problem;
 use serde_json::Value;
 
+pub(super) const TRIGGERS: &[super::Trigger] = &[super::Trigger {
+    code: 1001,
+    method: "PATCH",
+    path: "*",
+    trigger: "a patch of a modelled resource (company, location, user, organization policy, identity provider) that changes a read-only property, touches one the resource does not have, sets a wrong type, or whose `test` fails; `failedJsonPatch` is the operation",
+    delivery: super::Delivery::Answer,
+}];
+
 /// What the patched document is.
 #[derive(Clone, Copy)]
 pub enum Schema {

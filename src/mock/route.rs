@@ -8,6 +8,14 @@ use axum::http::Method;
 
 pub const API_PREFIX: &str = "/api/v3";
 
+pub(super) const TRIGGERS: &[super::Trigger] = &[super::Trigger {
+    code: 404,
+    method: "*",
+    path: "*",
+    trigger: "a path outside `/api/v3`, unknown to the catalogue, or without the method (naming the path)",
+    delivery: super::Delivery::Answer,
+}];
+
 /// A routed request: the operation and its path parameters' raw (percent-decoded) values.
 #[derive(Debug)]
 pub struct Routed {

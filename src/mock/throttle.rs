@@ -16,6 +16,14 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+pub(super) const TRIGGERS: &[super::Trigger] = &[super::Trigger {
+    code: 429,
+    method: "*",
+    path: "*",
+    trigger: "more than `max_parallel_per_user` requests in flight for one user (`retryAfter: 1`; usage reports hold their slot 50 ms, so a burst of them does it), or more than the per-token window allows (`retryAfter`: the seconds left)",
+    delivery: super::Delivery::Answer,
+}];
+
 pub struct Throttle {
     config: ThrottleConfig,
     inner: Mutex<Counters>,

@@ -38,6 +38,23 @@ const COLLATIONS: [&str; 3] = ["ordinal", "ignorecase", "lexicographic"];
 const SORT_DIRECTIONS: [&str; 2] = ["ascending", "descending"];
 pub const PATCH_OPERATIONS: [&str; 6] = ["add", "replace", "test", "remove", "move", "copy"];
 
+pub(super) const TRIGGERS: &[super::Trigger] = &[
+    super::Trigger {
+        code: 415,
+        method: "*",
+        path: "*",
+        trigger: "a JSON body not sent as `application/json` (patches also take `application/json-patch+json`), an octet-stream or multipart body sent as anything else",
+        delivery: super::Delivery::Answer,
+    },
+    super::Trigger {
+        code: 400,
+        method: "*",
+        path: "*",
+        trigger: "a bad query parameter (`limit` outside 1..500, `offset` outside 0..2147483647, non-integers, booleans other than true/false, malformed `filter`/`sort`/`select`) or path UUID/integer, named by `parameterName`; a malformed, non-object or empty JSON body, a patch that is not an array (`propertyName: body`); a patch operation without a valid `op`, `path`, `value` or `from`; a missing or mistyped property of a modelled body (`propertyName`)",
+        delivery: super::Delivery::Answer,
+    },
+];
+
 /// A request that passed validation.
 #[derive(Debug)]
 pub struct Valid {
@@ -468,6 +485,9 @@ pub fn create_model(operation: &Operation) -> Option<&'static Model> {
         ("POST", "/organizations/companies") => Some(&state::COMPANY),
         ("POST", "/organizations/locations") => Some(&state::LOCATION),
         ("POST", "/users") => Some(&state::USER),
+        ("POST", "/users/resetpassword") => Some(&state::RESET_PASSWORD),
+        ("POST", "/users/serviceProvider/localUserRule") => Some(&state::LOCAL_USER_RULE),
+        ("POST", "/authentication/keys/rsa-pkcs12/decrypt") => Some(&state::PKCS12_DECRYPTION),
         _ => None,
     }
 }

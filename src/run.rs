@@ -104,14 +104,17 @@ impl Summary {
     }
 }
 
-/// What the runner tells its reporters, in order: one `RunStarted`, a `CaseFinished` per case
-/// (in completion order), one `RunFinished` with every report in case order.
+/// What the runner tells its reporters, in order: one `RunStarted`, a `CaseStarted` when a case
+/// takes a concurrency slot and a `CaseFinished` when it is done (cases overlap, so these
+/// interleave; finishes come in completion order), one `RunFinished` with every report in case
+/// order.
 #[derive(Debug)]
 pub enum Event<'a> {
     RunStarted {
         target: &'a str,
         cases: usize,
     },
+    CaseStarted(&'a Case),
     CaseFinished(&'a CaseReport),
     RunFinished {
         reports: &'a [CaseReport],
@@ -151,9 +154,23 @@ pub async fn run(
     let semaphore = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
     let mut set = tokio::task::JoinSet::new();
     for (index, case) in normal {
-        let (target, semaphore, options) = (target.clone(), semaphore.clone(), options.clone());
+        // The slot is taken here, not in the task, so `CaseStarted` means the case is being sent;
+        // cases that finish meanwhile are reported while waiting.
+        let permit = loop {
+            tokio::select! {
+                permit = semaphore.clone().acquire_owned() => break permit,
+                Some(joined) = set.join_next() => {
+                    if let Ok((index, report)) = joined {
+                        on_event(Event::CaseFinished(&report));
+                        slots[index] = Some(report);
+                    }
+                }
+            }
+        };
+        on_event(Event::CaseStarted(&case));
+        let (target, options) = (target.clone(), options.clone());
         set.spawn(async move {
-            let _permit = semaphore.acquire_owned().await;
+            let _permit = permit;
             (index, evaluate(&target, case, &options).await)
         });
     }
@@ -164,6 +181,7 @@ pub async fn run(
         }
     }
     for (index, case) in bursts {
+        on_event(Event::CaseStarted(&case));
         let report = evaluate(target, case, options).await;
         on_event(Event::CaseFinished(&report));
         slots[index] = Some(report);

@@ -291,15 +291,28 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
         )));
     }
     let specs = report_specs(&args.reports)?;
-    let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new({
+    // A report on stdout keeps stdout to itself: the terminal output moves to stderr.
+    let report_on_stdout = specs.iter().any(|s| s.path.as_os_str() == "-");
+    let terminal: Box<dyn Reporter> = {
         use std::io::IsTerminal;
-        let style = args.color.style(std::io::stdout().is_terminal());
-        let mut t = Terminal::new(std::io::stdout())
-            .with_style(style)
-            .with_progress(Progress::detect());
-        t.verbose = args.verbose;
-        t
-    })];
+        let progress = Progress::detect();
+        if report_on_stdout {
+            let style = args.color.style(std::io::stderr().is_terminal());
+            let mut t = Terminal::new(std::io::stderr())
+                .with_style(style)
+                .with_progress(progress);
+            t.verbose = args.verbose;
+            Box::new(t)
+        } else {
+            let style = args.color.style(std::io::stdout().is_terminal());
+            let mut t = Terminal::new(std::io::stdout())
+                .with_style(style)
+                .with_progress(progress);
+            t.verbose = args.verbose;
+            Box::new(t)
+        }
+    };
+    let mut reporters: Vec<Box<dyn Reporter>> = vec![terminal];
     let readings = Readings {
         custom_code_status: args.custom_code_status,
         retry_after: args.retry_after,
@@ -385,6 +398,18 @@ fn report_specs(args: &[String]) -> Result<Vec<ReportSpec>, Failure> {
         .iter()
         .map(|a| ReportSpec::parse(a).map_err(Failure::Input))
         .collect::<Result<Vec<_>, _>>()?;
+    let on_stdout: Vec<&str> = args
+        .iter()
+        .zip(&specs)
+        .filter(|(_, s)| s.path.as_os_str() == "-")
+        .map(|(a, _)| a.as_str())
+        .collect();
+    if on_stdout.len() > 1 {
+        return Err(Failure::Input(format!(
+            "--report: only one report can go to stdout, not {}",
+            on_stdout.join(" and ")
+        )));
+    }
     for spec in &specs {
         spec.preflight()
             .map_err(|e| Failure::Input(e.to_string()))?;

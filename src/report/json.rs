@@ -2,7 +2,7 @@
 //! DESIGN.md: members may be added, none renamed. `format` versions the skeleton, and
 //! `schemas/report.schema.json` describes it (a test validates every report it writes).
 
-use super::matrix::Matrix;
+use super::matrix::{Matrix, RowKey};
 use super::record::RunRecord;
 use super::{ReportError, Reporter};
 use crate::check::Check;
@@ -81,22 +81,39 @@ pub fn read(text: &str) -> Result<RunRecord, String> {
     Ok(record)
 }
 
+/// The matrix: one row per code, `code` naming the row (`"oauth2"` for the OAuth2 row). Each
+/// check's cell is a `passed/run` text member named after the check, except the code check's,
+/// which is `code_check` because `code` names the row; `cells` has every cell as numbers.
 fn matrix_value(matrix: &Matrix) -> Value {
     let rows: Vec<Value> = matrix
         .rows
         .iter()
         .map(|row| {
             let mut r = Map::new();
-            r.insert("code".into(), json!(row.key.id()));
-            if let super::matrix::RowKey::Code(code) = row.key {
-                r.insert("code".into(), json!(code));
-            }
+            r.insert(
+                "code".into(),
+                match row.key {
+                    RowKey::Code(code) => json!(code),
+                    RowKey::OAuth2 => json!("oauth2"),
+                },
+            );
             r.insert("cases".into(), json!(row.cases));
+            let mut cells = Map::new();
             for check in Check::ALL {
-                r.insert(check.as_str().into(), json!(row.cell(check).to_string()));
+                let cell = row.cell(check);
+                let name = match check {
+                    Check::Code => "code_check",
+                    other => other.as_str(),
+                };
+                r.insert(name.into(), json!(cell.to_string()));
+                cells.insert(
+                    check.as_str().into(),
+                    json!({"passed": cell.passed, "run": cell.run, "deviations": cell.deviations}),
+                );
             }
             let deviations: usize = row.cells.iter().map(|c| c.deviations).sum();
             r.insert("deviations".into(), json!(deviations));
+            r.insert("cells".into(), Value::Object(cells));
             Value::Object(r)
         })
         .collect();

@@ -7,16 +7,30 @@
 //! snapshot set per target (the suffix), so contract drift shows as a diff in
 //! `cargo insta review`. Cases the target cannot run (mock-only, mutating, unresolved
 //! variables) are ignored with their reason printed.
+//!
+//! After a whole run (no filter, no `--skip`, not `--ignored`), the conformance matrix of all the
+//! trials is an insta snapshot too (`tests/snapshots/matrix@<target>.snap`), so a change in
+//! coverage or conformance shows in review. Regenerate everything after adding cases with
+//! `INSTA_UPDATE=always cargo test --test conformance` (or `cargo insta test --accept --test
+//! conformance`).
+//!
+//! With `VSPC_REPORT_DIR=DIR`, every trial also writes a one-case JSON report into DIR (ignored
+//! trials too, when run with `--include-ignored` / nextest's `--run-ignored all`), so shards run
+//! by `cargo nextest run --partition count:K/N` can be joined by `vspc-conformance merge DIR...`.
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 use vspc_conformance::case::{self, Case};
 use vspc_conformance::mock::MockConfig;
+use vspc_conformance::partition::fnv1a;
+use vspc_conformance::report::matrix::Matrix;
+use vspc_conformance::report::record::{RunInfo, RunRecord};
 use vspc_conformance::report::snapshot::normalized_exchange;
-use vspc_conformance::report::terminal::render_failure;
-use vspc_conformance::run::{self, Outcome, RunOptions};
+use vspc_conformance::report::terminal::{render_failure, render_matrix};
+use vspc_conformance::run::{self, CaseReport, Outcome, RunOptions, Summary};
 use vspc_conformance::send::SendOptions;
 use vspc_conformance::target::{Auth, Secret, Target, TargetSpec};
 
@@ -72,10 +86,49 @@ fn connect() -> Result<Target, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Every finished trial's report, for the matrix snapshot after a whole run.
+fn finished() -> &'static Mutex<Vec<CaseReport>> {
+    static FINISHED: OnceLock<Mutex<Vec<CaseReport>>> = OnceLock::new();
+    FINISHED.get_or_init(|| Mutex::new(Vec::new()))
+}
+
+fn run_info() -> RunInfo {
+    RunInfo {
+        target: env("VSPC_TARGET").unwrap_or_else(|| "embedded-mock".into()),
+        api_version: SendOptions::default().api_version,
+        readings: RunOptions::default().readings,
+        partition: None,
+    }
+}
+
+/// With `VSPC_REPORT_DIR` set, writes the case's report as a one-case JSON report there.
+fn write_fragment(report: &CaseReport) -> Result<(), Failed> {
+    let Some(dir) = env("VSPC_REPORT_DIR") else {
+        return Ok(());
+    };
+    let reports = std::slice::from_ref(report);
+    let record = RunRecord::from_run(&run_info(), reports, Summary::of(reports), report.elapsed);
+    let text = vspc_conformance::report::json::render(&record, &Matrix::build(reports));
+    let stem: String = report
+        .case
+        .name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .take(80)
+        .collect();
+    // The hash keeps names that differ only in punctuation apart.
+    let file = format!("{stem}-{:016x}.json", fnv1a(report.case.name.as_bytes()));
+    std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(PathBuf::from(&dir).join(file), text))
+        .map_err(|e| Failed::from(format!("VSPC_REPORT_DIR={dir}: cannot write the report: {e}")))
+}
+
 fn trial(case: Arc<Case>, target: Arc<Target>, options: Arc<RunOptions>) -> Trial {
     let name = case.name.clone();
     Trial::test(name, move || {
         let report = runtime().block_on(run::evaluate(&target, case.clone(), &options));
+        write_fragment(&report)?;
+        finished().lock().unwrap_or_else(|e| e.into_inner()).push(report.clone());
         let failure = match &report.outcome {
             Outcome::Conforming => None,
             Outcome::NonConforming => Some(render_failure(&report)),
@@ -151,16 +204,76 @@ fn main() {
         allow_mutations: env("VSPC_ALLOW_MUTATIONS").is_some(),
         ..RunOptions::default()
     });
+    let mut skipped = 0;
     let trials = cases
-        .into_iter()
+        .iter()
+        .cloned()
         .map(|case| match run::skip_reason(&target, &case, &options) {
-            Some(reason) => Trial::test(case.name.clone(), || Ok(()))
+            Some(reason) => {
+                skipped += 1;
+                let kind = short(&reason);
+                // Runs only with --include-ignored (nextest: --run-ignored all): then it records
+                // the skip in VSPC_REPORT_DIR, so merged shards list skipped cases as `run` does.
+                Trial::test(case.name.clone(), move || {
+                    write_fragment(&CaseReport {
+                        case,
+                        outcome: Outcome::Skipped(reason),
+                        exchange: None,
+                        checks: Vec::new(),
+                        elapsed: Duration::ZERO,
+                    })
+                })
                 .with_ignored_flag(true)
-                .with_kind(short(&reason)),
+                .with_kind(kind)
+            }
             None => trial(case, target.clone(), options.clone()),
         })
         .collect();
-    libtest_mimic::run(&args, trials).exit();
+    let conclusion = libtest_mimic::run(&args, trials);
+    let whole = conclusion.num_filtered_out == 0 && !args.ignored;
+    if whole && !matrix_snapshot_matches(&cases, skipped, &target) {
+        std::process::exit(101);
+    }
+    conclusion.exit();
+}
+
+/// The matrix of every trial of a whole run against its snapshot (`matrix@<target>.snap`).
+fn matrix_snapshot_matches(cases: &[Arc<Case>], skipped: usize, target: &Target) -> bool {
+    let mut reports = std::mem::take(&mut *finished().lock().unwrap_or_else(|e| e.into_inner()));
+    // In case order, so nothing in the snapshot depends on which trial finished first.
+    reports.sort_by_key(|r| cases.iter().position(|c| c.name == r.case.name));
+    let summary = Summary::of(&reports);
+    let matrix = Matrix::build(&reports);
+    let (exercised, total) = matrix.coverage();
+    let text = format!(
+        "{} cases: {} conforming, {} non-conforming, {} errors, {skipped} skipped; codes exercised {exercised}/{total}\n\n{}",
+        summary.cases + skipped,
+        summary.conforming,
+        summary.non_conforming,
+        summary.errors,
+        render_matrix(&matrix)
+    );
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_snapshot_suffix(snapshot_suffix(target));
+    settings.set_omit_expression(true);
+    settings.set_description(
+        "The conformance matrix of a whole `cargo test --test conformance` run. Regenerate after \
+         adding cases: INSTA_UPDATE=always cargo test --test conformance",
+    );
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        settings.bind(|| insta::assert_snapshot!("matrix", text));
+    }));
+    if result.is_err() {
+        eprintln!(
+            "\nerror: the conformance matrix differs from tests/snapshots/matrix@{}.snap: coverage or \
+             conformance changed. Review with `cargo insta review`, or regenerate with \
+             `INSTA_UPDATE=always cargo test --test conformance`.",
+            snapshot_suffix(target)
+        );
+    }
+    result.is_ok()
 }
 
 /// The first word of a skip reason (`mock-only`, `mutating`, `unresolved`), shown as the trial's kind.

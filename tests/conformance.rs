@@ -14,9 +14,10 @@
 //! `INSTA_UPDATE=always cargo test --test conformance` (or `cargo insta test --accept --test
 //! conformance`).
 //!
-//! With `VSPC_REPORT_DIR=DIR`, every trial also writes a one-case JSON report into DIR (ignored
-//! trials too, when run with `--include-ignored` / nextest's `--run-ignored all`), so shards run
-//! by `cargo nextest run --partition count:K/N` can be joined by `vspc-conformance merge DIR...`.
+//! With `VSPC_REPORT_DIR=DIR`, every trial also writes a one-case JSON report into DIR (and
+//! every case the target cannot run, a skipped one), so shards run by
+//! `cargo nextest run --test conformance --partition count:K/N` can be joined by
+//! `vspc-conformance merge DIR...` into one report with one matrix.
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::collections::BTreeMap;
@@ -120,7 +121,11 @@ fn write_fragment(report: &CaseReport) -> Result<(), Failed> {
     let file = format!("{stem}-{:016x}.json", fnv1a(report.case.name.as_bytes()));
     std::fs::create_dir_all(&dir)
         .and_then(|()| std::fs::write(PathBuf::from(&dir).join(file), text))
-        .map_err(|e| Failed::from(format!("VSPC_REPORT_DIR={dir}: cannot write the report: {e}")))
+        .map_err(|e| {
+            Failed::from(format!(
+                "VSPC_REPORT_DIR={dir}: cannot write the report: {e}"
+            ))
+        })
 }
 
 fn trial(case: Arc<Case>, target: Arc<Target>, options: Arc<RunOptions>) -> Trial {
@@ -128,7 +133,10 @@ fn trial(case: Arc<Case>, target: Arc<Target>, options: Arc<RunOptions>) -> Tria
     Trial::test(name, move || {
         let report = runtime().block_on(run::evaluate(&target, case.clone(), &options));
         write_fragment(&report)?;
-        finished().lock().unwrap_or_else(|e| e.into_inner()).push(report.clone());
+        finished()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(report.clone());
         let failure = match &report.outcome {
             Outcome::Conforming => None,
             Outcome::NonConforming => Some(render_failure(&report)),
@@ -205,30 +213,36 @@ fn main() {
         ..RunOptions::default()
     });
     let mut skipped = 0;
-    let trials = cases
-        .iter()
-        .cloned()
-        .map(|case| match run::skip_reason(&target, &case, &options) {
+    let mut trials = Vec::new();
+    for case in &cases {
+        match run::skip_reason(&target, case, &options) {
             Some(reason) => {
                 skipped += 1;
-                let kind = short(&reason);
-                // Runs only with --include-ignored (nextest: --run-ignored all): then it records
-                // the skip in VSPC_REPORT_DIR, so merged shards list skipped cases as `run` does.
-                Trial::test(case.name.clone(), move || {
-                    write_fragment(&CaseReport {
-                        case,
-                        outcome: Outcome::Skipped(reason),
+                // A skip is recorded at once for the cases this process was asked for, so shards
+                // merged from VSPC_REPORT_DIR list skipped cases as `run` does, whether nextest
+                // runs them as ignored trials or not at all.
+                if selected(&args, &case.name) {
+                    let report = CaseReport {
+                        case: case.clone(),
+                        outcome: Outcome::Skipped(reason.clone()),
                         exchange: None,
                         checks: Vec::new(),
                         elapsed: Duration::ZERO,
-                    })
-                })
-                .with_ignored_flag(true)
-                .with_kind(kind)
+                    };
+                    if let Err(e) = write_fragment(&report) {
+                        eprintln!("error: {}", e.message().unwrap_or_default());
+                        std::process::exit(2);
+                    }
+                }
+                trials.push(
+                    Trial::test(case.name.clone(), || Ok(()))
+                        .with_ignored_flag(true)
+                        .with_kind(short(&reason)),
+                );
             }
-            None => trial(case, target.clone(), options.clone()),
-        })
-        .collect();
+            None => trials.push(trial(case.clone(), target.clone(), options.clone())),
+        }
+    }
     let conclusion = libtest_mimic::run(&args, trials);
     let whole = conclusion.num_filtered_out == 0 && !args.ignored;
     if whole && !matrix_snapshot_matches(&cases, skipped, &target) {
@@ -274,6 +288,18 @@ fn matrix_snapshot_matches(cases: &[Arc<Case>], skipped: usize, target: &Target)
         );
     }
     result.is_ok()
+}
+
+/// Whether libtest's filter and `--skip` select this test name (as libtest-mimic applies them).
+fn selected(args: &Arguments, name: &str) -> bool {
+    let matches = |pattern: &str| {
+        if args.exact {
+            name == pattern
+        } else {
+            name.contains(pattern)
+        }
+    };
+    args.filter.as_deref().is_none_or(matches) && !args.skip.iter().any(|s| matches(s))
 }
 
 /// The first word of a skip reason (`mock-only`, `mutating`, `unresolved`), shown as the trial's kind.

@@ -83,7 +83,10 @@ pub fn tool_or_skip(program: &str, test: &str, install: &str) -> Option<PathBuf>
             "{test}: `{program}` is not installed and CI is set, so this test may not skip; install it with `{install}` (.ci/run does)"
         ),
         None => {
-            eprintln!(
+            // Written to stderr directly, past libtest's capture, so the skip is seen.
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
                 "SKIPPED {test}: `{program}` is not installed (install it with `{install}`; under CI=true this test fails instead)"
             );
             None

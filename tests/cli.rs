@@ -172,6 +172,24 @@ fn a_report_path_that_cannot_be_written_exits_2_naming_it_before_anything_is_sen
         .unwrap();
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(text(&output).contains(&path.display().to_string()));
+    // Checking a path leaves no empty report behind when the run then cannot start.
+    let fresh = dir.join("fresh.json");
+    let output = bin()
+        .args([
+            "run",
+            "--target",
+            "http://127.0.0.1:1",
+            "--token",
+            "t",
+            "--timeout",
+            "2",
+        ])
+        .arg("--report")
+        .arg(format!("json={}", fresh.display()))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output));
+    assert!(!fresh.exists(), "an empty report was left behind");
 }
 
 #[test]

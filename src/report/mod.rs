@@ -112,18 +112,26 @@ impl ReportSpec {
         })
     }
 
-    /// Makes sure the path can be written before anything is sent (the file is created empty);
-    /// stdout always can.
+    /// Makes sure the path can be written before anything is sent, leaving no trace: an
+    /// existing file is opened for appending (not truncated), a new one is removed again.
+    /// Stdout always can be written.
     pub fn preflight(&self) -> Result<(), ReportError> {
         if self.path.as_os_str() == "-" {
             return Ok(());
         }
-        std::fs::File::create(&self.path)
-            .map(drop)
+        let existed = self.path.exists();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&self.path)
             .map_err(|source| ReportError::Write {
                 path: self.path.clone(),
                 source,
-            })
+            })?;
+        if !existed {
+            let _ = std::fs::remove_file(&self.path);
+        }
+        Ok(())
     }
 }
 

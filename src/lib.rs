@@ -22,8 +22,11 @@
 //! - [`check`]: pure functions from an expectation and an exchange to six verdicts: status,
 //!   envelope, type, code, field, message.
 //! - [`run`]: takes the selected cases through send and check with bounded concurrency and emits
-//!   [`run::Event`]s; [`report`] holds their consumers (terminal, JSON, the matrix model,
-//!   snapshot normalization). Reporters render verdicts; they never re-run a check.
+//!   [`run::Event`]s; [`report`] holds their consumers (terminal with progress, JSON, JUnit,
+//!   Markdown, HTML, the matrix model, snapshot normalization, merging of shard reports).
+//!   Reporters render verdicts; they never re-run a check.
+//! - [`partition`]: shards of a run (`--partition count:K/N`, as cargo-nextest means it), whose
+//!   JSON reports `merge` joins into one report with one matrix.
 //! - [`mock`]: the embedded mock console. Requests pass the stages of a real server (throttle,
 //!   auth, route, validate, operate), every failure becomes a response in one mapping, and
 //!   violation modes bend that mapping so the harness can prove each check catches its rule.
@@ -34,6 +37,7 @@ pub mod config;
 pub mod contract;
 pub mod diagnostic;
 pub mod mock;
+pub mod partition;
 pub mod report;
 pub mod run;
 pub mod select;

@@ -1,4 +1,4 @@
-//! The `vspc-conformance` command: run, mock, lint. The one place where library errors become
+//! The `vspc-conformance` command: run, mock, lint, merge. The one place where library errors become
 //! messages and exit statuses: 0 conforming, 1 non-conforming, 2 bad input, 3 target unreachable
 //! or not authenticated.
 
@@ -13,9 +13,10 @@ use vspc_conformance::case::{self, Case};
 use vspc_conformance::config::{self, Settings};
 use vspc_conformance::contract::{CustomCodeStatus, RetryAfterReading};
 use vspc_conformance::mock::{MockConfig, MockConsole, Violation};
-use vspc_conformance::report::json::{JsonReport, RunInfo};
-use vspc_conformance::report::terminal::Terminal;
-use vspc_conformance::report::{self, Reporter};
+use vspc_conformance::partition::Partition;
+use vspc_conformance::report::record::RunInfo;
+use vspc_conformance::report::terminal::{ColorChoice, Progress, Terminal};
+use vspc_conformance::report::{self, ReportSpec, Reporter};
 use vspc_conformance::run;
 use vspc_conformance::target::{Target, TargetSpec};
 
@@ -38,6 +39,8 @@ enum Command {
     Mock(MockArgs),
     /// Check case files without sending anything.
     Lint(LintArgs),
+    /// Merge JSON reports of shards (files, or directories of them) into one report.
+    Merge(MergeArgs),
 }
 
 #[derive(Args)]
@@ -74,9 +77,16 @@ struct RunArgs {
     /// The user's password (prefer the VSPC_PASSWORD environment variable).
     #[arg(long, env = "VSPC_PASSWORD", hide_env_values = true)]
     password: Option<String>,
-    /// Write a report: json=PATH (repeatable; PATH `-` is stdout).
+    /// Write a report: json=PATH, junit=PATH, md=PATH, html=PATH (repeatable; PATH `-` is stdout).
     #[arg(long = "report", value_name = "FORMAT=PATH")]
     reports: Vec<String>,
+    /// Run only one shard of the selected cases: count:K/N or hash:K/N (as cargo-nextest's
+    /// --partition); merge the shards' JSON reports with `merge`.
+    #[arg(long, value_name = "SCHEME:K/N")]
+    partition: Option<String>,
+    /// Colour the terminal output (auto: on a terminal, unless NO_COLOR is set).
+    #[arg(long, value_enum, default_value_t, value_name = "WHEN")]
+    color: ColorChoice,
     /// Run against the embedded mock bent by this violation mode (the harness's self-test).
     #[arg(long, value_name = "MODE")]
     mock_violate: Option<String>,
@@ -135,6 +145,17 @@ struct MockArgs {
 }
 
 #[derive(Args)]
+struct MergeArgs {
+    /// JSON reports of shards, or directories holding them (`*.json`, walked recursively).
+    #[arg(required = true, value_name = "REPORT")]
+    inputs: Vec<PathBuf>,
+    /// Write the merged report: json=PATH, junit=PATH, md=PATH, html=PATH (repeatable; PATH `-`
+    /// is stdout). Without any, the merged matrix is printed.
+    #[arg(long = "report", value_name = "FORMAT=PATH")]
+    reports: Vec<String>,
+}
+
+#[derive(Args)]
 struct LintArgs {
     /// Case files or directories.
     #[arg(default_value = "cases")]
@@ -155,6 +176,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run_command(*args),
         Command::Mock(args) => mock_command(args),
         Command::Lint(args) => lint_command(args),
+        Command::Merge(args) => merge_command(args),
     };
     match result {
         Ok(code) => code,
@@ -299,11 +321,22 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
             )));
         }
     }
-    let cases: Vec<Arc<Case>> = load_cases(&settings.cases)?
+    let partition: Option<Partition> = args
+        .partition
+        .as_deref()
+        .map(|p| {
+            p.parse()
+                .map_err(|e| Failure::Input(format!("--partition {e}")))
+        })
+        .transpose()?;
+    let mut cases: Vec<Arc<Case>> = load_cases(&settings.cases)?
         .into_iter()
         .filter(|c| settings.selection.selects(c))
         .map(Arc::new)
         .collect();
+    if let Some(partition) = &partition {
+        cases = partition.retain(cases, |c| c.name.as_str());
+    }
     if args.list {
         for case in &cases {
             println!("{}", case.name);
@@ -317,11 +350,29 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
     for warning in &settings.warnings {
         eprintln!("warning: {warning}");
     }
-    let mut reporters: Vec<Box<dyn Reporter>> = vec![Box::new({
-        let mut t = Terminal::new(std::io::stdout());
-        t.verbose = args.verbose;
-        t
-    })];
+    let specs = report_specs(&args.reports)?;
+    // A report on stdout keeps stdout to itself: the terminal output moves to stderr.
+    let report_on_stdout = specs.iter().any(|s| s.path.as_os_str() == "-");
+    let terminal: Box<dyn Reporter> = {
+        use std::io::IsTerminal;
+        let progress = Progress::detect();
+        if report_on_stdout {
+            let style = args.color.style(std::io::stderr().is_terminal());
+            let mut t = Terminal::new(std::io::stderr())
+                .with_style(style)
+                .with_progress(progress);
+            t.verbose = args.verbose;
+            Box::new(t)
+        } else {
+            let style = args.color.style(std::io::stdout().is_terminal());
+            let mut t = Terminal::new(std::io::stdout())
+                .with_style(style)
+                .with_progress(progress);
+            t.verbose = args.verbose;
+            Box::new(t)
+        }
+    };
+    let mut reporters: Vec<Box<dyn Reporter>> = vec![terminal];
     let spec = match (&settings.target, &args.mock_violate) {
         (Some(_), Some(_)) => {
             return Err(Failure::Input(
@@ -344,24 +395,10 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
             .unwrap_or_else(|| "embedded-mock".into()),
         api_version: settings.send.api_version.clone(),
         readings: settings.run.readings,
+        partition: partition.map(|p| p.to_string()),
     };
-    for spec in &args.reports {
-        let Some((format, path)) = spec.split_once('=') else {
-            return Err(Failure::Input(format!(
-                "--report `{spec}`: expected FORMAT=PATH, e.g. json=report.json"
-            )));
-        };
-        match report::Format::parse(format) {
-            Some(report::Format::Json) => {
-                reporters.push(Box::new(JsonReport::new(PathBuf::from(path), info.clone())))
-            }
-            None => {
-                return Err(Failure::Input(format!(
-                    "--report `{spec}`: unknown format `{format}`; known formats: {}",
-                    report::Format::NAMES.join(", ")
-                )));
-            }
-        }
+    for spec in specs {
+        reporters.push(spec.format.reporter(spec.path, info.clone()));
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -450,4 +487,66 @@ fn dry_run(cases: &[Arc<Case>], settings: &Settings) -> String {
             .unwrap_or_default()
     ));
     out
+}
+
+/// Parses every `--report` and makes sure each path can be written, before anything is sent.
+fn report_specs(args: &[String]) -> Result<Vec<ReportSpec>, Failure> {
+    let specs = args
+        .iter()
+        .map(|a| ReportSpec::parse(a).map_err(Failure::Input))
+        .collect::<Result<Vec<_>, _>>()?;
+    let on_stdout: Vec<&str> = args
+        .iter()
+        .zip(&specs)
+        .filter(|(_, s)| s.path.as_os_str() == "-")
+        .map(|(a, _)| a.as_str())
+        .collect();
+    if on_stdout.len() > 1 {
+        return Err(Failure::Input(format!(
+            "--report: only one report can go to stdout, not {}",
+            on_stdout.join(" and ")
+        )));
+    }
+    for spec in &specs {
+        spec.preflight()
+            .map_err(|e| Failure::Input(e.to_string()))?;
+    }
+    Ok(specs)
+}
+
+fn merge_command(args: MergeArgs) -> Result<ExitCode, Failure> {
+    use vspc_conformance::report::merge;
+    let specs = report_specs(&args.reports)?;
+    let input = |e: merge::MergeError| Failure::Input(e.to_string());
+    let files = merge::collect(&args.inputs).map_err(input)?;
+    let records = files
+        .into_iter()
+        .map(|path| merge::read(&path).map(|record| (path, record)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(input)?;
+    let shards = records.len();
+    let merged = merge::merge(records).map_err(input)?;
+    let matrix = merged.matrix();
+    if specs.is_empty() {
+        print!("{}", report::terminal::render_matrix(&matrix));
+    }
+    for spec in &specs {
+        report::write_output(&spec.path, &spec.format.render(&merged, &matrix))
+            .map_err(|e| Failure::Input(e.to_string()))?;
+    }
+    let s = merged.summary;
+    eprintln!(
+        "merged {shards} report{}: {} cases, {} conforming, {} non-conforming, {} skipped, {} errors",
+        if shards == 1 { "" } else { "s" },
+        s.cases,
+        s.conforming,
+        s.non_conforming,
+        s.skipped,
+        s.errors
+    );
+    Ok(if s.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -104,14 +104,17 @@ impl Summary {
     }
 }
 
-/// What the runner tells its reporters, in order: one `RunStarted`, a `CaseFinished` per case
-/// (in completion order), one `RunFinished` with every report in case order.
+/// What the runner tells its reporters, in order: one `RunStarted`, a `CaseStarted` when a case
+/// takes a concurrency slot and a `CaseFinished` when it is done (cases overlap, so these
+/// interleave; finishes come in completion order), one `RunFinished` with every report in case
+/// order.
 #[derive(Debug)]
 pub enum Event<'a> {
     RunStarted {
         target: &'a str,
         cases: usize,
     },
+    CaseStarted(&'a Case),
     CaseFinished(&'a CaseReport),
     RunFinished {
         reports: &'a [CaseReport],
@@ -157,10 +160,12 @@ pub async fn run(
         set.spawn(async move { (index, evaluate(&target, case, &options).await) });
     };
     for next in pending.by_ref().take(options.concurrency.max(1)) {
+        on_event(Event::CaseStarted(&next.1));
         spawn(&mut set, next);
     }
     while let Some(joined) = set.join_next().await {
         if let Some(next) = pending.next() {
+            on_event(Event::CaseStarted(&next.1));
             spawn(&mut set, next);
         }
         if let Ok((index, report)) = joined {
@@ -169,6 +174,7 @@ pub async fn run(
         }
     }
     for (index, case) in bursts {
+        on_event(Event::CaseStarted(&case));
         let report = evaluate(target, case, options).await;
         on_event(Event::CaseFinished(&report));
         slots[index] = Some(report);

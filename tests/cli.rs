@@ -147,6 +147,135 @@ fn bad_arguments_exit_2_naming_the_option() {
 }
 
 #[test]
+fn a_report_path_that_cannot_be_written_exits_2_naming_it_before_anything_is_sent() {
+    let dir = temp_dir("unwritable");
+    let path = dir.join("no-such-dir").join("report.json");
+    let started = Instant::now();
+    let output = bin()
+        .args(["run", "--report"])
+        .arg(format!("json={}", path.display()))
+        .output()
+        .unwrap();
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{shown}");
+    assert!(
+        shown.contains(&format!("cannot write the report {}", path.display())),
+        "{shown}"
+    );
+    assert!(!shown.contains("running "), "cases ran: {shown}");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let output = bin()
+        .args(["merge", "--report"])
+        .arg(format!("md={}", path.display()))
+        .arg(dir.join("missing.json"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains(&path.display().to_string()));
+    // Checking a path leaves no empty report behind when the run then cannot start.
+    let fresh = dir.join("fresh.json");
+    let output = bin()
+        .args([
+            "run",
+            "--target",
+            "http://127.0.0.1:1",
+            "--token",
+            "t",
+            "--timeout",
+            "2",
+        ])
+        .arg("--report")
+        .arg(format!("json={}", fresh.display()))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output));
+    assert!(!fresh.exists(), "an empty report was left behind");
+}
+
+#[test]
+fn a_report_on_stdout_keeps_stdout_to_itself() {
+    let output = bin()
+        .args(["run", "pagination", "--report", "json=-"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not the JSON report ({e}): {}", text(&output)));
+    assert_eq!(report["format"], 1);
+    assert!(String::from_utf8_lossy(&output.stderr).contains("code     cases"));
+    let output = bin()
+        .args(["run", "--report", "json=-", "--report", "md=-"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(text(&output).contains("only one report can go to stdout"));
+}
+
+#[test]
+fn colour_follows_the_flag_and_no_color() {
+    let run = |args: &[&str], no_color: bool| {
+        let mut cmd = bin();
+        cmd.args([
+            "run",
+            "--mock-violate",
+            "status-500",
+            "server_faults::unspecified_error",
+        ])
+        .args(args);
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        } else {
+            cmd.env_remove("NO_COLOR");
+        }
+        let output = cmd.output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    // Not a terminal: plain, unless asked for.
+    let plain = run(&[], false);
+    assert!(!plain.contains('\x1b'), "{plain}");
+    assert!(plain.contains("status   expected 520, actual 500: server errors travel as 520"));
+    assert!(!run(&["--color", "auto"], true).contains('\x1b'));
+    assert!(!run(&["--color", "never"], false).contains('\x1b'));
+    let coloured = run(&["--color", "always"], true);
+    assert!(coloured.contains("\x1b[1;31mFAIL\x1b[0m"), "{coloured}");
+    assert!(
+        coloured.contains("expected \x1b[32m520\x1b[0m, actual \x1b[31m500\x1b[0m"),
+        "{coloured}"
+    );
+    // Stripped of its colour codes, the coloured text is the plain text.
+    let stripped = regex_free_strip(&coloured);
+    let tail = |s: &str| {
+        s.split("FAIL")
+            .nth(1)
+            .unwrap()
+            .split("[")
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(tail(&stripped), tail(&plain));
+}
+
+/// Removes ANSI SGR sequences (`ESC [ ... m`).
+fn regex_free_strip(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[test]
 fn an_unreachable_target_exits_3_with_one_line_within_the_timeout() {
     // Port 1 on loopback: nothing listens, the connection is refused at once.
     let started = Instant::now();
@@ -202,11 +331,32 @@ fn no_token_or_password_appears_in_output_or_reports() {
     let mock = MockConsole::start(MockConfig::default()).unwrap();
     let (token, read_only) = tokens(&mock);
     let dir = temp_dir("secrets");
-    let with_tokens = dir.join("tokens.json");
+    // Every report format, for each way of giving credentials.
+    let reports = |stem: &str| -> Vec<PathBuf> {
+        ["json", "xml", "md", "html"]
+            .iter()
+            .map(|ext| dir.join(format!("{stem}.{ext}")))
+            .collect()
+    };
+    let report_args = |paths: &[PathBuf]| -> Vec<String> {
+        ["json", "junit", "md", "html"]
+            .iter()
+            .zip(paths)
+            .flat_map(|(format, path)| {
+                [
+                    "--report".to_string(),
+                    format!("{format}={}", path.display()),
+                ]
+            })
+            .collect()
+    };
+    let with_tokens = reports("tokens");
     let output = bin()
         .args([
             "run",
             "--verbose",
+            "--color",
+            "always",
             "--target",
             &mock.uri(),
             "--token",
@@ -216,12 +366,11 @@ fn no_token_or_password_appears_in_output_or_reports() {
         ])
         // The mock takes any pace; a real console gets the modest default.
         .args(["--rps", "100000", "--concurrency", "32"])
-        .arg("--report")
-        .arg(format!("json={}", with_tokens.display()))
+        .args(report_args(&with_tokens))
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
-    let with_login = dir.join("login.json");
+    let with_login = reports("login");
     let login_output = bin()
         .args([
             "run",
@@ -234,8 +383,7 @@ fn no_token_or_password_appears_in_output_or_reports() {
         // The mock takes any pace; a real console gets the modest default.
         .args(["--rps", "100000", "--concurrency", "32"])
         .env("VSPC_PASSWORD", ADMIN_PASSWORD)
-        .arg("--report")
-        .arg(format!("json={}", with_login.display()))
+        .args(report_args(&with_login))
         .output()
         .unwrap();
     assert_eq!(
@@ -244,13 +392,27 @@ fn no_token_or_password_appears_in_output_or_reports() {
         "{}",
         text(&login_output)
     );
-    let everything = [
-        text(&output),
-        text(&login_output),
-        std::fs::read_to_string(&with_tokens).unwrap(),
-        std::fs::read_to_string(&with_login).unwrap(),
-    ]
-    .join("\n");
+    // The JSON reports of both runs, merged, in every format too.
+    let merged = reports("merged");
+    let merge_output = bin()
+        .arg("merge")
+        .arg(&with_tokens[0])
+        .args(report_args(&merged))
+        .output()
+        .unwrap();
+    assert_eq!(
+        merge_output.status.code(),
+        Some(0),
+        "{}",
+        text(&merge_output)
+    );
+    let mut everything = vec![text(&output), text(&login_output), text(&merge_output)];
+    for path in with_tokens.iter().chain(&with_login).chain(&merged) {
+        let report = std::fs::read_to_string(path).unwrap();
+        assert!(report.len() > 100, "{} is empty", path.display());
+        everything.push(report);
+    }
+    let everything = everything.join("\n");
     assert!(
         everything.contains("conforming"),
         "the runs produced output"

@@ -7,16 +7,31 @@
 //! snapshot set per target (the suffix), so contract drift shows as a diff in
 //! `cargo insta review`. Cases the target cannot run (mock-only, mutating, unresolved
 //! variables) are ignored with their reason printed.
+//!
+//! After a whole run (no filter, no `--skip`, not `--ignored`), the conformance matrix of all the
+//! trials is an insta snapshot too (`tests/snapshots/matrix@<target>.snap`), so a change in
+//! coverage or conformance shows in review. Regenerate everything after adding cases with
+//! `INSTA_UPDATE=always cargo test --test conformance` (or `cargo insta test --accept --test
+//! conformance`).
+//!
+//! With `VSPC_REPORT_DIR=DIR`, every trial also writes a one-case JSON report into DIR (and
+//! every case the target cannot run, a skipped one), so shards run by
+//! `cargo nextest run --test conformance --partition count:K/N` can be joined by
+//! `vspc-conformance merge DIR...` into one report with one matrix.
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
 use vspc_conformance::case::{self, Case, Origin};
 use vspc_conformance::mock::MockConfig;
+use vspc_conformance::partition::fnv1a;
+use vspc_conformance::report::matrix::Matrix;
+use vspc_conformance::report::record::{RunInfo, RunRecord};
 use vspc_conformance::report::snapshot::{normalized_exchange, sweep_groups};
-use vspc_conformance::report::terminal::render_failure;
-use vspc_conformance::run::{self, Outcome, RunOptions};
+use vspc_conformance::report::terminal::{render_failure, render_matrix};
+use vspc_conformance::run::{self, CaseReport, Outcome, RunOptions, Summary};
 use vspc_conformance::send::SendOptions;
 use vspc_conformance::target::{Auth, Secret, Target, TargetSpec};
 
@@ -72,34 +87,56 @@ fn connect() -> Result<Target, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Compares `text` with the committed snapshot `name` of this target; Err when it differs.
-fn snapshot(target: &Target, name: &str, description: String, text: String) -> Result<(), ()> {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_snapshot_suffix(snapshot_suffix(target));
-    settings.set_omit_expression(true);
-    settings.set_description(description);
-    let name = name.replace("::", "__");
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        settings.bind(|| insta::assert_snapshot!(name, text));
-    }))
-    .map_err(|_| ())
+/// Every finished trial's report, for the matrix snapshot after a whole run.
+fn finished() -> &'static Mutex<Vec<CaseReport>> {
+    static FINISHED: OnceLock<Mutex<Vec<CaseReport>>> = OnceLock::new();
+    FINISHED.get_or_init(|| Mutex::new(Vec::new()))
 }
 
-fn relative(case: &Case) -> String {
-    let file = case
-        .file
-        .strip_prefix(env!("CARGO_MANIFEST_DIR"))
-        .unwrap_or(&case.file);
-    format!("{}:{}", file.display(), case.position.line)
+fn run_info() -> RunInfo {
+    RunInfo {
+        target: env("VSPC_TARGET").unwrap_or_else(|| "embedded-mock".into()),
+        api_version: SendOptions::default().api_version,
+        readings: RunOptions::default().readings,
+        partition: None,
+    }
 }
 
-/// One case: its verdicts, and for a written case the snapshot of its normalized exchange.
+/// With `VSPC_REPORT_DIR` set, writes the case's report as a one-case JSON report there.
+fn write_fragment(report: &CaseReport) -> Result<(), Failed> {
+    let Some(dir) = env("VSPC_REPORT_DIR") else {
+        return Ok(());
+    };
+    let reports = std::slice::from_ref(report);
+    let record = RunRecord::from_run(&run_info(), reports, Summary::of(reports), report.elapsed);
+    let text = vspc_conformance::report::json::render(&record, &Matrix::build(reports));
+    let stem: String = report
+        .case
+        .name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .take(80)
+        .collect();
+    // The hash keeps names that differ only in punctuation apart.
+    let file = format!("{stem}-{:016x}.json", fnv1a(report.case.name.as_bytes()));
+    std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(PathBuf::from(&dir).join(file), text))
+        .map_err(|e| {
+            Failed::from(format!(
+                "VSPC_REPORT_DIR={dir}: cannot write the report: {e}"
+            ))
+        })
+}
+
 fn trial(case: Arc<Case>, target: Arc<Target>, options: Arc<RunOptions>) -> Trial {
     let name = case.name.clone();
     Trial::test(name, move || {
         let report = runtime().block_on(run::evaluate(&target, case.clone(), &options));
+        write_fragment(&report)?;
+        finished()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(report.clone());
         let failure = match &report.outcome {
             Outcome::Conforming => None,
             Outcome::NonConforming => Some(render_failure(&report)),
@@ -132,6 +169,29 @@ fn trial(case: Arc<Case>, target: Arc<Target>, options: Arc<RunOptions>) -> Tria
             }
         }
     })
+}
+
+/// Compares `text` with the committed snapshot `name` of this target; Err when it differs.
+fn snapshot(target: &Target, name: &str, description: String, text: String) -> Result<(), ()> {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_snapshot_suffix(snapshot_suffix(target));
+    settings.set_omit_expression(true);
+    settings.set_description(description);
+    let name = name.replace("::", "__");
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        settings.bind(|| insta::assert_snapshot!(name, text));
+    }))
+    .map_err(|_| ())
+}
+
+fn relative(case: &Case) -> String {
+    let file = case
+        .file
+        .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap_or(&case.file);
+    format!("{}:{}", file.display(), case.position.line)
 }
 
 /// One sweep rule as a whole: runs all its cases and snapshots their answers grouped by shape.
@@ -202,21 +262,99 @@ fn main() {
         allow_mutations: env("VSPC_ALLOW_MUTATIONS").is_some(),
         ..RunOptions::default()
     });
-    let mut trials: Vec<Trial> = cases
-        .into_iter()
-        .map(|case| match run::skip_reason(&target, &case, &options) {
-            Some(reason) => Trial::test(case.name.clone(), || Ok(()))
-                .with_ignored_flag(true)
-                .with_kind(short(&reason)),
-            None => trial(case, target.clone(), options.clone()),
-        })
-        .collect();
+    let mut skipped = 0;
+    let mut trials = Vec::new();
+    for case in &cases {
+        match run::skip_reason(&target, case, &options) {
+            Some(reason) => {
+                skipped += 1;
+                // A skip is recorded at once for the cases this process was asked for, so shards
+                // merged from VSPC_REPORT_DIR list skipped cases as `run` does, whether nextest
+                // runs them as ignored trials or not at all.
+                if selected(&args, &case.name) {
+                    let report = CaseReport {
+                        case: case.clone(),
+                        outcome: Outcome::Skipped(reason.clone()),
+                        exchange: None,
+                        checks: Vec::new(),
+                        elapsed: Duration::ZERO,
+                    };
+                    if let Err(e) = write_fragment(&report) {
+                        eprintln!("error: {}", e.message().unwrap_or_default());
+                        std::process::exit(2);
+                    }
+                }
+                trials.push(
+                    Trial::test(case.name.clone(), || Ok(()))
+                        .with_ignored_flag(true)
+                        .with_kind(short(&reason)),
+                );
+            }
+            None => trials.push(trial(case.clone(), target.clone(), options.clone())),
+        }
+    }
     trials.extend(
         rules
             .into_iter()
             .map(|(rule, cases)| rule_trial(rule, cases, target.clone(), options.clone())),
     );
-    libtest_mimic::run(&args, trials).exit();
+    let conclusion = libtest_mimic::run(&args, trials);
+    let whole = conclusion.num_filtered_out == 0 && !args.ignored;
+    if whole && !matrix_snapshot_matches(&cases, skipped, &target) {
+        std::process::exit(101);
+    }
+    conclusion.exit();
+}
+
+/// The matrix of every trial of a whole run against its snapshot (`matrix@<target>.snap`).
+fn matrix_snapshot_matches(cases: &[Arc<Case>], skipped: usize, target: &Target) -> bool {
+    let mut reports = std::mem::take(&mut *finished().lock().unwrap_or_else(|e| e.into_inner()));
+    // In case order, so nothing in the snapshot depends on which trial finished first.
+    reports.sort_by_key(|r| cases.iter().position(|c| c.name == r.case.name));
+    let summary = Summary::of(&reports);
+    let matrix = Matrix::build(&reports);
+    let (exercised, total) = matrix.coverage();
+    let text = format!(
+        "{} cases: {} conforming, {} non-conforming, {} errors, {skipped} skipped; codes exercised {exercised}/{total}\n\n{}",
+        summary.cases + skipped,
+        summary.conforming,
+        summary.non_conforming,
+        summary.errors,
+        render_matrix(&matrix)
+    );
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_snapshot_suffix(snapshot_suffix(target));
+    settings.set_omit_expression(true);
+    settings.set_description(
+        "The conformance matrix of a whole `cargo test --test conformance` run. Regenerate after \
+         adding cases: INSTA_UPDATE=always cargo test --test conformance",
+    );
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        settings.bind(|| insta::assert_snapshot!("matrix", text));
+    }));
+    if result.is_err() {
+        eprintln!(
+            "\nerror: the conformance matrix differs from tests/snapshots/matrix@{}.snap: coverage or \
+             conformance changed. Review with `cargo insta review`, or regenerate with \
+             `INSTA_UPDATE=always cargo test --test conformance`.",
+            snapshot_suffix(target)
+        );
+    }
+    result.is_ok()
+}
+
+/// Whether libtest's filter and `--skip` select this test name (as libtest-mimic applies them).
+fn selected(args: &Arguments, name: &str) -> bool {
+    let matches = |pattern: &str| {
+        if args.exact {
+            name == pattern
+        } else {
+            name.contains(pattern)
+        }
+    };
+    args.filter.as_deref().is_none_or(matches) && !args.skip.iter().any(|s| matches(s))
 }
 
 /// The first word of a skip reason (`mock-only`, `mutating`, `unresolved`), shown as the trial's kind.

@@ -14,6 +14,24 @@ pub enum RowKey {
     OAuth2,
 }
 
+impl RowKey {
+    /// The row a case's expectation belongs to.
+    pub fn of(expected: &ExpectedError) -> RowKey {
+        match expected {
+            ExpectedError::Vspc { code } => RowKey::Code(*code),
+            ExpectedError::OAuth2 { .. } => RowKey::OAuth2,
+        }
+    }
+
+    /// The row's name in reports: the code, or `oauth2`.
+    pub fn id(&self) -> String {
+        match self {
+            RowKey::Code(code) => code.to_string(),
+            RowKey::OAuth2 => "oauth2".into(),
+        }
+    }
+}
+
 impl fmt::Display for RowKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -76,7 +94,26 @@ pub struct Matrix {
 }
 
 impl Matrix {
+    /// The matrix of a run's case reports.
     pub fn build(reports: &[CaseReport]) -> Matrix {
+        Matrix::tally(
+            reports
+                .iter()
+                .filter(|r| matches!(r.outcome, Outcome::Conforming | Outcome::NonConforming))
+                .map(|r| {
+                    let key = RowKey::of(&r.case.expect.error);
+                    (key, r.checks.iter().map(|c| (c.check, c.verdict)))
+                }),
+        )
+    }
+
+    /// The one place cells are counted: each evaluated case (conforming or not) with its row and
+    /// its verdicts. [`Matrix::build`] feeds it a run's reports; `merge` feeds it the cases of
+    /// JSON reports, so a merged matrix is counted exactly as a single run's.
+    pub fn tally<V>(evaluated: impl IntoIterator<Item = (RowKey, V)>) -> Matrix
+    where
+        V: IntoIterator<Item = (Check, Verdict)>,
+    {
         let mut rows: Vec<Row> = Contract::get()
             .codes()
             .map(|c| RowKey::Code(c.code))
@@ -87,24 +124,17 @@ impl Matrix {
                 cells: [Cell::default(); 6],
             })
             .collect();
-        for report in reports {
-            if !matches!(report.outcome, Outcome::Conforming | Outcome::NonConforming) {
-                continue;
-            }
-            let key = match &report.case.expect.error {
-                ExpectedError::Vspc { code } => RowKey::Code(*code),
-                ExpectedError::OAuth2 { .. } => RowKey::OAuth2,
-            };
+        for (key, verdicts) in evaluated {
             let Some(row) = rows.iter_mut().find(|r| r.key == key) else {
                 continue;
             };
             row.cases += 1;
-            for result in &report.checks {
-                let Some(i) = Check::ALL.iter().position(|c| *c == result.check) else {
+            for (check, verdict) in verdicts {
+                let Some(i) = Check::ALL.iter().position(|c| *c == check) else {
                     continue;
                 };
                 let cell = &mut row.cells[i];
-                match result.verdict {
+                match verdict {
                     Verdict::Skip => {}
                     Verdict::Pass => {
                         cell.run += 1;

@@ -1,8 +1,19 @@
 //! Report: consumers of the runner's events. Each reporter renders verdicts it is given; none
 //! re-runs a check or recounts the matrix.
+//!
+//! ```text
+//!   run::Event ──▶ terminal (progress, failures, matrix)
+//!              └─▶ RunFinished ──▶ record::RunRecord + matrix::Matrix ──▶ json, junit, markdown, html
+//!   JSON reports ──read──▶ RunRecord ──merge──▶ RunRecord + Matrix::tally ──▶ the same renderers
+//! ```
 
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod markdown;
 pub mod matrix;
+pub mod merge;
+pub mod record;
 pub mod snapshot;
 pub mod terminal;
 
@@ -29,17 +40,99 @@ pub enum ReportError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Json,
+    Junit,
+    Markdown,
+    Html,
 }
 
 impl Format {
     pub fn parse(name: &str) -> Option<Format> {
         match name {
             "json" => Some(Format::Json),
+            "junit" => Some(Format::Junit),
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" => Some(Format::Html),
             _ => None,
         }
     }
 
-    pub const NAMES: &'static [&'static str] = &["json"];
+    pub const NAMES: &'static [&'static str] = &["json", "junit", "md", "html"];
+
+    /// The whole report of a run record in this format.
+    pub fn render(self, run: &record::RunRecord, matrix: &matrix::Matrix) -> String {
+        match self {
+            Format::Json => json::render(run, matrix),
+            Format::Junit => junit::render(run),
+            Format::Markdown => markdown::render(run, matrix),
+            Format::Html => html::render(run, matrix),
+        }
+    }
+
+    /// The reporter that writes this format to `path` at the end of a run.
+    pub fn reporter(self, path: PathBuf, info: record::RunInfo) -> Box<dyn Reporter> {
+        match self {
+            Format::Json => Box::new(json::JsonReport::new(path, info)),
+            Format::Junit => Box::new(junit::JunitReport::new(path, info)),
+            Format::Markdown => Box::new(markdown::MarkdownReport::new(path, info)),
+            Format::Html => Box::new(html::HtmlReport::new(path, info)),
+        }
+    }
+}
+
+/// A `--report FORMAT=PATH` argument.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportSpec {
+    pub format: Format,
+    /// `-` is stdout.
+    pub path: PathBuf,
+}
+
+impl ReportSpec {
+    /// Parses `FORMAT=PATH`; the error names the argument and what was expected.
+    pub fn parse(spec: &str) -> Result<ReportSpec, String> {
+        let Some((format, path)) = spec.split_once('=') else {
+            return Err(format!(
+                "--report `{spec}`: expected FORMAT=PATH, e.g. json=report.json"
+            ));
+        };
+        let Some(format) = Format::parse(format) else {
+            return Err(format!(
+                "--report `{spec}`: unknown format `{format}`; known formats: {}",
+                Format::NAMES.join(", ")
+            ));
+        };
+        if path.is_empty() {
+            return Err(format!(
+                "--report `{spec}`: no path; give a file, or `-` for stdout"
+            ));
+        }
+        Ok(ReportSpec {
+            format,
+            path: PathBuf::from(path),
+        })
+    }
+
+    /// Makes sure the path can be written before anything is sent, leaving no trace: an
+    /// existing file is opened for appending (not truncated), a new one is removed again.
+    /// Stdout always can be written.
+    pub fn preflight(&self) -> Result<(), ReportError> {
+        if self.path.as_os_str() == "-" {
+            return Ok(());
+        }
+        let existed = self.path.exists();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&self.path)
+            .map_err(|source| ReportError::Write {
+                path: self.path.clone(),
+                source,
+            })?;
+        if !existed {
+            let _ = std::fs::remove_file(&self.path);
+        }
+        Ok(())
+    }
 }
 
 /// Members of a response body that carry credentials; their values never reach a report,

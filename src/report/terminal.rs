@@ -1,28 +1,143 @@
-//! The terminal reporter: each non-conforming case with expected vs actual per failed check,
-//! then the conformance matrix and a summary line.
+//! The terminal reporter: progress while the run goes (a bar on a terminal, plain lines in logs),
+//! then each non-conforming case with expected vs actual per failed check, the conformance
+//! matrix and a summary line. Colour only where [`Style`] says so; the plain text is stable
+//! (tests and log readers depend on it) and colour only wraps parts of it.
 
 use super::matrix::Matrix;
+use super::record::{CheckRecord, compact};
 use super::{ReportError, Reporter};
 use crate::check::{Check, CheckResult, Verdict};
 use crate::run::{CaseReport, Event, Outcome, Summary};
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+/// `--color`: whether the terminal output is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stdout is a terminal, `NO_COLOR` is unset and `TERM` is not `dumb`.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// The style for an output that is (or is not) a terminal, under this process's environment.
+    pub fn style(self, is_terminal: bool) -> Style {
+        let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+        let color = match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                is_terminal && env("NO_COLOR").is_none() && env("TERM").is_none_or(|t| t != "dumb")
+            }
+        };
+        Style { color }
+    }
+}
+
+/// ANSI colours, or none: every helper returns its text unchanged when `color` is off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Style {
+    pub color: bool,
+}
+
+impl Style {
+    pub const PLAIN: Style = Style { color: false };
+
+    fn paint(self, sgr: &str, text: &str) -> String {
+        if self.color && !text.is_empty() {
+            format!("\x1b[{sgr}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    pub fn red(self, text: &str) -> String {
+        self.paint("31", text)
+    }
+    pub fn bold_red(self, text: &str) -> String {
+        self.paint("1;31", text)
+    }
+    pub fn green(self, text: &str) -> String {
+        self.paint("32", text)
+    }
+    pub fn yellow(self, text: &str) -> String {
+        self.paint("33", text)
+    }
+    pub fn bold(self, text: &str) -> String {
+        self.paint("1", text)
+    }
+    pub fn dim(self, text: &str) -> String {
+        self.paint("2", text)
+    }
+}
+
+/// How progress is shown while cases run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Nothing until the run finishes.
+    Quiet,
+    /// An indicatif bar on stderr (for terminals).
+    Bar,
+    /// A plain line on the output at most this often (for logs and CI).
+    Lines(Duration),
+}
+
+impl Progress {
+    /// A bar when stderr is a terminal and `CI` is unset, else a line every 10 seconds.
+    pub fn detect() -> Progress {
+        use std::io::IsTerminal;
+        let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+        if std::io::stderr().is_terminal() && !ci {
+            Progress::Bar
+        } else {
+            Progress::Lines(Duration::from_secs(10))
+        }
+    }
+}
 
 pub struct Terminal<W: Write> {
     out: W,
     /// Print every case as it finishes, not only the failures at the end.
     pub verbose: bool,
+    style: Style,
+    progress: Progress,
+    bar: Option<indicatif::ProgressBar>,
+    total: usize,
+    finished: usize,
+    failing: usize,
+    started: Instant,
+    last_line: Instant,
 }
 
 impl<W: Write> Terminal<W> {
+    /// Plain text, no progress: the output tests and pipes see.
     pub fn new(out: W) -> Terminal<W> {
         Terminal {
             out,
             verbose: false,
+            style: Style::PLAIN,
+            progress: Progress::Quiet,
+            bar: None,
+            total: 0,
+            finished: 0,
+            failing: 0,
+            started: Instant::now(),
+            last_line: Instant::now(),
         }
+    }
+
+    pub fn with_style(mut self, style: Style) -> Self {
+        self.style = style;
+        self
+    }
+
+    pub fn with_progress(mut self, progress: Progress) -> Self {
+        self.progress = progress;
+        self
     }
 
     pub fn into_inner(self) -> W {
@@ -30,12 +145,33 @@ impl<W: Write> Terminal<W> {
     }
 
     fn write(&mut self, text: &str) -> Result<(), ReportError> {
-        self.out
-            .write_all(text.as_bytes())
-            .map_err(|source| ReportError::Write {
-                path: PathBuf::from("<stdout>"),
-                source,
-            })
+        let out = &mut self.out;
+        let mut write = || {
+            out.write_all(text.as_bytes())
+                .and_then(|()| out.flush())
+                .map_err(|source| ReportError::Write {
+                    path: PathBuf::from("<stdout>"),
+                    source,
+                })
+        };
+        match &self.bar {
+            // Lines printed under a live bar go above it.
+            Some(bar) => bar.suspend(write),
+            None => write(),
+        }
+    }
+
+    fn start_bar(&mut self, cases: usize) {
+        let template = if self.style.color {
+            "{elapsed:>4} [{bar:32.green/red}] {pos}/{len} {prefix:.red} {wide_msg:.dim}"
+        } else {
+            "{elapsed:>4} [{bar:32}] {pos}/{len} {prefix} {wide_msg}"
+        };
+        let bar = indicatif::ProgressBar::new(cases as u64);
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        self.bar = Some(bar);
     }
 }
 
@@ -43,11 +179,50 @@ impl<W: Write> Reporter for Terminal<W> {
     fn on_event(&mut self, event: &Event<'_>) -> Result<(), ReportError> {
         match event {
             Event::RunStarted { target, cases } => {
-                self.write(&format!("running {cases} cases against {target}\n"))
+                self.total = *cases;
+                self.started = Instant::now();
+                self.last_line = self.started;
+                self.write(&format!("running {cases} cases against {target}\n"))?;
+                if self.progress == Progress::Bar {
+                    self.start_bar(*cases);
+                }
+                Ok(())
+            }
+            Event::CaseStarted(case) => {
+                if let Some(bar) = &self.bar {
+                    bar.set_message(case.name.clone());
+                }
+                Ok(())
             }
             Event::CaseFinished(report) => {
+                self.finished += 1;
+                if matches!(report.outcome, Outcome::NonConforming | Outcome::Error(_)) {
+                    self.failing += 1;
+                }
+                if let Some(bar) = &self.bar {
+                    bar.inc(1);
+                    if self.failing > 0 {
+                        bar.set_prefix(format!("{} failing", self.failing));
+                    }
+                }
                 if self.verbose {
-                    let line = format!("{:>14} {}\n", report.outcome.as_str(), report.case.name);
+                    let word = format!("{:>14}", report.outcome.as_str());
+                    let word = match report.outcome {
+                        Outcome::Conforming => self.style.green(&word),
+                        Outcome::NonConforming | Outcome::Error(_) => self.style.red(&word),
+                        Outcome::Skipped(_) => self.style.dim(&word),
+                    };
+                    self.write(&format!("{word} {}\n", report.case.name))?;
+                } else if matches!(self.progress, Progress::Lines(every) if self.last_line.elapsed() >= every)
+                {
+                    self.last_line = Instant::now();
+                    let line = format!(
+                        "... {}/{} cases done, {} failing [{}s]\n",
+                        self.finished,
+                        self.total,
+                        self.failing,
+                        self.started.elapsed().as_secs()
+                    );
                     self.write(&line)?;
                 }
                 Ok(())
@@ -58,34 +233,52 @@ impl<W: Write> Reporter for Terminal<W> {
                 matrix,
                 elapsed,
             } => {
-                let text = render_finish(reports, *summary, matrix, *elapsed);
+                if let Some(bar) = self.bar.take() {
+                    bar.finish_and_clear();
+                }
+                let text = render_finish_styled(reports, *summary, matrix, *elapsed, self.style);
                 self.write(&text)
             }
         }
     }
 }
 
-/// Everything printed at the end of a run. Public so snapshot tests can pin it.
+/// Everything printed at the end of a run, plain. Public so snapshot tests can pin it.
 pub fn render_finish(
     reports: &[CaseReport],
     summary: Summary,
     matrix: &Matrix,
     elapsed: Duration,
 ) -> String {
+    render_finish_styled(reports, summary, matrix, elapsed, Style::PLAIN)
+}
+
+/// Everything printed at the end of a run: failures, errors, the matrix, skip reasons, summary.
+pub fn render_finish_styled(
+    reports: &[CaseReport],
+    summary: Summary,
+    matrix: &Matrix,
+    elapsed: Duration,
+    style: Style,
+) -> String {
     let mut out = String::new();
     for report in reports
         .iter()
         .filter(|r| r.outcome == Outcome::NonConforming)
     {
-        out.push_str(&render_failure(report));
+        out.push_str(&render_failure_styled(report, style));
     }
     for report in reports {
         if let Outcome::Error(reason) = &report.outcome {
-            out.push_str(&format!("\nERROR {}\n      {reason}\n", report.case.name));
+            out.push_str(&format!(
+                "\n{} {}\n      {reason}\n",
+                style.bold_red("ERROR"),
+                report.case.name
+            ));
         }
     }
     out.push('\n');
-    out.push_str(&render_matrix(matrix));
+    out.push_str(&render_matrix_styled(matrix, style));
     let skipped = skip_reasons(reports);
     if !skipped.is_empty() {
         out.push_str("\nskipped:\n");
@@ -94,24 +287,38 @@ pub fn render_finish(
         }
     }
     let (exercised, total) = matrix.coverage();
-    out.push_str(&format!(
-        "\n{} cases: {} conforming, {} non-conforming, {} skipped, {} errors; codes exercised {exercised}/{total} [{:.2}s]\n",
+    let line = format!(
+        "{} cases: {} conforming, {} non-conforming, {} skipped, {} errors; codes exercised {exercised}/{total}",
         summary.cases, summary.conforming, summary.non_conforming, summary.skipped, summary.errors,
-        elapsed.as_secs_f64()
-    ));
+    );
+    let line = if summary.passed() {
+        style.green(&line)
+    } else {
+        style.bold_red(&line)
+    };
+    out.push_str(&format!("\n{line} [{:.2}s]\n", elapsed.as_secs_f64()));
     out
 }
 
-/// One non-conforming case: where it is, what was sent, and each failing check.
+/// One non-conforming case, plain: where it is, what was sent, and each failing check.
 pub fn render_failure(report: &CaseReport) -> String {
+    render_failure_styled(report, Style::PLAIN)
+}
+
+/// One non-conforming case: where it is, what was sent, and per failing check the expected
+/// value (green) against the actual one (red).
+pub fn render_failure_styled(report: &CaseReport, style: Style) -> String {
     let case = &report.case;
     let mut out = format!(
-        "\nFAIL {}\n  --> {}:{}:{}\n",
-        case.name,
+        "\n{} {}\n  {} {}:{}:{}\n",
+        style.bold_red("FAIL"),
+        style.bold(&case.name),
+        style.dim("-->"),
         case.file.display(),
         case.position.line,
         case.position.column
     );
+    let bar = style.dim("|");
     if let Some(exchange) = &report.exchange {
         let query: Vec<String> = exchange
             .request
@@ -125,7 +332,7 @@ pub fn render_failure(report: &CaseReport) -> String {
             format!("?{}", query.join("&"))
         };
         out.push_str(&format!(
-            "   |  {} {}{query} -> HTTP {} {}\n",
+            "   {bar}  {} {}{query} -> HTTP {} {}\n",
             exchange.request.method,
             exchange.request.path,
             exchange.status,
@@ -150,29 +357,30 @@ pub fn render_failure(report: &CaseReport) -> String {
                 .map(|(s, n)| format!("{n}x{s}"))
                 .collect();
             out.push_str(&format!(
-                "   |  burst of {}: {}\n",
+                "   {bar}  burst of {}: {}\n",
                 burst.sent,
                 statuses.join(", ")
             ));
         }
     }
     for result in report.checks.iter().filter(|r| r.verdict == Verdict::Fail) {
-        out.push_str(&render_check(report, result));
+        out.push_str(&render_check(report, result, style));
     }
     out
 }
 
-fn render_check(report: &CaseReport, result: &CheckResult) -> String {
-    let mut line = format!("   {:<9}", result.check.as_str());
-    let show = |v: &Option<Value>| v.as_ref().map(compact);
-    match (show(&result.expected), show(&result.actual)) {
-        (Some(e), Some(a)) => line.push_str(&format!("expected {e}, actual {a}")),
-        (Some(e), None) => line.push_str(&format!("expected {e}")),
-        (None, Some(a)) => line.push_str(&format!("actual {a}")),
-        (None, None) => {}
-    }
-    if let Some(note) = &result.note {
-        if !line.trim_end().ends_with(result.check.as_str()) {
+/// `   status   expected 520, actual 500: note (expected at line 9)`
+fn render_check(report: &CaseReport, result: &CheckResult, style: Style) -> String {
+    let record = CheckRecord::from(result);
+    let name = format!("{:<9}", result.check.as_str());
+    let mut line = format!("   {}", style.bold(&name));
+    let show = |v: &Option<serde_json::Value>| v.as_ref().map(compact);
+    let expected = show(&record.expected).map(|e| format!("expected {}", style.green(&e)));
+    let actual = show(&record.actual).map(|a| format!("actual {}", style.red(&a)));
+    let values: Vec<String> = expected.into_iter().chain(actual).collect();
+    line.push_str(&values.join(", "));
+    if let Some(note) = &record.note {
+        if !values.is_empty() {
             line.push_str(": ");
         }
         line.push_str(note);
@@ -187,17 +395,12 @@ fn render_check(report: &CaseReport, result: &CheckResult) -> String {
         Check::Envelope => None,
     };
     if let Some(p) = set_at {
-        line.push_str(&format!(" (expected at line {})", p.line));
+        line.push_str(&style.dim(&format!(" (expected at line {})", p.line)));
     }
+    // Without values or a note the name alone is padded: keep lines free of trailing blanks.
+    let mut line = line.trim_end().to_string();
     line.push('\n');
     line
-}
-
-fn compact(value: &Value) -> String {
-    match value {
-        Value::String(s) => format!("\"{s}\""),
-        other => other.to_string(),
-    }
 }
 
 fn skip_reasons(reports: &[CaseReport]) -> BTreeMap<&str, usize> {
@@ -210,26 +413,54 @@ fn skip_reasons(reports: &[CaseReport]) -> BTreeMap<&str, usize> {
     reasons
 }
 
-/// The matrix as a fixed-width table.
+/// The matrix as a fixed-width table, plain.
 pub fn render_matrix(matrix: &Matrix) -> String {
+    render_matrix_styled(matrix, Style::PLAIN)
+}
+
+/// The matrix as a fixed-width table: failing rows and cells red, deviations yellow, cells
+/// that never ran dim. Padding is computed on the plain text, so columns align either way.
+pub fn render_matrix_styled(matrix: &Matrix, style: Style) -> String {
     let mut out = format!("{:<8}{:>6}", "code", "cases");
     for check in Check::ALL {
         out.push_str(&format!("  {:<9}", check.as_str()));
     }
-    out = out.trim_end().to_string();
+    out = style.bold(out.trim_end());
     out.push('\n');
     for row in &matrix.rows {
-        let mark = if row.conforming() { ' ' } else { '!' };
-        let mut line = format!("{:<7}{mark}{:>6}", row.key.to_string(), row.cases);
+        let (code, mark) = if row.conforming() {
+            (format!("{:<7}", row.key.to_string()), " ".to_string())
+        } else {
+            (
+                style.red(&format!("{:<7}", row.key.to_string())),
+                style.bold_red("!"),
+            )
+        };
+        let mut line = format!("{code}{mark}{:>6}", row.cases);
+        let mut pending = String::new();
         for cell in row.cells {
             let text = if cell.deviations > 0 {
                 format!("{cell}~")
             } else {
                 cell.to_string()
             };
-            line.push_str(&format!("  {text:<9}"));
+            let pad = " ".repeat(9usize.saturating_sub(text.chars().count()));
+            let painted = if cell.run == 0 {
+                style.dim(&text)
+            } else if cell.failed() > 0 {
+                style.bold_red(&text)
+            } else if cell.deviations > 0 {
+                style.yellow(&text)
+            } else {
+                text
+            };
+            // Padding goes before the next cell only, so no line ends in blanks.
+            line.push_str(&pending);
+            line.push_str("  ");
+            line.push_str(&painted);
+            pending = pad;
         }
-        out.push_str(line.trim_end());
+        out.push_str(&line);
         out.push('\n');
     }
     let unexercised = matrix.unexercised_codes();

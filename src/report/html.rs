@@ -1,0 +1,213 @@
+//! The HTML report (`--report html=PATH`): one self-contained file a person opens when something
+//! drifted. The matrix is a coloured grid (code x check) rendered here; clicking a cell lists its
+//! cases, clicking a case shows its request, the observed response and every verdict; filters by
+//! tag, verdict and outcome narrow the list. CSS and script are inlined (`html/report.css`,
+//! `html/report.js`) and the cases ride along as JSON in the page: nothing is fetched, so the
+//! file works offline, as a CI artifact, or attached to a ticket.
+//!
+//! The grid shows the [`Matrix`] as counted by the runner; the script only looks cases up by the
+//! row and verdicts the record gives them. A selection is kept in the address's fragment
+//! (`#cell=500/status&case=server_faults::unspecified_error`), so a link opens the same view.
+
+use super::matrix::Matrix;
+use super::record::{RunInfo, RunRecord};
+use super::{ReportError, Reporter};
+use crate::check::Check;
+use crate::contract::Contract;
+use crate::run::Event;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+const CSS: &str = include_str!("html/report.css");
+const SCRIPT: &str = include_str!("html/report.js");
+
+pub struct HtmlReport {
+    path: PathBuf,
+    info: RunInfo,
+}
+
+impl HtmlReport {
+    pub fn new(path: PathBuf, info: RunInfo) -> HtmlReport {
+        HtmlReport { path, info }
+    }
+}
+
+impl Reporter for HtmlReport {
+    fn on_event(&mut self, event: &Event<'_>) -> Result<(), ReportError> {
+        match event {
+            Event::RunStarted { .. } | Event::CaseStarted(_) | Event::CaseFinished(_) => Ok(()),
+            Event::RunFinished {
+                reports,
+                summary,
+                matrix,
+                elapsed,
+            } => {
+                let record = RunRecord::from_run(&self.info, reports, *summary, *elapsed);
+                super::write_output(&self.path, &render(&record, matrix))
+            }
+        }
+    }
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The whole page.
+pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
+    let s = &run.summary;
+    let (exercised, total) = matrix.coverage();
+    let conforming = s.passed();
+    let mut page = String::with_capacity(64 * 1024 + run.cases.len() * 1024);
+    let _ = write!(
+        page,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>VSPC conformance: {}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n",
+        escape(&run.target)
+    );
+    let _ = write!(
+        page,
+        "<header>\n<h1>VSPC error contract: <span class=\"{}\">{}</span></h1>\n<p id=\"summary\">Target <code>{}</code> (API {}){} &middot; <b>{}</b> cases: <span class=\"n-pass\">{} conforming</span>, <span class=\"n-fail\">{} non-conforming</span>, {} skipped, <span class=\"n-error\">{} errors</span> &middot; codes exercised {exercised}/{total} &middot; {:.2}s</p>\n</header>\n",
+        if conforming { "ok" } else { "bad" },
+        if conforming {
+            "conforming"
+        } else {
+            "not conforming"
+        },
+        escape(&run.target),
+        escape(&run.api_version),
+        run.partition
+            .as_ref()
+            .map(|p| format!(" shard {}", escape(p)))
+            .unwrap_or_default(),
+        s.cases,
+        s.conforming,
+        s.non_conforming,
+        s.skipped,
+        s.errors,
+        run.elapsed_ms as f64 / 1000.0
+    );
+    page.push_str("<main>\n<section id=\"matrix-section\">\n<h2>Conformance matrix</h2>\n");
+    page.push_str("<p class=\"legend\"><span class=\"cell pass\">passed</span> <span class=\"cell dev\">deviations</span> <span class=\"cell fail\">failed</span> <span class=\"cell none\">not run</span> Each cell is passed/run over the cases expecting that code. Click a cell to see its cases. <label><input type=\"checkbox\" id=\"hide-unexercised\"> hide unexercised codes</label></p>\n");
+    page.push_str(&grid(matrix));
+    page.push_str("</section>\n");
+    page.push_str(&cases_panel(run));
+    page.push_str("</main>\n");
+    let data = json!({
+        "target": run.target,
+        "cases": run.cases.iter().map(|c| {
+            let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
+            v["row"] = json!(c.row().map(|r| r.id()));
+            v
+        }).collect::<Vec<_>>(),
+    });
+    // `<` is escaped so no text in the data can close the script element.
+    let data = serde_json::to_string(&data)
+        .unwrap_or_default()
+        .replace('<', "\\u003c");
+    let _ = write!(
+        page,
+        "<script type=\"application/json\" id=\"report-data\">{data}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n"
+    );
+    page
+}
+
+fn grid(matrix: &Matrix) -> String {
+    let contract = Contract::get();
+    let mut out = String::from(
+        "<table id=\"matrix\" class=\"grid\">\n<thead><tr><th>code</th><th class=\"desc\">description</th><th>cases</th>",
+    );
+    for check in Check::ALL {
+        let _ = write!(out, "<th>{check}</th>");
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    for row in &matrix.rows {
+        let id = row.key.id();
+        let description = match row.key {
+            super::matrix::RowKey::Code(code) => contract
+                .code(code)
+                .map(|c| c.description.clone())
+                .unwrap_or_default(),
+            super::matrix::RowKey::OAuth2 => "OAuth2 errors of POST /token".into(),
+        };
+        let class = match (row.cases, row.conforming()) {
+            (0, _) => "unexercised",
+            (_, true) => "conforming",
+            (_, false) => "non-conforming",
+        };
+        let _ = write!(
+            out,
+            "<tr class=\"{class}\" data-row=\"{}\"><th scope=\"row\">{}</th><td class=\"desc\" title=\"{}\">{}</td><td class=\"num\">{}</td>",
+            escape(&id),
+            escape(&row.key.to_string()),
+            escape(&description),
+            escape(&description),
+            row.cases
+        );
+        for check in Check::ALL {
+            let cell = row.cell(check);
+            let (class, word) = if cell.run == 0 {
+                ("none", "not run")
+            } else if cell.failed() > 0 {
+                ("fail", "failed")
+            } else if cell.deviations > 0 {
+                ("dev", "deviations")
+            } else {
+                ("pass", "passed")
+            };
+            let mut title = format!("{} × {check}: {cell} {word}", row.key);
+            if cell.run > 0 {
+                let _ = write!(
+                    title,
+                    " ({} failed, {} deviations)",
+                    cell.failed(),
+                    cell.deviations
+                );
+            }
+            let _ = write!(
+                out,
+                "<td class=\"cell {class}\" data-row=\"{}\" data-check=\"{check}\" title=\"{}\" tabindex=\"0\" role=\"button\">{}</td>",
+                escape(&id),
+                escape(&title),
+                escape(&cell.to_string())
+            );
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody>\n</table>\n");
+    out
+}
+
+fn cases_panel(run: &RunRecord) -> String {
+    let tags: BTreeSet<&str> = run
+        .cases
+        .iter()
+        .flat_map(|c| c.tags.iter().map(String::as_str))
+        .collect();
+    let mut out = String::from(
+        "<section id=\"cases-section\">\n<h2 id=\"cases-title\">All cases</h2>\n<div class=\"filters\">\n",
+    );
+    out.push_str("<label>tag <select id=\"filter-tag\"><option value=\"\">any</option>");
+    for tag in tags {
+        let _ = write!(out, "<option value=\"{0}\">{0}</option>", escape(tag));
+    }
+    out.push_str("</select></label>\n");
+    out.push_str("<label>verdict <select id=\"filter-verdict\"><option value=\"\">any</option><option value=\"fail\">fail</option><option value=\"deviation\">deviation</option><option value=\"pass\">pass</option><option value=\"skip\">skip</option></select></label>\n");
+    out.push_str("<label>outcome <select id=\"filter-outcome\"><option value=\"\">any</option><option value=\"non_conforming\">non-conforming</option><option value=\"error\">error</option><option value=\"skipped\">skipped</option><option value=\"conforming\">conforming</option></select></label>\n");
+    out.push_str("<button type=\"button\" id=\"show-all\">all cells</button>\n<span id=\"case-count\"></span>\n</div>\n");
+    out.push_str("<ul id=\"case-list\"></ul>\n<div id=\"case-detail\" hidden></div>\n</section>\n");
+    out
+}

@@ -1,0 +1,241 @@
+//! The JUnit XML report (`--report junit=PATH`) for CI test tabs (GitLab, Jenkins, GitHub test
+//! reporters): one `<testsuite>` per case file, one `<testcase>` per case named by its test name,
+//! a `<failure>` listing expected vs actual for each failed check, `<skipped>` with the reason,
+//! and `<error>` for cases that could not be evaluated (transport). It follows the common
+//! Jenkins-style schema; `tests/junit.xsd` is the schema a test validates every report against.
+//!
+//! Written by hand: the format is a handful of elements, and the only subtle part, escaping, is
+//! [`escape`] below (see Cargo.toml for why quick-junit is not used).
+
+use super::record::{CaseRecord, OutcomeKind, RunInfo, RunRecord, check_line, compact};
+use super::{ReportError, Reporter};
+use crate::run::Event;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+pub struct JunitReport {
+    path: PathBuf,
+    info: RunInfo,
+}
+
+impl JunitReport {
+    pub fn new(path: PathBuf, info: RunInfo) -> JunitReport {
+        JunitReport { path, info }
+    }
+}
+
+impl Reporter for JunitReport {
+    fn on_event(&mut self, event: &Event<'_>) -> Result<(), ReportError> {
+        match event {
+            Event::RunStarted { .. } | Event::CaseStarted(_) | Event::CaseFinished(_) => Ok(()),
+            Event::RunFinished {
+                reports,
+                summary,
+                matrix: _,
+                elapsed,
+            } => {
+                let record = RunRecord::from_run(&self.info, reports, *summary, *elapsed);
+                super::write_output(&self.path, &render(&record))
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    tests: usize,
+    failures: usize,
+    errors: usize,
+    skipped: usize,
+    millis: u64,
+}
+
+impl Counts {
+    fn add(&mut self, case: &CaseRecord) {
+        self.tests += 1;
+        self.millis += case.elapsed_ms;
+        match case.outcome {
+            OutcomeKind::Conforming => {}
+            OutcomeKind::NonConforming => self.failures += 1,
+            OutcomeKind::Skipped => self.skipped += 1,
+            OutcomeKind::Error => self.errors += 1,
+        }
+    }
+
+    fn attributes(&self) -> String {
+        format!(
+            r#"tests="{}" failures="{}" errors="{}" skipped="{}" time="{}""#,
+            self.tests,
+            self.failures,
+            self.errors,
+            self.skipped,
+            seconds(self.millis)
+        )
+    }
+}
+
+fn seconds(millis: u64) -> String {
+    format!("{}.{:03}", millis / 1000, millis % 1000)
+}
+
+/// The whole JUnit document.
+pub fn render(run: &RunRecord) -> String {
+    // Suites in the order their files first appear, cases in report order within each.
+    let mut files: Vec<&str> = Vec::new();
+    for case in &run.cases {
+        if !files.contains(&case.file.as_str()) {
+            files.push(&case.file);
+        }
+    }
+    let mut total = Counts::default();
+    let mut suites = String::new();
+    for (id, file) in files.iter().enumerate() {
+        let cases: Vec<&CaseRecord> = run.cases.iter().filter(|c| c.file == *file).collect();
+        let mut counts = Counts::default();
+        cases.iter().for_each(|c| counts.add(c));
+        total.tests += counts.tests;
+        total.failures += counts.failures;
+        total.errors += counts.errors;
+        total.skipped += counts.skipped;
+        total.millis += counts.millis;
+        let _ = writeln!(
+            suites,
+            r#"  <testsuite name="{}" id="{id}" {} file="{}">"#,
+            escape(file),
+            counts.attributes(),
+            escape(file)
+        );
+        let _ = writeln!(
+            suites,
+            "    <properties>\n      <property name=\"target\" value=\"{}\"/>\n      <property name=\"api_version\" value=\"{}\"/>\n    </properties>",
+            escape(&run.target),
+            escape(&run.api_version)
+        );
+        for case in cases {
+            suites.push_str(&testcase(case));
+        }
+        suites.push_str("  </testsuite>\n");
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"{}\" {}>\n{suites}</testsuites>\n",
+        escape(&format!("vspc-conformance {}", run.target)),
+        total.attributes()
+    )
+}
+
+fn testcase(case: &CaseRecord) -> String {
+    let mut out = format!(
+        r#"    <testcase name="{}" classname="{}" file="{}" line="{}" time="{}""#,
+        escape(&case.name),
+        escape(case.group()),
+        escape(&case.file),
+        case.line,
+        seconds(case.elapsed_ms)
+    );
+    let reason = case.reason.as_deref().unwrap_or("");
+    match case.outcome {
+        OutcomeKind::Conforming => {
+            out.push_str("/>\n");
+            return out;
+        }
+        OutcomeKind::Skipped => {
+            let _ = write!(out, ">\n      <skipped message=\"{}\"/>\n", escape(reason));
+        }
+        OutcomeKind::Error => {
+            let kind = reason.split(':').next().unwrap_or("error");
+            let _ = write!(
+                out,
+                ">\n      <error message=\"{}\" type=\"{}\">{}</error>\n",
+                escape(reason),
+                escape(kind),
+                escape(&format!("{}\n{reason}\n", case.request.line()))
+            );
+        }
+        OutcomeKind::NonConforming => {
+            let failed: Vec<String> = case
+                .failures()
+                .map(|(check, r)| format!("{check}: {}", check_line(r)))
+                .collect();
+            let kinds: Vec<&str> = case.failures().map(|(c, _)| c.as_str()).collect();
+            let _ = write!(
+                out,
+                ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n",
+                escape(&failed.join("; ")),
+                escape(&kinds.join(",")),
+                escape(&failure_text(case))
+            );
+        }
+    }
+    if let Some(observed) = &case.observed {
+        let body = serde_json::to_string_pretty(&observed.body).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "      <system-out>{}</system-out>",
+            escape(&format!(
+                "HTTP {} {}\n{body}\n",
+                observed.status,
+                observed
+                    .content_type
+                    .as_deref()
+                    .unwrap_or("(no content type)")
+            ))
+        );
+    }
+    out.push_str("    </testcase>\n");
+    out
+}
+
+/// The failure's text: where the case is, what was sent and seen, then per failed check the
+/// expected and the actual value on lines of their own.
+fn failure_text(case: &CaseRecord) -> String {
+    let mut text = format!("{}:{}\n{}", case.file, case.line, case.request.line());
+    if let Some(o) = &case.observed {
+        let _ = write!(text, " -> HTTP {}", o.status);
+    }
+    text.push('\n');
+    for (check, r) in case.failures() {
+        let _ = writeln!(text, "\n{check}:");
+        if let Some(e) = &r.expected {
+            let _ = writeln!(text, "  expected: {}", compact(e));
+        }
+        if let Some(a) = &r.actual {
+            let _ = writeln!(text, "  actual:   {}", compact(a));
+        }
+        if let Some(note) = &r.note {
+            let _ = writeln!(text, "  {note}");
+        }
+    }
+    text
+}
+
+/// Escapes text for XML attributes and content. Characters XML 1.0 cannot carry at all
+/// (control characters other than tab, newline and carriage return) become U+FFFD.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escape_keeps_xml_well_formed() {
+        assert_eq!(
+            escape("a<b & \"c\" 'd'>\u{1}\tx"),
+            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;\u{FFFD}\tx"
+        );
+    }
+}

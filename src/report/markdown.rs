@@ -1,0 +1,170 @@
+//! The Markdown report (`--report md=PATH`), for `$GITHUB_STEP_SUMMARY` and merge-request
+//! comments: a summary line, the matrix as a table (the codes some case exercised), a short list
+//! of non-conforming cases with expected vs actual, errors, and the codes no case exercised.
+
+use super::matrix::Matrix;
+use super::record::{OutcomeKind, RunInfo, RunRecord, check_line};
+use super::{ReportError, Reporter};
+use crate::check::Check;
+use crate::run::Event;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// At most this many non-conforming cases are listed; the rest are counted.
+pub const LISTED_FAILURES: usize = 25;
+
+pub struct MarkdownReport {
+    path: PathBuf,
+    info: RunInfo,
+}
+
+impl MarkdownReport {
+    pub fn new(path: PathBuf, info: RunInfo) -> MarkdownReport {
+        MarkdownReport { path, info }
+    }
+}
+
+impl Reporter for MarkdownReport {
+    fn on_event(&mut self, event: &Event<'_>) -> Result<(), ReportError> {
+        match event {
+            Event::RunStarted { .. } | Event::CaseStarted(_) | Event::CaseFinished(_) => Ok(()),
+            Event::RunFinished {
+                reports,
+                summary,
+                matrix,
+                elapsed,
+            } => {
+                let record = RunRecord::from_run(&self.info, reports, *summary, *elapsed);
+                super::write_output(&self.path, &render(&record, matrix))
+            }
+        }
+    }
+}
+
+/// Text safe in a table cell or a list item: pipes, backticks and newlines neutralised.
+fn cell(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('`', "'")
+        .replace(['\n', '\r'], " ")
+}
+
+/// The whole Markdown document.
+pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
+    let s = &run.summary;
+    let (exercised, total) = matrix.coverage();
+    let verdict = if s.passed() {
+        "✅ conforming"
+    } else {
+        "❌ not conforming"
+    };
+    let mut out = format!("## VSPC error contract: {verdict}\n\n");
+    let _ = writeln!(
+        out,
+        "Target `{}` (API {}){}: **{}** cases, {} conforming, {} non-conforming, {} skipped, {} errors; codes exercised {exercised}/{total}.\n",
+        cell(&run.target),
+        cell(&run.api_version),
+        run.partition
+            .as_ref()
+            .map(|p| format!(", shard {p}"))
+            .unwrap_or_default(),
+        s.cases,
+        s.conforming,
+        s.non_conforming,
+        s.skipped,
+        s.errors
+    );
+
+    out.push_str("### Conformance matrix\n\n");
+    out.push_str("Each cell is passed/run over the cases expecting that code; ❌ some failed, ⚠️ some deviations.\n\n");
+    out.push_str("| code | cases |");
+    for check in Check::ALL {
+        let _ = write!(out, " {check} |");
+    }
+    out.push_str("\n|---:|---:|");
+    for _ in Check::ALL {
+        out.push_str(":---:|");
+    }
+    out.push('\n');
+    for row in matrix.rows.iter().filter(|r| r.cases > 0) {
+        let mark = if row.conforming() { "" } else { " ❌" };
+        let _ = write!(out, "| {}{mark} | {} |", row.key, row.cases);
+        for c in row.cells {
+            let text = if c.failed() > 0 {
+                format!("**{c}** ❌")
+            } else if c.deviations > 0 {
+                format!("{c} ⚠️")
+            } else {
+                c.to_string()
+            };
+            let _ = write!(out, " {text} |");
+        }
+        out.push('\n');
+    }
+
+    let failing: Vec<_> = run
+        .cases
+        .iter()
+        .filter(|c| c.outcome == OutcomeKind::NonConforming)
+        .collect();
+    if !failing.is_empty() {
+        let _ = writeln!(out, "\n### Non-conforming cases ({})\n", failing.len());
+        for case in failing.iter().take(LISTED_FAILURES) {
+            let status = case
+                .observed
+                .as_ref()
+                .map(|o| format!(" → HTTP {}", o.status))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "- **`{}`** (`{}:{}`): `{}`{status}",
+                cell(&case.name),
+                cell(&case.file),
+                case.line,
+                cell(&case.request.line())
+            );
+            for (check, r) in case.failures() {
+                let _ = writeln!(out, "  - {check}: {}", cell(&check_line(r)));
+            }
+        }
+        if failing.len() > LISTED_FAILURES {
+            let _ = writeln!(
+                out,
+                "\n…and {} more: see the JSON or HTML report.",
+                failing.len() - LISTED_FAILURES
+            );
+        }
+    }
+
+    let errors: Vec<_> = run
+        .cases
+        .iter()
+        .filter(|c| c.outcome == OutcomeKind::Error)
+        .collect();
+    if !errors.is_empty() {
+        let _ = writeln!(out, "\n### Not evaluated ({})\n", errors.len());
+        for case in errors.iter().take(LISTED_FAILURES) {
+            let _ = writeln!(
+                out,
+                "- `{}`: {}",
+                cell(&case.name),
+                cell(case.reason.as_deref().unwrap_or(""))
+            );
+        }
+        if errors.len() > LISTED_FAILURES {
+            let _ = writeln!(out, "\n…and {} more.", errors.len() - LISTED_FAILURES);
+        }
+    }
+
+    let unexercised = matrix.unexercised_codes();
+    if !unexercised.is_empty() {
+        let list: Vec<String> = unexercised.iter().map(|c| format!("`{c}`")).collect();
+        let _ = writeln!(
+            out,
+            "\n### Codes no case exercised ({})\n\n{}",
+            unexercised.len(),
+            list.join(", ")
+        );
+    }
+    out
+}

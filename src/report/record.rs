@@ -1,0 +1,532 @@
+//! The report record: what every file report says about a run, as data. Built from the runner's
+//! case reports after a run, or read back from JSON reports by `merge`; the JSON, JUnit,
+//! Markdown and HTML reporters render it (with the [`Matrix`]) and none of them looks at a
+//! response or a verdict's reasons again.
+//!
+//! Its serde form *is* the JSON report (`schemas/report.schema.json`), so a JSON report read
+//! back is the same record that wrote it.
+
+use super::matrix::{Matrix, RowKey};
+use super::{body_for_report, redact_secrets};
+use crate::case::{Body, ExpectedError, Field};
+use crate::check::{Check, CheckResult, Verdict};
+use crate::contract::Readings;
+use crate::run::{CaseReport, Outcome, Summary};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+/// The version of the report skeleton (`format` in the JSON report). Members may be added
+/// without a new version; a rename or a removal needs one.
+pub const FORMAT_VERSION: u64 = 1;
+
+/// Response bodies in reports are cut at this many characters when they are not JSON.
+pub const BODY_LIMIT: usize = 4096;
+
+/// What the report records about the run besides its results.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    /// `embedded-mock`, or the target's URL.
+    pub target: String,
+    pub api_version: String,
+    pub readings: Readings,
+    /// The shard this run was (`count:1/3`), when it was one.
+    pub partition: Option<String>,
+}
+
+/// A whole run: the JSON report without its matrix (the matrix is the [`Matrix`] model, built
+/// once and passed beside the record).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub format: u64,
+    pub target: String,
+    pub api_version: String,
+    /// The readings of the open questions (`--custom-code-status`, `--retry-after`).
+    pub readings: Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition: Option<String>,
+    pub elapsed_ms: u64,
+    /// Recounted from `cases` when a report is read back (see [`RunRecord::recount`]).
+    #[serde(skip_deserializing)]
+    pub summary: Summary,
+    pub cases: Vec<CaseRecord>,
+}
+
+impl RunRecord {
+    /// The record of a finished run, from the runner's `RunFinished` event.
+    pub fn from_run(
+        info: &RunInfo,
+        reports: &[CaseReport],
+        summary: Summary,
+        elapsed: Duration,
+    ) -> RunRecord {
+        RunRecord {
+            format: FORMAT_VERSION,
+            target: info.target.clone(),
+            api_version: info.api_version.clone(),
+            readings: serde_json::to_value(info.readings).unwrap_or(Value::Null),
+            partition: info.partition.clone(),
+            elapsed_ms: elapsed.as_millis() as u64,
+            summary,
+            cases: reports.iter().map(CaseRecord::from_report).collect(),
+        }
+    }
+
+    /// Counts the outcomes of `cases` into `summary` (after reading or merging records).
+    pub fn recount(&mut self) {
+        let mut s = Summary {
+            cases: self.cases.len(),
+            ..Summary::default()
+        };
+        for case in &self.cases {
+            match case.outcome {
+                OutcomeKind::Conforming => s.conforming += 1,
+                OutcomeKind::NonConforming => s.non_conforming += 1,
+                OutcomeKind::Skipped => s.skipped += 1,
+                OutcomeKind::Error => s.errors += 1,
+            }
+        }
+        self.summary = s;
+    }
+
+    /// The matrix of these cases, counted by [`Matrix::tally`] as a run's is.
+    pub fn matrix(&self) -> Matrix {
+        Matrix::tally(
+            self.cases
+                .iter()
+                .filter(|c| c.outcome.evaluated())
+                .filter_map(|c| Some((c.row()?, c.checks.verdicts()))),
+        )
+    }
+}
+
+/// How a case ended, as the report spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    Conforming,
+    NonConforming,
+    Skipped,
+    Error,
+}
+
+impl OutcomeKind {
+    pub fn of(outcome: &Outcome) -> OutcomeKind {
+        match outcome {
+            Outcome::Conforming => OutcomeKind::Conforming,
+            Outcome::NonConforming => OutcomeKind::NonConforming,
+            Outcome::Skipped(_) => OutcomeKind::Skipped,
+            Outcome::Error(_) => OutcomeKind::Error,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeKind::Conforming => "conforming",
+            OutcomeKind::NonConforming => "non_conforming",
+            OutcomeKind::Skipped => "skipped",
+            OutcomeKind::Error => "error",
+        }
+    }
+
+    /// Sent and checked: the cases the matrix counts.
+    pub fn evaluated(self) -> bool {
+        matches!(self, OutcomeKind::Conforming | OutcomeKind::NonConforming)
+    }
+}
+
+/// One case of the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CaseRecord {
+    pub name: String,
+    /// The case file, relative to the working directory when it is under it.
+    pub file: String,
+    pub line: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub request: RequestRecord,
+    pub expected: ExpectedRecord,
+    /// The answer, when one came (`null` for skipped cases and transport errors).
+    pub observed: Option<ObservedRecord>,
+    pub outcome: OutcomeKind,
+    /// Why, for skipped cases and errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub checks: Checks,
+    pub elapsed_ms: u64,
+}
+
+impl CaseRecord {
+    pub fn from_report(report: &CaseReport) -> CaseRecord {
+        let c = &report.case;
+        CaseRecord {
+            name: c.name.clone(),
+            file: display_path(&c.file),
+            line: c.position.line,
+            description: c.description.clone(),
+            tags: c.tags.clone(),
+            request: RequestRecord::of(report),
+            expected: ExpectedRecord::of(report),
+            observed: report.exchange.as_ref().map(|e| ObservedRecord {
+                status: e.status,
+                content_type: e.content_type.clone(),
+                body: body_for_report(&e.body, BODY_LIMIT),
+                burst: e.burst.as_ref().and_then(|b| serde_json::to_value(b).ok()),
+                async_action: e
+                    .async_action
+                    .as_ref()
+                    .and_then(|a| serde_json::to_value(a).ok()),
+                throttled_retries: e.throttled_retries,
+            }),
+            outcome: OutcomeKind::of(&report.outcome),
+            reason: report.outcome.reason().map(str::to_string),
+            checks: Checks::of(&report.checks),
+            elapsed_ms: report.elapsed.as_millis() as u64,
+        }
+    }
+
+    /// The matrix row this case counts in.
+    pub fn row(&self) -> Option<RowKey> {
+        match (&self.expected.code, &self.expected.oauth2_error) {
+            (Some(code), _) => Some(RowKey::Code(*code)),
+            (None, Some(_)) => Some(RowKey::OAuth2),
+            (None, None) => None,
+        }
+    }
+
+    /// `pagination` for `pagination::negative_offset`: the case's group (its file's test path).
+    pub fn group(&self) -> &str {
+        self.name
+            .rsplit_once("::")
+            .map(|(group, _)| group)
+            .unwrap_or("")
+    }
+
+    /// The failed checks, in report order.
+    pub fn failures(&self) -> impl Iterator<Item = (Check, &CheckRecord)> {
+        self.checks
+            .iter()
+            .filter(|(_, r)| r.verdict == Verdict::Fail)
+    }
+}
+
+/// A path as reports show it: relative to the working directory when it is under it.
+fn display_path(path: &Path) -> String {
+    let relative = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    relative
+        .as_deref()
+        .unwrap_or(path)
+        .display()
+        .to_string()
+        .replace('\\', "/")
+}
+
+/// Header names whose values are credentials; reports show them as `[redacted]`.
+const SECRET_HEADERS: [&str; 4] = [
+    "authorization",
+    "x-api-key",
+    "cookie",
+    "proxy-authorization",
+];
+
+/// What was sent: the request as sent when it was (variables resolved), else as the case wrote it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RequestRecord {
+    pub method: String,
+    /// Under `/api/v3`.
+    pub path: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub query: BTreeMap<String, String>,
+    /// Headers the case sets (credential headers redacted).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// `default`, `none`, `invalid` or `read-only`.
+    pub credentials: String,
+    /// A JSON body (credential members redacted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw: Option<String>,
+    /// A form body, by its keys only: forms are logins, their values are never reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_keys: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub burst: Option<u32>,
+}
+
+impl RequestRecord {
+    fn of(report: &CaseReport) -> RequestRecord {
+        let c = &report.case;
+        let (method, path, query) = match &report.exchange {
+            Some(e) => (&e.request.method, &e.request.path, &e.request.query),
+            None => (&c.request.method, &c.request.path, &c.request.query),
+        };
+        let (mut json, mut raw, mut form_keys) = (None, None, None);
+        match &c.request.body {
+            Body::Empty => {}
+            Body::Json(value) => json = Some(redact_secrets(value.clone())),
+            Body::Raw(text) => raw = Some(cut(text, BODY_LIMIT)),
+            Body::Form(pairs) => form_keys = Some(pairs.iter().map(|(k, _)| k.clone()).collect()),
+        }
+        RequestRecord {
+            method: method.clone(),
+            path: path.clone(),
+            query: query.iter().cloned().collect(),
+            headers: c
+                .request
+                .headers
+                .iter()
+                .map(|(k, v)| {
+                    let secret = SECRET_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(k));
+                    let v = if secret {
+                        "[redacted]".into()
+                    } else {
+                        v.clone()
+                    };
+                    (k.clone(), v)
+                })
+                .collect(),
+            credentials: c.request.credentials.as_str().to_string(),
+            json,
+            raw,
+            form_keys,
+            content_type: c.request.content_type.clone(),
+            burst: c.request.burst,
+        }
+    }
+
+    /// `GET /organizations/companies?offset=-1`
+    pub fn line(&self) -> String {
+        let mut line = format!("{} {}", self.method, self.path);
+        if !self.query.is_empty() {
+            let query: Vec<String> = self.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            line.push('?');
+            line.push_str(&query.join("&"));
+        }
+        line
+    }
+}
+
+fn cut(text: &str, limit: usize) -> String {
+    if text.chars().count() > limit {
+        format!("{}…", text.chars().take(limit).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
+/// What the contract says the answer must be.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExpectedRecord {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth2_error: Option<String>,
+    pub status: u16,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub error_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameter: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub property: Option<String>,
+    /// A regex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl ExpectedRecord {
+    fn of(report: &CaseReport) -> ExpectedRecord {
+        let e = &report.case.expect;
+        let (code, oauth2_error) = match &e.error {
+            ExpectedError::Vspc { code } => (Some(*code), None),
+            ExpectedError::OAuth2 { error } => (None, Some(error.clone())),
+        };
+        let (parameter, property) = match &e.field {
+            Some(Field::Parameter(p)) => (Some(p.clone()), None),
+            Some(Field::Property(p)) => (None, Some(p.clone())),
+            None => (None, None),
+        };
+        ExpectedRecord {
+            code,
+            oauth2_error,
+            status: crate::run::expected_status(&report.case),
+            error_type: e.error_type.map(|t| t.as_str().to_string()),
+            parameter,
+            property,
+            message: e.message.as_ref().map(|m| m.as_str().to_string()),
+        }
+    }
+}
+
+/// What came back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObservedRecord {
+    pub status: u16,
+    pub content_type: Option<String>,
+    /// The body: JSON with credential members redacted, else its text (cut).
+    pub body: Value,
+    /// For `burst` cases: how many were sent and the statuses that came back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub burst: Option<Value>,
+    /// When the answer was 202 Accepted: the async action followed to its end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub async_action: Option<Value>,
+    /// 429s the case did not ask for, waited out and sent again.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub throttled_retries: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+/// One check's verdict, with what was expected and seen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckRecord {
+    #[serde(with = "verdict_name")]
+    pub verdict: Verdict,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl From<&CheckResult> for CheckRecord {
+    fn from(r: &CheckResult) -> CheckRecord {
+        CheckRecord {
+            verdict: r.verdict,
+            expected: r.expected.clone(),
+            actual: r.actual.clone(),
+            note: r.note.clone(),
+        }
+    }
+}
+
+/// The six verdicts of a case, by check (absent for cases that were not evaluated).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Checks {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<CheckRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub envelope: Option<CheckRecord>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub error_type: Option<CheckRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<CheckRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<CheckRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<CheckRecord>,
+}
+
+impl Checks {
+    fn of(results: &[CheckResult]) -> Checks {
+        let mut checks = Checks::default();
+        for r in results {
+            *checks.slot(r.check) = Some(r.into());
+        }
+        checks
+    }
+
+    fn slot(&mut self, check: Check) -> &mut Option<CheckRecord> {
+        match check {
+            Check::Status => &mut self.status,
+            Check::Envelope => &mut self.envelope,
+            Check::Type => &mut self.error_type,
+            Check::Code => &mut self.code,
+            Check::Field => &mut self.field,
+            Check::Message => &mut self.message,
+        }
+    }
+
+    pub fn get(&self, check: Check) -> Option<&CheckRecord> {
+        match check {
+            Check::Status => self.status.as_ref(),
+            Check::Envelope => self.envelope.as_ref(),
+            Check::Type => self.error_type.as_ref(),
+            Check::Code => self.code.as_ref(),
+            Check::Field => self.field.as_ref(),
+            Check::Message => self.message.as_ref(),
+        }
+    }
+
+    /// The checks present, in [`Check::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (Check, &CheckRecord)> {
+        Check::ALL
+            .into_iter()
+            .filter_map(|c| self.get(c).map(|r| (c, r)))
+    }
+
+    pub fn verdicts(&self) -> Vec<(Check, Verdict)> {
+        self.iter().map(|(c, r)| (c, r.verdict)).collect()
+    }
+}
+
+/// A verdict's name in reports: `pass`, `fail`, `skip`, `deviation`.
+pub fn verdict_str(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Pass => "pass",
+        Verdict::Fail => "fail",
+        Verdict::Skip => "skip",
+        Verdict::Deviation => "deviation",
+    }
+}
+
+mod verdict_name {
+    use crate::check::Verdict;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(verdict: &Verdict, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(super::verdict_str(*verdict))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Verdict, D::Error> {
+        let name = String::deserialize(d)?;
+        match name.as_str() {
+            "pass" => Ok(Verdict::Pass),
+            "fail" => Ok(Verdict::Fail),
+            "skip" => Ok(Verdict::Skip),
+            "deviation" => Ok(Verdict::Deviation),
+            other => Err(serde::de::Error::unknown_variant(
+                other,
+                &["pass", "fail", "skip", "deviation"],
+            )),
+        }
+    }
+}
+
+/// A check's expected or actual value as one line of text: strings quoted, JSON compact.
+pub fn compact(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!("\"{s}\""),
+        other => other.to_string(),
+    }
+}
+
+/// `expected 520, actual 500: note` — one failed (or deviating) check in words, as the
+/// terminal, JUnit and Markdown reports print it.
+pub fn check_line(record: &CheckRecord) -> String {
+    let show = |v: &Option<Value>| v.as_ref().map(compact);
+    let mut line = match (show(&record.expected), show(&record.actual)) {
+        (Some(e), Some(a)) => format!("expected {e}, actual {a}"),
+        (Some(e), None) => format!("expected {e}"),
+        (None, Some(a)) => format!("actual {a}"),
+        (None, None) => String::new(),
+    };
+    if let Some(note) = &record.note {
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(note);
+    }
+    line
+}

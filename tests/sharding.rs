@@ -1,0 +1,191 @@
+//! Sharding: disjoint shards of one run, merged, give the single run's report (timings aside).
+//! Shards by `run --partition` (count and hash), and shards run by cargo-nextest's
+//! `--partition` over the conformance trials writing one-case reports (`VSPC_REPORT_DIR`).
+
+mod common;
+
+use common::{assert_valid_report, bin, read_json, temp_dir, text, tool_or_skip, without_timings};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The report as compared across runs: no timings, cases by name, and what varies run to run
+/// left out: how many copies of a burst the mock throttled, an async action's id and polls.
+fn comparable(report: Value) -> Value {
+    let mut report = without_timings(report);
+    if let Some(cases) = report["cases"].as_array_mut() {
+        cases.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+        for case in cases {
+            if let Some(burst) = case["observed"].get_mut("burst") {
+                burst["statuses"] = Value::Null;
+                burst["transport_errors"] = Value::Null;
+            }
+            // An async action's id is new each run, and how often it was polled is timing.
+            if let Some(action) = case["observed"].get_mut("async_action") {
+                action["action"] = Value::Null;
+                action["polls"] = Value::Null;
+            }
+        }
+    }
+    report
+}
+
+fn names(report: &Value) -> BTreeSet<String> {
+    report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// One run of the selected cases (`filters` as for `run`) as a JSON report.
+fn single_run(dir: &Path, filters: &[&str]) -> Value {
+    let path = dir.join("single.json");
+    let output = bin()
+        .arg("run")
+        .args(filters)
+        .arg("--report")
+        .arg(format!("json={}", path.display()))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    read_json(&path)
+}
+
+fn merge(inputs: &[PathBuf], out: &Path) -> Value {
+    let output = bin()
+        .arg("merge")
+        .args(inputs)
+        .arg("--report")
+        .arg(format!("json={}", out.display()))
+        .arg("--report")
+        .arg(format!("md={}", out.with_extension("md").display()))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let merged = read_json(out);
+    assert_valid_report(&merged, "merged");
+    merged
+}
+
+fn assert_same_report(merged: Value, single: Value, what: &str) {
+    let (merged, single) = (comparable(merged), comparable(single));
+    if merged != single {
+        let (m, s) = (merged.to_string(), single.to_string());
+        let at = m.chars().zip(s.chars()).take_while(|(a, b)| a == b).count();
+        let from = at.saturating_sub(200);
+        panic!(
+            "{what}: the merged report differs from the single run's at character {at}:\nmerged: {}\nsingle: {}",
+            &m.chars().skip(from).take(400).collect::<String>(),
+            &s.chars().skip(from).take(400).collect::<String>()
+        );
+    }
+}
+
+#[test]
+fn run_partitions_are_disjoint_and_merge_into_the_single_run() {
+    let dir = temp_dir("sharding-run");
+    let single = single_run(&dir, &[]);
+    let all = names(&single);
+    for scheme in ["count", "hash"] {
+        let mut shards = Vec::new();
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        for k in 1..=3 {
+            let path = dir.join(format!("{scheme}-{k}.json"));
+            let output = bin()
+                .args(["run", "--partition", &format!("{scheme}:{k}/3"), "--report"])
+                .arg(format!("json={}", path.display()))
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+            let shard = read_json(&path);
+            assert_valid_report(&shard, "shard");
+            assert_eq!(shard["partition"], format!("{scheme}:{k}/3"));
+            let shard_names = names(&shard);
+            assert!(!shard_names.is_empty(), "{scheme}:{k}/3 is empty");
+            assert!(seen.is_disjoint(&shard_names), "{scheme}:{k}/3 overlaps");
+            seen.extend(shard_names);
+            shards.push(path);
+        }
+        assert_eq!(seen, all, "{scheme}: the shards together are the whole run");
+        let merged = merge(&shards, &dir.join(format!("{scheme}-merged.json")));
+        assert_same_report(merged, single.clone(), scheme);
+    }
+    // Overlapping shards are refused, naming the case and both reports.
+    let output = bin()
+        .arg("merge")
+        .arg(dir.join("count-1.json"))
+        .arg(dir.join("single.json"))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert!(
+        text(&output).contains("shards must be disjoint"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn nextest_partitions_of_the_trials_merge_into_the_single_run() {
+    let test = "nextest_partitions_of_the_trials_merge_into_the_single_run";
+    if tool_or_skip(
+        "cargo-nextest",
+        test,
+        "cargo install cargo-nextest --locked",
+    )
+    .is_none()
+    {
+        return;
+    }
+    let dir = temp_dir("sharding-nextest");
+    // Under nextest every trial is a process of its own (a mock and a login each), so the
+    // hand-written cases stand for the whole: the sweep's thousands would take minutes.
+    let single = single_run(&dir, &["--skip", "sweep::"]);
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut shard_dirs = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for k in 1..=3 {
+        let shard_dir = dir.join(format!("shard-{k}"));
+        let output = Command::new(&cargo)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["nextest", "run", "--test", "conformance", "--no-fail-fast"])
+            .args(["-E", "not test(/^sweep::/)"])
+            .args([
+                "--partition",
+                &format!("count:{k}/3"),
+                "--run-ignored",
+                "all",
+            ])
+            .env("VSPC_REPORT_DIR", &shard_dir)
+            .env_remove("VSPC_TARGET")
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "nextest shard {k}:\n{}",
+            text(&output)
+        );
+        let fragments: BTreeSet<String> = std::fs::read_dir(&shard_dir)
+            .unwrap()
+            .map(|e| {
+                let report = read_json(&e.unwrap().path());
+                assert_valid_report(&report, "one-case");
+                report["cases"][0]["name"].as_str().unwrap().to_string()
+            })
+            .collect();
+        assert!(!fragments.is_empty(), "shard {k} wrote no report");
+        assert!(seen.is_disjoint(&fragments), "shard {k} overlaps");
+        seen.extend(fragments);
+        shard_dirs.push(shard_dir);
+    }
+    assert_eq!(
+        seen,
+        names(&single),
+        "the shards together are the whole run"
+    );
+    let merged = merge(&shard_dirs, &dir.join("merged.json"));
+    assert_same_report(merged, single, "nextest shards");
+}

@@ -174,7 +174,7 @@ fn trial(case: Arc<Case>, target: Arc<Target>, options: Arc<RunOptions>) -> Tria
 /// Compares `text` with the committed snapshot `name` of this target; Err when it differs.
 fn snapshot(target: &Target, name: &str, description: String, text: String) -> Result<(), ()> {
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"));
+    settings.set_snapshot_path(snapshot_dir());
     settings.set_prepend_module_to_snapshot(false);
     settings.set_snapshot_suffix(snapshot_suffix(target));
     settings.set_omit_expression(true);
@@ -184,6 +184,13 @@ fn snapshot(target: &Target, name: &str, description: String, text: String) -> R
         settings.bind(|| insta::assert_snapshot!(name, text));
     }))
     .map_err(|_| ())
+}
+
+/// `tests/snapshots`, or `VSPC_SNAPSHOT_DIR` (e.g. to keep a staging console's set elsewhere).
+fn snapshot_dir() -> PathBuf {
+    env("VSPC_SNAPSHOT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"))
 }
 
 fn relative(case: &Case) -> String {
@@ -323,7 +330,7 @@ fn matrix_snapshot_matches(cases: &[Arc<Case>], skipped: usize, target: &Target)
         render_matrix(&matrix)
     );
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots"));
+    settings.set_snapshot_path(snapshot_dir());
     settings.set_prepend_module_to_snapshot(false);
     settings.set_snapshot_suffix(snapshot_suffix(target));
     settings.set_omit_expression(true);

@@ -390,8 +390,12 @@ fn check_ca_pem(pem: &[u8]) -> Result<(), String> {
     for (i, cert) in CertificateDer::pem_slice_iter(pem).enumerate() {
         let cert = cert.map_err(|e| format!("not a readable PEM file ({e})"))?;
         roots.add(cert).map_err(|e| {
+            let why = match e {
+                rustls::Error::InvalidCertificate(problem) => format!("{problem:?}"),
+                other => other.to_string(),
+            };
             format!(
-                "certificate {} is not a usable X.509 certificate ({e})",
+                "certificate {} is not a usable X.509 certificate ({why})",
                 i + 1
             )
         })?;

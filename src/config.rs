@@ -256,10 +256,12 @@ pub fn resolve(
         .ca_cert
         .or_else(|| file.tls.ca_cert.map(|p| base.join(p)));
     let ca_cert = match &ca_path {
-        Some(path) => Some(
-            std::fs::read(path)
-                .map_err(|e| format!("--ca-cert {}: cannot read it: {e}", path.display()))?,
-        ),
+        Some(path) => {
+            let pem = std::fs::read(path)
+                .map_err(|e| format!("--ca-cert {}: cannot read it: {e}", path.display()))?;
+            check_ca_pem(&pem).map_err(|why| format!("--ca-cert {}: {why}", path.display()))?;
+            Some(pem)
+        }
         None => None,
     };
     let insecure = cli.insecure || file.tls.insecure;
@@ -376,6 +378,34 @@ pub fn resolve(
         discover,
         warnings,
     })
+}
+
+/// A `--ca-cert` file must hold at least one PEM certificate, each one usable as a trust
+/// anchor: checked before anything is sent, so a wrong file is bad input (exit 2) and not an
+/// unreachable target.
+fn check_ca_pem(pem: &[u8]) -> Result<(), String> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for (i, cert) in CertificateDer::pem_slice_iter(pem).enumerate() {
+        let cert = cert.map_err(|e| format!("not a readable PEM file ({e})"))?;
+        roots.add(cert).map_err(|e| {
+            let why = match e {
+                rustls::Error::InvalidCertificate(problem) => format!("{problem:?}"),
+                other => other.to_string(),
+            };
+            format!(
+                "certificate {} is not a usable X.509 certificate ({why})",
+                i + 1
+            )
+        })?;
+    }
+    if roots.is_empty() {
+        return Err(
+            "holds no PEM certificate (expected a -----BEGIN CERTIFICATE----- block)".into(),
+        );
+    }
+    Ok(())
 }
 
 fn parse_reading<T: clap::ValueEnum + Default>(

@@ -27,7 +27,7 @@
 //!   Reporters render verdicts; they never re-run a check.
 //! - [`partition`]: shards of a run (`--partition count:K/N`, as cargo-nextest means it), whose
 //!   JSON reports `merge` joins into one report with one matrix.
-//! - [`mock`]: the embedded mock console. Requests pass the stages of a real server (throttle,
+//! - [`mock`]: the embedded mock console, over HTTP or HTTPS. Requests pass the stages of a real server (throttle,
 //!   auth, route, validate, operate), every failure becomes a response in one mapping, and
 //!   violation modes bend that mapping so the harness can prove each check catches its rule.
 

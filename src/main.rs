@@ -142,6 +142,14 @@ struct MockArgs {
     /// Print the violation modes (name, tab, the check that must catch it) and exit.
     #[arg(long)]
     list_violations: bool,
+    /// Serve HTTPS with a self-signed certificate made at start (for trying --ca-cert and
+    /// --insecure by hand).
+    #[arg(long)]
+    tls: bool,
+    /// Write the certificate (PEM) here before the address is printed; give it to
+    /// `run --ca-cert`.
+    #[arg(long, value_name = "PATH", requires = "tls")]
+    cert_out: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -236,15 +244,40 @@ fn mock_command(args: MockArgs) -> Result<ExitCode, Failure> {
             .as_deref()
             .map(|n| violation(n, "--violate"))
             .transpose()?,
+        tls: args.tls,
         ..MockConfig::default()
     };
-    let mock = MockConsole::bind(args.addr, config)
-        .map_err(|e| Failure::Input(format!("--addr {}: {e}", args.addr)))?;
+    let mock = MockConsole::bind(args.addr, config).map_err(|e| {
+        let causes = std::iter::successors(std::error::Error::source(&e), |c| c.source());
+        let detail: String = causes.map(|c| format!(": {c}")).collect();
+        Failure::Input(format!("--addr {}: {e}{detail}", args.addr))
+    })?;
+    if let (Some(path), Some(pem)) = (&args.cert_out, mock.ca_pem()) {
+        std::fs::write(path, pem).map_err(|e| {
+            Failure::Input(format!(
+                "--cert-out {}: cannot write the certificate: {e}",
+                path.display()
+            ))
+        })?;
+    }
     println!("{}", mock.addr());
     eprintln!(
         "serving the VSPC mock console at {}/api/v3 (log in as admin / mock-admin-password); stop with Ctrl-C",
         mock.uri()
     );
+    if mock.ca_pem().is_some() {
+        match &args.cert_out {
+            Some(path) => eprintln!(
+                "its self-signed certificate is in {}: run --target {} --ca-cert {}",
+                path.display(),
+                mock.uri(),
+                path.display()
+            ),
+            None => eprintln!(
+                "its certificate is self-signed and new at every start: save it with --cert-out PATH for run --ca-cert PATH"
+            ),
+        }
+    }
     mock.wait();
     Ok(ExitCode::SUCCESS)
 }

@@ -228,8 +228,8 @@ impl Sender {
         vars: &BTreeMap<String, String>,
         wanted: u16,
     ) -> Result<Exchange, SendError> {
-        let token = self.token(case.request.credentials, tokens).await?;
-        let prepared = self.prepare(case, token.as_ref().map(Secret::expose), vars)?;
+        let credential = credential(case.request.credentials, tokens)?;
+        let prepared = self.prepare(case, credential, vars)?;
         let Some(copies) = case.request.burst else {
             let exchange = self
                 .execute_paced(&prepared, wanted)
@@ -244,9 +244,7 @@ impl Sender {
             return Ok(exchange);
         };
         // A burst is simultaneous by design: it takes one pacing slot as a whole.
-        if let Some(pace) = &self.pace {
-            pace.wait().await;
-        }
+        self.wait_turn().await;
         let mut set = tokio::task::JoinSet::new();
         for _ in 0..copies {
             let sender = self.clone();
@@ -292,35 +290,10 @@ impl Sender {
         }
     }
 
-    /// The bearer token a kind of credentials sends now (a session renews itself first).
-    async fn token(
-        &self,
-        credentials: Credentials,
-        tokens: &Tokens,
-    ) -> Result<Option<Secret>, SendError> {
-        let source = match credentials {
-            Credentials::Default => tokens
-                .default
-                .as_ref()
-                .ok_or(SendError::NoCredentials("default"))?,
-            Credentials::ReadOnly => tokens
-                .read_only
-                .as_ref()
-                .ok_or(SendError::NoCredentials("read-only"))?,
-            Credentials::Invalid => return Ok(Some(Secret::new(INVALID_TOKEN))),
-            Credentials::None => return Ok(None),
-        };
-        source
-            .current(self)
-            .await
-            .map(Some)
-            .map_err(SendError::Transport)
-    }
-
     fn prepare(
         &self,
         case: &Case,
-        token: Option<&str>,
+        credential: Option<Token>,
         vars: &BTreeMap<String, String>,
     ) -> Result<Prepared, SendError> {
         let r = &case.request;
@@ -338,11 +311,6 @@ impl Sender {
                 SendError::Transport(TransportError::Other(format!("header {name}: {e}")))
             })?;
             headers.insert(name, header_value(&resolve(value)?)?);
-        }
-        if let Some(token) = token {
-            let mut value = header_value(&format!("Bearer {token}"))?;
-            value.set_sensitive(true);
-            headers.insert(AUTHORIZATION, value);
         }
         let body: Option<Vec<u8>> = match &r.body {
             Body::Empty => None,
@@ -381,6 +349,7 @@ impl Sender {
             method,
             url,
             headers,
+            credential,
             body,
             sent: SentRequest {
                 method: r.method.clone(),
@@ -445,6 +414,7 @@ impl Sender {
             method: reqwest::Method::GET,
             url,
             headers: without_body_headers(&prepared.headers),
+            credential: prepared.credential.clone(),
             body: None,
             sent: prepared.sent.clone(),
         };
@@ -499,20 +469,39 @@ impl Sender {
         })
     }
 
-    /// Sends once, in the next pacing slot.
-    async fn execute(&self, prepared: &Prepared) -> Result<Exchange, TransportError> {
+    /// Waits for the next pacing slot (at once without `--rps`). Every request to the target
+    /// takes one: cases, polls, retries, logins, renewals and discovery.
+    pub async fn wait_turn(&self) {
         if let Some(pace) = &self.pace {
             pace.wait().await;
         }
+    }
+
+    /// Sends once, in the next pacing slot.
+    async fn execute(&self, prepared: &Prepared) -> Result<Exchange, TransportError> {
+        self.wait_turn().await;
         self.execute_now(prepared).await
     }
 
+    /// Sends now. The token is read here, as the request leaves, not when the case started: a
+    /// session renewed while the request waited for its pacing slot or a `retryAfter` sends
+    /// the new token.
     async fn execute_now(&self, prepared: &Prepared) -> Result<Exchange, TransportError> {
+        let mut headers = prepared.headers.clone();
+        if let Some(credential) = &prepared.credential {
+            let token = credential.current(self).await?;
+            let mut value =
+                HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
+                    TransportError::Other("the token cannot be sent in a header".into())
+                })?;
+            value.set_sensitive(true);
+            headers.insert(AUTHORIZATION, value);
+        }
         let started = Instant::now();
         let mut request = self
             .client
             .request(prepared.method.clone(), &prepared.url)
-            .headers(prepared.headers.clone());
+            .headers(headers);
         if let Some(body) = &prepared.body {
             request = request.body(body.clone());
         }
@@ -594,9 +583,29 @@ fn retry_after(body: &[u8]) -> Duration {
 struct Prepared {
     method: reqwest::Method,
     url: String,
+    /// Every header but `Authorization`, which [`Sender::execute_now`] adds from `credential`.
     headers: HeaderMap,
+    credential: Option<Token>,
     body: Option<Vec<u8>>,
     sent: SentRequest,
+}
+
+/// Where the bearer token a kind of credentials sends comes from.
+fn credential(credentials: Credentials, tokens: &Tokens) -> Result<Option<Token>, SendError> {
+    match credentials {
+        Credentials::Default => tokens
+            .default
+            .clone()
+            .map(Some)
+            .ok_or(SendError::NoCredentials("default")),
+        Credentials::ReadOnly => tokens
+            .read_only
+            .clone()
+            .map(Some)
+            .ok_or(SendError::NoCredentials("read-only")),
+        Credentials::Invalid => Ok(Some(Token::Static(Secret::new(INVALID_TOKEN)))),
+        Credentials::None => Ok(None),
+    }
 }
 
 fn header_value(text: &str) -> Result<HeaderValue, SendError> {
@@ -644,8 +653,12 @@ impl Sender {
     }
 }
 
-/// reqwest's error with its causes, without the URL (the caller names the target once).
+/// reqwest's error with its causes, without the URL (the caller names the target once). A
+/// certificate the client refused is said in words a user can act on.
 pub(crate) fn describe(error: reqwest::Error) -> String {
+    if let Some(problem) = certificate_problem(&error) {
+        return untrusted_certificate(problem);
+    }
     let mut causes = Vec::new();
     let mut source = std::error::Error::source(&error);
     while let Some(inner) = source {
@@ -659,6 +672,47 @@ pub(crate) fn describe(error: reqwest::Error) -> String {
         }
     }
     detail
+}
+
+/// The rustls certificate error among an error's causes. rustls reaches reqwest wrapped in
+/// `io::Error`s, whose `source()` skips what they wrap, so each one is opened too.
+fn certificate_problem<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a rustls::CertificateError> {
+    let mut pending = vec![error];
+    while let Some(error) = pending.pop() {
+        if let Some(rustls::Error::InvalidCertificate(problem)) = error.downcast_ref() {
+            return Some(problem);
+        }
+        if let Some(inner) = error
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            pending.push(inner);
+        }
+        pending.extend(error.source());
+    }
+    None
+}
+
+/// One line: that the certificate is not trusted, why, and what to do about it.
+fn untrusted_certificate(problem: &rustls::CertificateError) -> String {
+    use rustls::CertificateError as E;
+    let why = match problem {
+        E::UnknownIssuer => {
+            "it is not signed by a CA this machine trusts (a self-signed or private-CA certificate)"
+        }
+        E::NotValidForName | E::NotValidForNameContext { .. } => {
+            "it is not issued for this host name or address"
+        }
+        E::Expired | E::ExpiredContext { .. } => "it has expired",
+        E::NotValidYet | E::NotValidYetContext { .. } => "it is not valid yet",
+        E::BadSignature => "its signature does not verify",
+        _ => "it failed verification",
+    };
+    format!(
+        "the console's TLS certificate is not trusted: {why} ({problem:?}); give the CA that signed it with --ca-cert PEM, or --insecure for a console you control"
+    )
 }
 
 /// rustls needs a process-wide crypto provider; ring keeps aws-lc (a C build) out of the tree.

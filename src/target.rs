@@ -212,6 +212,7 @@ async fn discover_one(
         Some(token) => token.current(sender).await.map_err(|e| e.to_string())?,
         None => return Err("no credentials to discover with".into()),
     };
+    sender.wait_turn().await;
     let response = sender
         .client()
         .get(format!("{}{shown}", sender.base()))
@@ -294,6 +295,7 @@ async fn login_as(
 /// A given token is checked once before the run, so a dead target or a refused token stops the
 /// run with exit 3 instead of failing every case.
 async fn probe(sender: &Sender, token: &Secret, url: &str) -> Result<(), TargetError> {
+    sender.wait_turn().await;
     let response = sender
         .client()
         .get(format!("{}/about", sender.base()))

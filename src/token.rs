@@ -106,6 +106,7 @@ async fn request(sender: &Sender, form: &[(&str, &str)]) -> Result<Grant, TokenE
         url: url.clone(),
         detail: describe(e),
     };
+    sender.wait_turn().await;
     let response = sender
         .client()
         .post(format!("{}/token", sender.base()))

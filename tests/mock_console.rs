@@ -7,7 +7,7 @@ use vspc_conformance::check::Check;
 use vspc_conformance::contract::{Contract, ErrorType, status_for_code};
 use vspc_conformance::mock::{
     ADMIN_PASSWORD, ADMIN_USERNAME, AsyncConfig, MFA_PASSWORD, MFA_USERNAME, MOCK_TOTP_CODE,
-    MockConfig, MockConsole, ThrottleConfig, Violation,
+    MockConfig, MockConsole, ThrottleConfig, ThrottleGroup, ThrottleLimit, Violation,
 };
 
 /// What came back.
@@ -1001,10 +1001,13 @@ async fn thirty_two_at_a_time_over_light_operations_is_never_throttled() {
 
 #[tokio::test]
 async fn the_rate_window_answers_429_with_the_seconds_left() {
-    let throttle = ThrottleConfig {
-        per_token_window: Some((2, Duration::from_secs(30))),
-        ..ThrottleConfig::default()
-    };
+    let throttle = ThrottleConfig::default().with(
+        ThrottleGroup::User,
+        ThrottleLimit::PerTime {
+            requests: 2,
+            per: Duration::from_secs(30),
+        },
+    );
     let (_mock, client) = start(MockConfig {
         throttle,
         ..MockConfig::default()
@@ -1235,7 +1238,13 @@ async fn provoke(trigger: Trigger, violation: Option<Violation>) -> (Observed, E
         ..MockConfig::default()
     };
     if let Trigger::Throttled = trigger {
-        config.throttle.per_token_window = Some((2, Duration::from_secs(60)));
+        config.throttle = config.throttle.with(
+            ThrottleGroup::User,
+            ThrottleLimit::PerTime {
+                requests: 2,
+                per: Duration::from_secs(60),
+            },
+        );
     }
     let (mock, client) = start(config);
     let expect = |code, kind, field, message| Expect {

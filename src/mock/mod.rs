@@ -1,8 +1,10 @@
 //! The mock console: a stand-in for a VSPC server, REST API 3.6.1, served over HTTP on
-//! `127.0.0.1` for the harness to run its cases against.
+//! `127.0.0.1` for the harness to run its cases against, or over HTTPS with a self-signed
+//! certificate made at start ([`MockConfig::tls`], `tls.rs`), as a staging console serves.
 //!
 //! Every request passes the stages of a real server, each in the file named after it:
-//! `throttle.rs` (per-user parallel and rate limits) -> `auth.rs` (bearer tokens, read-only tokens)
+//! `throttle.rs` (the console's throttling groups: all, by user, by IP, by user + IP, each with a
+//! parallel and a per-time limit) -> `auth.rs` (bearer tokens, read-only tokens, expiry)
 //! -> `route.rs` (the catalogue's router over all 942 operations under `/api/v3`) -> `validate.rs`
 //! (content type, path, query, body) -> `operate.rs` (the operation against the seeded `state.rs`).
 //! A stage that refuses the request returns an [`ApiError`]; [`ApiError::render`] in `error.rs`
@@ -15,7 +17,7 @@
 //!
 //! | file | codes | triggers |
 //! |------|-------|----------|
-//! | `throttle.rs` | 429 | too many requests in flight for one user, or per token window |
+//! | `throttle.rs` | 429 | too many requests in flight, or in one time unit, for a throttling group ([`ThrottleConfig`]) |
 //! | `auth.rs` | 401, 403 | no, unknown or expired bearer token; a read-only token on a change |
 //! | `route.rs` | 404 | a path or method outside the catalogue |
 //! | `validate.rs` | 400, 415 | bad query, path or body values (`parameterName` / `propertyName`); a body of the wrong content type |
@@ -55,6 +57,7 @@ mod patch;
 mod route;
 mod state;
 mod throttle;
+mod tls;
 mod validate;
 mod violate;
 
@@ -64,6 +67,8 @@ pub use state::{
     ADMIN_PASSWORD, ADMIN_USERNAME, COMPANY_PASSWORD, COMPANY_USERNAME, MFA_PASSWORD, MFA_USERNAME,
     MOCK_TOTP_CODE,
 };
+pub use throttle::{ThrottleConfig, ThrottleGroup, ThrottleLimit, ThrottleRule};
+pub use tls::TlsError;
 pub use violate::{UnknownViolation, Violation};
 
 use axum::Router;
@@ -72,9 +77,11 @@ use axum::extract::{ConnectInfo, State as Shared};
 use axum::http::{Request, Response};
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
+use tls::Peer;
 use tokio::sync::watch;
 
 /// How the mock console behaves.
@@ -87,6 +94,9 @@ pub struct MockConfig {
     pub token_lifetime: Duration,
     /// How long the async actions of long operations run.
     pub async_actions: AsyncConfig,
+    /// Serve HTTPS with a self-signed certificate made at start ([`MockConsole::ca_pem`]);
+    /// default off: plain HTTP.
+    pub tls: bool,
 }
 
 impl Default for MockConfig {
@@ -96,6 +106,7 @@ impl Default for MockConfig {
             throttle: ThrottleConfig::default(),
             token_lifetime: Duration::from_secs(3600),
             async_actions: AsyncConfig::default(),
+            tls: false,
         }
     }
 }
@@ -164,27 +175,6 @@ pub fn triggers() -> Vec<Trigger> {
     all
 }
 
-/// Throttling limits, per user (per client IP without a valid token).
-#[derive(Debug, Clone)]
-pub struct ThrottleConfig {
-    /// Requests in flight per user; default 32. `None`: unlimited.
-    pub max_parallel_per_user: Option<usize>,
-    /// At most N requests per window per token; default off.
-    pub per_token_window: Option<(u32, Duration)>,
-    /// How long heavy operations ([`is_heavy`]) take; default 50 ms.
-    pub heavy_service_time: Duration,
-}
-
-impl Default for ThrottleConfig {
-    fn default() -> ThrottleConfig {
-        ThrottleConfig {
-            max_parallel_per_user: Some(32),
-            per_token_window: None,
-            heavy_service_time: Duration::from_millis(50),
-        }
-    }
-}
-
 /// Why the mock console could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum MockError {
@@ -210,6 +200,11 @@ pub enum MockError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot set up HTTPS for the mock console")]
+    Tls {
+        #[source]
+        source: TlsError,
+    },
 }
 
 /// What every request handler shares.
@@ -219,6 +214,8 @@ pub(crate) struct Console {
     tokens: auth::Tokens,
     state: Mutex<state::State>,
     ids: ids::IdGen,
+    /// `refresh_token` grants answered with a new token.
+    refresh_grants: AtomicU64,
 }
 
 impl Console {
@@ -228,8 +225,18 @@ impl Console {
             tokens: auth::Tokens::new(config.token_lifetime),
             state: Mutex::new(state::State::seeded()),
             ids: ids::IdGen::new(),
+            refresh_grants: AtomicU64::new(0),
             config,
         }
+    }
+
+    /// `https` when the console serves TLS: the scheme of the URLs it hands out (`Location`).
+    fn scheme(&self) -> &'static str {
+        if self.config.tls { "https" } else { "http" }
+    }
+
+    fn count_refresh_grant(&self) {
+        self.refresh_grants.fetch_add(1, Ordering::Relaxed);
     }
 
     fn state(&self) -> MutexGuard<'_, state::State> {
@@ -247,15 +254,9 @@ impl Console {
         let (parts, body) = request.into_parts();
         let token = auth::bearer(&parts.headers);
         let owner = token.and_then(|t| self.tokens.owner(t));
-        let client = match (token, owner) {
-            (Some(token), Some(user)) => throttle::Client {
-                group: format!("user:{user}"),
-                rate_key: format!("token:{token}"),
-            },
-            _ => throttle::Client {
-                group: format!("ip:{}", peer.ip()),
-                rate_key: format!("ip:{}", peer.ip()),
-            },
+        let client = throttle::Client {
+            user: owner,
+            ip: peer.ip(),
         };
         let _slot = self.throttle.admit(&client)?;
         let path = parts.uri.path();
@@ -281,7 +282,7 @@ impl Console {
 /// The single fallback handler: all routing is the catalogue's.
 async fn handle(
     Shared(console): Shared<Arc<Console>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
     request: Request<Body>,
 ) -> Response<Body> {
     match console.serve(peer, request).await {
@@ -294,6 +295,9 @@ async fn handle(
 /// and shuts down when dropped.
 pub struct MockConsole {
     addr: SocketAddr,
+    /// The certificate's PEM when the console serves HTTPS.
+    ca_pem: Option<String>,
+    console: Arc<Console>,
     variables: BTreeMap<String, String>,
     stop: Option<watch::Sender<bool>>,
     thread: Option<JoinHandle<()>>,
@@ -315,6 +319,15 @@ impl MockConsole {
         let listener_error = |source| MockError::Listener { addr, source };
         listener.set_nonblocking(true).map_err(listener_error)?;
         let bound = listener.local_addr().map_err(listener_error)?;
+        let identity = match config.tls {
+            true => {
+                let tls = |source| MockError::Tls { source };
+                let identity = tls::Identity::generate(bound.ip()).map_err(tls)?;
+                let server = identity.server_config().map_err(tls)?;
+                Some((identity.pem, server))
+            }
+            false => None,
+        };
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("vspc-mock-worker")
@@ -325,20 +338,39 @@ impl MockConsole {
             let _entered = runtime.enter();
             tokio::net::TcpListener::from_std(listener).map_err(listener_error)?
         };
-        let app = Router::new()
-            .fallback(handle)
-            .with_state(Arc::new(Console::new(config)));
+        let console = Arc::new(Console::new(config));
+        let app = Router::new().fallback(handle).with_state(console.clone());
         let (stop, mut stopped) = watch::channel(false);
         let mut grace = stop.subscribe();
+        let (ca_pem, server_config) = identity.unzip();
         let thread = std::thread::Builder::new()
             .name("vspc-mock-server".into())
             .spawn(move || {
                 runtime.block_on(async move {
-                    let service = app.into_make_service_with_connect_info::<SocketAddr>();
-                    let server =
-                        axum::serve(listener, service).with_graceful_shutdown(async move {
-                            let _ = stopped.wait_for(|stop| *stop).await;
-                        });
+                    let service = app.into_make_service_with_connect_info::<Peer>();
+                    let shutdown = async move {
+                        let _ = stopped.wait_for(|stop| *stop).await;
+                    };
+                    let server: std::pin::Pin<
+                        Box<dyn Future<Output = std::io::Result<()>> + Send>,
+                    > = match server_config {
+                        None => Box::pin(
+                            axum::serve(listener, service)
+                                .with_graceful_shutdown(shutdown)
+                                .into_future(),
+                        ),
+                        Some(server_config) => {
+                            match tls::TlsListener::new(listener, server_config) {
+                                Ok(listener) => Box::pin(
+                                    axum::serve(listener, service)
+                                        .with_graceful_shutdown(shutdown)
+                                        .into_future(),
+                                ),
+                                // The address was read once already; it cannot fail now.
+                                Err(_) => return,
+                            }
+                        }
+                    };
                     let deadline = async move {
                         let _ = grace.wait_for(|stop| *stop).await;
                         tokio::time::sleep(SHUTDOWN_GRACE).await;
@@ -353,6 +385,8 @@ impl MockConsole {
             .map_err(|source| MockError::Thread { source })?;
         Ok(MockConsole {
             addr: bound,
+            ca_pem,
+            console,
             variables: state::State::variables(),
             stop: Some(stop),
             thread: Some(thread),
@@ -363,9 +397,23 @@ impl MockConsole {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT`; the API is under `/api/v3`.
+    /// `http://127.0.0.1:PORT`, or `https://127.0.0.1:PORT` when it serves TLS; the API is under
+    /// `/api/v3`.
     pub fn uri(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.console.scheme(), self.addr)
+    }
+
+    /// The self-signed certificate (PEM) of a console serving HTTPS ([`MockConfig::tls`]): what
+    /// a client must trust to reach it with verification on (`run --ca-cert`). None over HTTP.
+    /// A new certificate is made at every start.
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
+    }
+
+    /// How many `refresh_token` grants of `POST /token` this console has answered with a new
+    /// token: how a test sees that a client renewed its session instead of logging in again.
+    pub fn refresh_grants(&self) -> u64 {
+        self.console.refresh_grants.load(Ordering::Relaxed)
     }
 
     /// Seeded ids and names cases can use, each a resource in one condition:

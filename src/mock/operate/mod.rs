@@ -369,12 +369,12 @@ impl Cx<'_> {
             started: Some(Instant::now()),
             plan,
         });
-        Ok(accepted(self.request, doc))
+        Ok(accepted(self.console, self.request, doc))
     }
 }
 
 /// The `202 Accepted` of an action: its info, and where to follow it.
-fn accepted(request: &Valid, doc: Value) -> Reply {
+fn accepted(console: &Console, request: &Valid, doc: Value) -> Reply {
     let host = request
         .headers
         .get(axum::http::header::HOST)
@@ -383,7 +383,7 @@ fn accepted(request: &Valid, doc: Value) -> Reply {
     let id = state::text(&doc, "id").to_string();
     Reply::accepted(
         json!({ "data": doc }),
-        format!("http://{host}/api/v3/asyncActions/{id}"),
+        format!("{}://{host}/api/v3/asyncActions/{id}", console.scheme()),
     )
 }
 
@@ -444,7 +444,7 @@ fn replay(cx: &Cx) -> Result<Option<Reply>, ApiError> {
         .action(&id)
         .filter(|a| state::text(&a.doc, "actionName") == name)
         .filter(|a| state::text(&a.doc, "initiatorUid") == cx.user_uid())
-        .map(|a| accepted(cx.request, a.doc.clone())))
+        .map(|a| accepted(cx.console, cx.request, a.doc.clone())))
 }
 
 type Area = fn(&mut Cx) -> Option<Result<Reply, ApiError>>;

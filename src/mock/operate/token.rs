@@ -86,6 +86,7 @@ pub(super) fn token(console: &Console, request: &Valid) -> Result<Reply, ApiErro
                         "The refresh token is invalid or has expired.",
                     )
                 })?;
+            console.count_refresh_grant();
             Principal {
                 read_only: granted.read_only || read_only,
                 ..granted

@@ -36,14 +36,18 @@ struct Pace {
 
 impl Pace {
     async fn wait(&self) {
-        let slot = {
+        let (slot, now) = {
             let mut next = self.next.lock().await;
             let now = Instant::now();
             let slot = (*next).max(now);
             *next = slot + self.interval;
-            slot
+            (slot, now)
         };
-        tokio::time::sleep_until(slot.into()).await;
+        // A slot that is already due is taken at once: tokio's timer rounds every deadline up
+        // to its next millisecond tick, so sleeping until `now` would still wait up to 1 ms.
+        if slot > now {
+            tokio::time::sleep_until(slot.into()).await;
+        }
     }
 }
 

@@ -353,7 +353,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
     let specs = report_specs(&args.reports)?;
     // A report on stdout keeps stdout to itself: the terminal output moves to stderr.
     let report_on_stdout = specs.iter().any(|s| s.path.as_os_str() == "-");
-    let terminal: Box<dyn Reporter> = {
+    let terminal: Box<dyn Reporter + Send> = {
         use std::io::IsTerminal;
         let progress = Progress::detect();
         if report_on_stdout {
@@ -372,7 +372,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
             Box::new(t)
         }
     };
-    let mut reporters: Vec<Box<dyn Reporter>> = vec![terminal];
+    let mut reporters: Vec<Box<dyn Reporter + Send>> = vec![terminal];
     let spec = match (&settings.target, &args.mock_violate) {
         (Some(_), Some(_)) => {
             return Err(Failure::Input(
@@ -404,7 +404,6 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
         .enable_all()
         .build()
         .map_err(|e| Failure::Input(format!("cannot start the async runtime: {e}")))?;
-    let mut report_error = None;
     let Settings {
         auth,
         send,
@@ -413,21 +412,29 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
         discover,
         ..
     } = settings;
-    let summary = runtime.block_on(async {
+    let (summary, report_error) = runtime.block_on(async {
         let target = Arc::new(
             Target::connect_discovering(spec, auth, &send, vars, &discover)
                 .await
                 .map_err(Failure::Target)?,
         );
-        let reports = run::run(&target, cases, &options, |event| {
-            for reporter in reporters.iter_mut() {
-                if let Err(e) = reporter.on_event(&event) {
-                    report_error.get_or_insert(e);
+        // The runner's loop runs on a worker thread, beside the cases it spawns: a finished case
+        // wakes it through the worker's queue, not with a futex call to the thread in block_on.
+        let runner = tokio::spawn(async move {
+            let mut report_error = None;
+            let reports = run::run(&target, cases, &options, |event| {
+                for reporter in reporters.iter_mut() {
+                    if let Err(e) = reporter.on_event(&event) {
+                        report_error.get_or_insert(e);
+                    }
                 }
-            }
-        })
-        .await;
-        Ok::<_, Failure>(run::Summary::of(&reports))
+            })
+            .await;
+            (run::Summary::of(&reports), report_error)
+        });
+        runner
+            .await
+            .map_err(|e| Failure::Input(format!("the run stopped: {e}")))
     })?;
     if let Some(e) = report_error {
         return Err(Failure::Input(e.to_string()));

@@ -69,7 +69,7 @@ impl Format {
     }
 
     /// The reporter that writes this format to `path` at the end of a run.
-    pub fn reporter(self, path: PathBuf, info: record::RunInfo) -> Box<dyn Reporter> {
+    pub fn reporter(self, path: PathBuf, info: record::RunInfo) -> Box<dyn Reporter + Send> {
         match self {
             Format::Json => Box::new(json::JsonReport::new(path, info)),
             Format::Junit => Box::new(junit::JunitReport::new(path, info)),

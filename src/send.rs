@@ -20,6 +20,9 @@ pub struct Sender {
     client: reqwest::Client,
     /// `https://host:1280/api/v3`, no trailing slash.
     base: String,
+    /// `base` parsed once (when it parses), so each request's URL is built without parsing the
+    /// scheme and host again.
+    base_url: Option<reqwest::Url>,
     body_cap: usize,
     api_version: String,
     timeout: Duration,
@@ -187,12 +190,14 @@ impl Sender {
         let client = builder
             .build()
             .map_err(|e| TransportError::Other(e.to_string()))?;
+        let base = format!(
+            "{}/api/v3",
+            base_url.trim_end_matches('/').trim_end_matches("/api/v3")
+        );
         Ok(Sender {
             client,
-            base: format!(
-                "{}/api/v3",
-                base_url.trim_end_matches('/').trim_end_matches("/api/v3")
-            ),
+            base_url: reqwest::Url::parse(&base).ok(),
+            base,
             body_cap: options.body_cap,
             api_version: options.api_version.clone(),
             timeout: options.timeout,
@@ -374,16 +379,20 @@ impl Sender {
         }
         let method = reqwest::Method::from_bytes(r.method.as_bytes())
             .map_err(|e| SendError::Transport(TransportError::Other(e.to_string())))?;
-        let mut url = format!("{}{}", self.base, path);
+        let mut encoded = String::new();
         for (i, (k, v)) in query.iter().enumerate() {
-            url.push(if i == 0 { '?' } else { '&' });
-            url.push_str(&form_encode(k));
-            url.push('=');
-            url.push_str(&form_encode(v));
+            if i > 0 {
+                encoded.push('&');
+            }
+            encoded.push_str(&form_encode(k));
+            encoded.push('=');
+            encoded.push_str(&form_encode(v));
         }
         Ok(Prepared {
             method,
-            url,
+            url: self
+                .url(&path, &encoded)
+                .map_err(|e| SendError::Transport(TransportError::Other(e)))?,
             headers,
             body,
             sent: SentRequest {
@@ -394,6 +403,31 @@ impl Sender {
                 content_type,
             },
         })
+    }
+
+    /// The URL of a path under `/api/v3` with an encoded query: the parsed base with the path
+    /// and query set, which skips parsing the scheme and host (the costliest part of parsing a
+    /// URL, done for every request otherwise); the whole text is parsed when the base did not
+    /// parse or the path carries its own `?` or `#`.
+    fn url(&self, path: &str, query: &str) -> Result<reqwest::Url, String> {
+        match &self.base_url {
+            Some(base) if !path.contains(['?', '#']) => {
+                let mut url = base.clone();
+                url.set_path(&format!("{}{path}", base.path()));
+                if !query.is_empty() {
+                    url.set_query(Some(query));
+                }
+                Ok(url)
+            }
+            _ => {
+                let mut text = format!("{}{path}", self.base);
+                if !query.is_empty() {
+                    text.push('?');
+                    text.push_str(query);
+                }
+                reqwest::Url::parse(&text).map_err(|e| format!("{text}: {e}"))
+            }
+        }
     }
 
     /// Sends once; a 429 the case did not expect is the target pacing us, not an answer: wait
@@ -445,19 +479,22 @@ impl Sender {
             .next()
             .unwrap_or_default()
             .to_string();
-        let poll = |url: String| Prepared {
-            method: reqwest::Method::GET,
-            url,
-            headers: without_body_headers(&prepared.headers),
-            body: None,
-            sent: prepared.sent.clone(),
+        let poll = |url: String| -> Result<Prepared, TransportError> {
+            Ok(Prepared {
+                method: reqwest::Method::GET,
+                url: reqwest::Url::parse(&url)
+                    .map_err(|e| TransportError::Other(format!("{url}: {e}")))?,
+                headers: without_body_headers(&prepared.headers),
+                body: None,
+                sent: prepared.sent.clone(),
+            })
         };
         let deadline = Instant::now() + self.async_timeout;
         let mut wait = Duration::from_millis(20);
         let mut polls = 0;
         let status = loop {
             polls += 1;
-            let state = self.execute_paced(&poll(action_url.clone()), 200).await?;
+            let state = self.execute_paced(&poll(action_url.clone())?, 200).await?;
             let status = serde_json::from_slice::<serde_json::Value>(&state.body)
                 .ok()
                 .and_then(|b| b.get("data")?.get("status")?.as_str().map(str::to_string));
@@ -487,7 +524,7 @@ impl Sender {
         };
         let result = self
             .execute_paced(
-                &poll(format!("{}/result", action_url.trim_end_matches('/'))),
+                &poll(format!("{}/result", action_url.trim_end_matches('/')))?,
                 0,
             )
             .await?;
@@ -515,7 +552,7 @@ impl Sender {
         let started = Instant::now();
         let mut request = self
             .client
-            .request(prepared.method.clone(), &prepared.url)
+            .request(prepared.method.clone(), prepared.url.clone())
             .headers(prepared.headers.clone());
         if let Some(body) = &prepared.body {
             request = request.body(body.clone());
@@ -523,7 +560,7 @@ impl Sender {
         let mut response = request
             .send()
             .await
-            .map_err(|e| self.classify(&prepared.url, e))?;
+            .map_err(|e| self.classify(prepared.url.as_str(), e))?;
         let status = response.status().as_u16();
         let header = |name| {
             response
@@ -544,7 +581,7 @@ impl Sender {
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|e| self.classify(&prepared.url, e))?
+            .map_err(|e| self.classify(prepared.url.as_str(), e))?
         {
             if body.len() + chunk.len() > self.body_cap {
                 return Err(TransportError::TooLarge { cap: self.body_cap });
@@ -597,7 +634,7 @@ fn retry_after(body: &[u8]) -> Duration {
 #[derive(Clone)]
 struct Prepared {
     method: reqwest::Method,
-    url: String,
+    url: reqwest::Url,
     headers: HeaderMap,
     body: Option<Vec<u8>>,
     sent: SentRequest,

@@ -334,6 +334,9 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
         .filter(|c| settings.selection.selects(c))
         .map(Arc::new)
         .collect();
+    // The collect above reuses the loaded cases' buffer (a `Case` wide per case) for the `Arc`s
+    // (a pointer each): give the rest back rather than hold it through the run.
+    cases.shrink_to_fit();
     if let Some(partition) = &partition {
         cases = partition.retain(cases, |c| c.name.as_str());
     }

@@ -129,12 +129,12 @@ impl Checker<'_> {
                 None => vec![None],
             };
             for parameter in swept {
-                let resource = resource_pattern(op);
                 let message = match &templates.message {
                     Some(m) => {
-                        let text = m
-                            .replace("{parameter}", parameter.unwrap_or(""))
-                            .replace("{resource}", &resource);
+                        let mut text = m.replace("{parameter}", parameter.unwrap_or(""));
+                        if text.contains("{resource}") {
+                            text = text.replace("{resource}", &resource_pattern(op));
+                        }
                         let compiled = regexes
                             .entry(text.clone())
                             .or_insert_with(|| {

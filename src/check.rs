@@ -651,7 +651,7 @@ fn excerpt(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::{ExpectationLines, Field, MessagePattern};
+    use crate::case::{Field, MessagePattern};
 
     fn expect(code: u16) -> Expectation {
         Expectation {
@@ -660,7 +660,7 @@ mod tests {
             error_type: None,
             field: None,
             message: None,
-            lines: ExpectationLines::default(),
+            lines: Default::default(),
         }
     }
 

@@ -167,7 +167,7 @@ impl CaseRecord {
             file: display_path(&c.file),
             line: c.position.line,
             description: c.description.clone(),
-            tags: c.tags.clone(),
+            tags: c.tags.to_vec(),
             request: RequestRecord::of(report),
             expected: ExpectedRecord::of(report),
             observed: report.exchange.as_ref().map(|e| ObservedRecord {

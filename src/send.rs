@@ -111,11 +111,12 @@ pub struct Exchange {
     pub location: Option<String>,
     pub body: Vec<u8>,
     pub elapsed: Duration,
-    pub burst: Option<BurstSummary>,
+    /// Boxed, like `async_action`: rare, and a run holds every exchange until it ends.
+    pub burst: Option<Box<BurstSummary>>,
     /// 429s the case did not ask for, waited out (after `retryAfter`) and sent again.
     pub throttled_retries: u32,
     /// Set when the target answered 202 Accepted and the outcome came from the async action.
-    pub async_action: Option<AsyncTrail>,
+    pub async_action: Option<Box<AsyncTrail>>,
 }
 
 /// How a 202 was followed: the action polled until it ended, then its result fetched.
@@ -292,7 +293,7 @@ impl Sender {
         }
         match chosen {
             Some(mut exchange) => {
-                exchange.burst = Some(summary);
+                exchange.burst = Some(Box::new(summary));
                 Ok(exchange)
             }
             None => Err(SendError::Transport(
@@ -504,11 +505,11 @@ impl Sender {
                 _ => {
                     // The action itself could not be read: that answer is the outcome.
                     return Ok(Exchange {
-                        async_action: Some(AsyncTrail {
+                        async_action: Some(Box::new(AsyncTrail {
                             action,
                             status: "unknown".into(),
                             polls,
-                        }),
+                        })),
                         ..state
                     });
                 }
@@ -531,11 +532,11 @@ impl Sender {
         Ok(Exchange {
             request: accepted.request,
             elapsed: accepted.elapsed + result.elapsed,
-            async_action: Some(AsyncTrail {
+            async_action: Some(Box::new(AsyncTrail {
                 action,
                 status,
                 polls,
-            }),
+            })),
             ..result
         })
     }

@@ -80,6 +80,8 @@ pub struct CheckResult {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Shown {
     Json(Value),
+    /// A string the contract spells (an error type's name): nothing to allocate.
+    Name(&'static str),
     Object(Vec<(&'static str, Value)>),
 }
 
@@ -88,6 +90,7 @@ impl Shown {
     pub fn to_value(&self) -> Value {
         match self {
             Shown::Json(value) => value.clone(),
+            Shown::Name(name) => Value::from(*name),
             Shown::Object(members) => Value::Object(
                 members
                     .iter()
@@ -102,6 +105,7 @@ impl Serialize for Shown {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Shown::Json(value) => value.serialize(serializer),
+            Shown::Name(name) => serializer.serialize_str(name),
             Shown::Object(_) => self.to_value().serialize(serializer),
         }
     }
@@ -317,7 +321,7 @@ fn type_check(
         .or_else(|| Contract::get().code(code).and_then(|c| c.usual_type));
     let mut result = CheckResult::new(Check::Type, Verdict::Pass);
     if let Some(wanted) = wanted {
-        result = result.expected(wanted.as_str());
+        result.expected = Some(Shown::Name(wanted.as_str()));
     }
     let Some(actual) = subject.get("type") else {
         return CheckResult {
@@ -326,7 +330,15 @@ fn type_check(
         }
         .note("the error has no `type`");
     };
-    result = result.actual(actual.clone());
+    // A type spelt as the spec enum spells it is shown by that name, without a copy.
+    let canonical = ErrorType::ALL
+        .into_iter()
+        .map(ErrorType::as_str)
+        .find(|name| actual.as_str() == Some(*name));
+    result.actual = Some(match canonical {
+        Some(name) => Shown::Name(name),
+        None => Shown::Json(actual.clone()),
+    });
     let Some(text) = actual.as_str() else {
         return CheckResult {
             verdict: Verdict::Fail,

@@ -20,6 +20,10 @@ use vspc_conformance::report::{self, ReportSpec, Reporter};
 use vspc_conformance::run;
 use vspc_conformance::target::{Target, TargetSpec};
 
+/// mimalloc, not glibc's malloc: see its entry in Cargo.toml for why and by how much.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "vspc-conformance",

@@ -183,6 +183,28 @@ pub fn body_for_report(body: &[u8], limit: usize) -> Value {
     }
 }
 
+/// Writes a report to a file, or to stdout when the path is `-`, through a buffer as `write`
+/// produces it: a report need not be built whole in memory first.
+pub fn write_output_with(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), ReportError> {
+    use std::io::Write;
+    let result = if path.as_os_str() == "-" {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        write(&mut out).and_then(|()| out.flush())
+    } else {
+        std::fs::File::create(path).and_then(|file| {
+            let mut out = std::io::BufWriter::new(file);
+            write(&mut out).and_then(|()| out.flush())
+        })
+    };
+    result.map_err(|source| ReportError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
 /// Writes a report to a file, or to stdout when the path is `-`.
 pub fn write_output(path: &std::path::Path, text: &str) -> Result<(), ReportError> {
     use std::io::Write;

@@ -6,7 +6,7 @@ use super::matrix::{Matrix, RowKey};
 use super::record::{CaseRecord, RunRecord};
 use super::{ReportError, Reporter};
 use crate::check::Check;
-use crate::run::Event;
+use crate::run::{CaseReport, Event};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use std::path::PathBuf;
@@ -34,8 +34,11 @@ impl Reporter for JsonReport {
                 matrix,
                 elapsed,
             } => {
-                let record = RunRecord::from_run(&self.info, reports, *summary, *elapsed);
-                super::write_output_with(&self.path, |out| write(out, &record, matrix))
+                // The record without its cases, which are recorded one by one as they are written.
+                let head = RunRecord::from_run(&self.info, &[], *summary, *elapsed);
+                super::write_output_with(&self.path, |out| {
+                    write_cases(out, &head, Cases::Reports(reports), matrix)
+                })
             }
         }
     }
@@ -65,6 +68,23 @@ pub fn write(
     run: &RunRecord,
     matrix: &Matrix,
 ) -> std::io::Result<()> {
+    write_cases(out, run, Cases::Records(&run.cases), matrix)
+}
+
+/// The cases of a report: recorded already, or the runner's reports, recorded as written.
+#[derive(Clone, Copy)]
+enum Cases<'a> {
+    Records(&'a [CaseRecord]),
+    Reports(&'a [CaseReport]),
+}
+
+/// Writes `run`'s members (its own `cases` aside) with `cases` as its cases.
+fn write_cases(
+    out: &mut dyn std::io::Write,
+    run: &RunRecord,
+    cases: Cases<'_>,
+    matrix: &Matrix,
+) -> std::io::Result<()> {
     // The record without its cases; a literal with every field, so a new field is not missed.
     let head = RunRecord {
         format: run.format,
@@ -84,7 +104,7 @@ pub fn write(
         &mut *out,
         &Streamed {
             head: &head,
-            cases: &run.cases,
+            cases,
         },
     )?;
     out.write_all(b"\n")
@@ -93,7 +113,7 @@ pub fn write(
 /// The report's members in key order, with `cases` written case by case.
 struct Streamed<'a> {
     head: &'a Map<String, Value>,
-    cases: &'a [CaseRecord],
+    cases: Cases<'a>,
 }
 
 impl Serialize for Streamed<'_> {
@@ -111,19 +131,30 @@ impl Serialize for Streamed<'_> {
     }
 }
 
-/// Cases written as a JSON array, each turned into a JSON value (members in key order) just
-/// before it is written.
-struct EachAsJson<'a>(&'a [CaseRecord]);
+/// Cases written as a JSON array, each recorded (if it is not yet) and turned into a JSON value
+/// (members in key order) just before it is written.
+struct EachAsJson<'a>(Cases<'a>);
 
 impl Serialize for EachAsJson<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{Error, SerializeSeq};
-        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
-        for case in self.0 {
-            let value = serde_json::to_value(case).map_err(S::Error::custom)?;
-            seq.serialize_element(&value)?;
+        let json = |case: &CaseRecord| serde_json::to_value(case).map_err(S::Error::custom);
+        match self.0 {
+            Cases::Records(records) => {
+                let mut seq = serializer.serialize_seq(Some(records.len()))?;
+                for case in records {
+                    seq.serialize_element(&json(case)?)?;
+                }
+                seq.end()
+            }
+            Cases::Reports(reports) => {
+                let mut seq = serializer.serialize_seq(Some(reports.len()))?;
+                for report in reports {
+                    seq.serialize_element(&json(&CaseRecord::from_report(report))?)?;
+                }
+                seq.end()
+            }
         }
-        seq.end()
     }
 }
 

@@ -38,6 +38,7 @@ measure() {
 
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%s (%s-%s)", m, a[1], a[NR]}'; }
 
+echo "load before: $(uptime)" >&2
 declare -A wall rss count
 for size in x1 x10; do wall[$size]=""; rss[$size]=""; done
 for rep in $(seq 1 "$REPS"); do
@@ -47,7 +48,9 @@ for rep in $(seq 1 "$REPS"); do
   done
 done
 
-printf '\n%-5s %8s  %-22s %-24s\n' size cases "wall s, median (min-max)" "peak RSS MiB, median (min-max)"
+echo
+echo "load: $(uptime)"
+printf '%-5s %8s  %-22s %-24s\n' size cases "wall s, median (min-max)" "peak RSS MiB, median (min-max)"
 for size in x1 x10; do
   w=$(printf '%s' "${wall[$size]}" | median)
   r=$(printf '%s' "${rss[$size]}" | awk '{printf "%.1f\n", $1/1024}' | median)
@@ -58,3 +61,6 @@ w10=$(printf '%s' "${wall[x10]}" | sort -n | awk '{a[NR]=$1} END {print a[int((N
 echo
 awk -v a="$w1" -v b="$w10" -v n1="${count[x1]}" -v n10="${count[x10]}" \
   'BEGIN {printf "10x/1x: %.2fx the cases took %.2fx the time\n", n10/n1, b/a}'
+r1=$(printf '%s' "${rss[x1]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+r10=$(printf '%s' "${rss[x10]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+awk -v a="$r1" -v b="$r10" 'BEGIN {printf "        and %.2fx the peak RSS\n", b/a}'

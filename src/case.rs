@@ -45,7 +45,8 @@ pub struct Case {
     /// Where the `[[case]]` table starts.
     pub position: Position,
     pub description: Option<String>,
-    pub tags: Vec<String>,
+    /// Shared: the cases of one sweep rule hold the same list.
+    pub tags: Arc<[String]>,
     pub request: RequestSpec,
     pub expect: Expectation,
     pub origin: Origin,
@@ -159,8 +160,9 @@ pub struct Expectation {
     pub error_type: Option<ErrorType>,
     pub field: Option<Field>,
     pub message: Option<MessagePattern>,
-    /// Where each expectation was written, so a failed check can point at its line.
-    pub lines: ExpectationLines,
+    /// Where each expectation was written, so a failed check can point at its line. Shared: the
+    /// cases of one sweep rule have the same lines.
+    pub lines: Arc<ExpectationLines>,
 }
 
 #[derive(Debug, Clone)]
@@ -500,7 +502,7 @@ impl Checker<'_> {
             file: self.source.path.to_path_buf(),
             position: self.source.position(span.start),
             description: def.description,
-            tags,
+            tags: tags.into(),
             request,
             expect: expect?,
             origin: Origin::Written,
@@ -749,7 +751,7 @@ impl Checker<'_> {
             error_type,
             field,
             message,
-            lines,
+            lines: Arc::new(lines),
         })
     }
 }

@@ -20,6 +20,9 @@ pub struct Sender {
     client: reqwest::Client,
     /// `https://host:1280/api/v3`, no trailing slash.
     base: String,
+    /// `base` parsed once (when it parses), so each request's URL is built without parsing the
+    /// scheme and host again.
+    base_url: Option<reqwest::Url>,
     body_cap: usize,
     api_version: String,
     timeout: Duration,
@@ -36,14 +39,18 @@ struct Pace {
 
 impl Pace {
     async fn wait(&self) {
-        let slot = {
+        let (slot, now) = {
             let mut next = self.next.lock().await;
             let now = Instant::now();
             let slot = (*next).max(now);
             *next = slot + self.interval;
-            slot
+            (slot, now)
         };
-        tokio::time::sleep_until(slot.into()).await;
+        // A slot that is already due is taken at once: tokio's timer rounds every deadline up
+        // to its next millisecond tick, so sleeping until `now` would still wait up to 1 ms.
+        if slot > now {
+            tokio::time::sleep_until(slot.into()).await;
+        }
     }
 }
 
@@ -104,11 +111,12 @@ pub struct Exchange {
     pub location: Option<String>,
     pub body: Vec<u8>,
     pub elapsed: Duration,
-    pub burst: Option<BurstSummary>,
+    /// Boxed, like `async_action`: rare, and a run holds every exchange until it ends.
+    pub burst: Option<Box<BurstSummary>>,
     /// 429s the case did not ask for, waited out (after `retryAfter`) and sent again.
     pub throttled_retries: u32,
     /// Set when the target answered 202 Accepted and the outcome came from the async action.
-    pub async_action: Option<AsyncTrail>,
+    pub async_action: Option<Box<AsyncTrail>>,
 }
 
 /// How a 202 was followed: the action polled until it ended, then its result fetched.
@@ -183,12 +191,14 @@ impl Sender {
         let client = builder
             .build()
             .map_err(|e| TransportError::Other(e.to_string()))?;
+        let base = format!(
+            "{}/api/v3",
+            base_url.trim_end_matches('/').trim_end_matches("/api/v3")
+        );
         Ok(Sender {
             client,
-            base: format!(
-                "{}/api/v3",
-                base_url.trim_end_matches('/').trim_end_matches("/api/v3")
-            ),
+            base_url: reqwest::Url::parse(&base).ok(),
+            base,
             body_cap: options.body_cap,
             api_version: options.api_version.clone(),
             timeout: options.timeout,
@@ -281,7 +291,7 @@ impl Sender {
         }
         match chosen {
             Some(mut exchange) => {
-                exchange.burst = Some(summary);
+                exchange.burst = Some(Box::new(summary));
                 Ok(exchange)
             }
             None => Err(SendError::Transport(
@@ -338,16 +348,20 @@ impl Sender {
         }
         let method = reqwest::Method::from_bytes(r.method.as_bytes())
             .map_err(|e| SendError::Transport(TransportError::Other(e.to_string())))?;
-        let mut url = format!("{}{}", self.base, path);
+        let mut encoded = String::new();
         for (i, (k, v)) in query.iter().enumerate() {
-            url.push(if i == 0 { '?' } else { '&' });
-            url.push_str(&form_encode(k));
-            url.push('=');
-            url.push_str(&form_encode(v));
+            if i > 0 {
+                encoded.push('&');
+            }
+            encoded.push_str(&form_encode(k));
+            encoded.push('=');
+            encoded.push_str(&form_encode(v));
         }
         Ok(Prepared {
             method,
-            url,
+            url: self
+                .url(&path, &encoded)
+                .map_err(|e| SendError::Transport(TransportError::Other(e)))?,
             headers,
             credential,
             body,
@@ -359,6 +373,31 @@ impl Sender {
                 content_type,
             },
         })
+    }
+
+    /// The URL of a path under `/api/v3` with an encoded query: the parsed base with the path
+    /// and query set, which skips parsing the scheme and host (the costliest part of parsing a
+    /// URL, done for every request otherwise); the whole text is parsed when the base did not
+    /// parse or the path carries its own `?` or `#`.
+    fn url(&self, path: &str, query: &str) -> Result<reqwest::Url, String> {
+        match &self.base_url {
+            Some(base) if !path.contains(['?', '#']) => {
+                let mut url = base.clone();
+                url.set_path(&format!("{}{path}", base.path()));
+                if !query.is_empty() {
+                    url.set_query(Some(query));
+                }
+                Ok(url)
+            }
+            _ => {
+                let mut text = format!("{}{path}", self.base);
+                if !query.is_empty() {
+                    text.push('?');
+                    text.push_str(query);
+                }
+                reqwest::Url::parse(&text).map_err(|e| format!("{text}: {e}"))
+            }
+        }
     }
 
     /// Sends once; a 429 the case did not expect is the target pacing us, not an answer: wait
@@ -410,20 +449,23 @@ impl Sender {
             .next()
             .unwrap_or_default()
             .to_string();
-        let poll = |url: String| Prepared {
-            method: reqwest::Method::GET,
-            url,
-            headers: without_body_headers(&prepared.headers),
-            credential: prepared.credential.clone(),
-            body: None,
-            sent: prepared.sent.clone(),
+        let poll = |url: String| -> Result<Prepared, TransportError> {
+            Ok(Prepared {
+                method: reqwest::Method::GET,
+                url: reqwest::Url::parse(&url)
+                    .map_err(|e| TransportError::Other(format!("{url}: {e}")))?,
+                headers: without_body_headers(&prepared.headers),
+                credential: prepared.credential.clone(),
+                body: None,
+                sent: prepared.sent.clone(),
+            })
         };
         let deadline = Instant::now() + self.async_timeout;
         let mut wait = Duration::from_millis(20);
         let mut polls = 0;
         let status = loop {
             polls += 1;
-            let state = self.execute_paced(&poll(action_url.clone()), 200).await?;
+            let state = self.execute_paced(&poll(action_url.clone())?, 200).await?;
             let status = serde_json::from_slice::<serde_json::Value>(&state.body)
                 .ok()
                 .and_then(|b| b.get("data")?.get("status")?.as_str().map(str::to_string));
@@ -433,11 +475,11 @@ impl Sender {
                 _ => {
                     // The action itself could not be read: that answer is the outcome.
                     return Ok(Exchange {
-                        async_action: Some(AsyncTrail {
+                        async_action: Some(Box::new(AsyncTrail {
                             action,
                             status: "unknown".into(),
                             polls,
-                        }),
+                        })),
                         ..state
                     });
                 }
@@ -453,18 +495,18 @@ impl Sender {
         };
         let result = self
             .execute_paced(
-                &poll(format!("{}/result", action_url.trim_end_matches('/'))),
+                &poll(format!("{}/result", action_url.trim_end_matches('/')))?,
                 0,
             )
             .await?;
         Ok(Exchange {
             request: accepted.request,
             elapsed: accepted.elapsed + result.elapsed,
-            async_action: Some(AsyncTrail {
+            async_action: Some(Box::new(AsyncTrail {
                 action,
                 status,
                 polls,
-            }),
+            })),
             ..result
         })
     }
@@ -500,7 +542,7 @@ impl Sender {
         let started = Instant::now();
         let mut request = self
             .client
-            .request(prepared.method.clone(), &prepared.url)
+            .request(prepared.method.clone(), prepared.url.clone())
             .headers(headers);
         if let Some(body) = &prepared.body {
             request = request.body(body.clone());
@@ -508,7 +550,7 @@ impl Sender {
         let mut response = request
             .send()
             .await
-            .map_err(|e| self.classify(&prepared.url, e))?;
+            .map_err(|e| self.classify(prepared.url.as_str(), e))?;
         let status = response.status().as_u16();
         let header = |name| {
             response
@@ -529,7 +571,7 @@ impl Sender {
         while let Some(chunk) = response
             .chunk()
             .await
-            .map_err(|e| self.classify(&prepared.url, e))?
+            .map_err(|e| self.classify(prepared.url.as_str(), e))?
         {
             if body.len() + chunk.len() > self.body_cap {
                 return Err(TransportError::TooLarge { cap: self.body_cap });
@@ -582,7 +624,7 @@ fn retry_after(body: &[u8]) -> Duration {
 #[derive(Clone)]
 struct Prepared {
     method: reqwest::Method,
-    url: String,
+    url: reqwest::Url,
     /// Every header but `Authorization`, which [`Sender::execute_now`] adds from `credential`.
     headers: HeaderMap,
     credential: Option<Token>,

@@ -14,6 +14,7 @@ use crate::diagnostic::did_you_mean;
 use regex::Regex;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 use toml::Spanned;
 
 /// A well-formed UUID that names nothing on any console.
@@ -115,6 +116,13 @@ impl Checker<'_> {
         if !tags.iter().any(|t| t == "sweep") {
             tags.insert(0, "sweep".to_string());
         }
+        // Two lists shared by all the rule's cases: as written, and with `mutating` added.
+        let mut mutating_tags = tags.clone();
+        if !mutating_tags.iter().any(|t| t == tags::MUTATING) {
+            mutating_tags.push(tags::MUTATING.to_string());
+        }
+        let (tags, mutating_tags): (Arc<[String]>, Arc<[String]>) =
+            (tags.into(), mutating_tags.into());
         let position = self.source.position(span.start);
         let mut regexes: HashMap<String, Result<MessagePattern, String>> = HashMap::new();
         let mut cases = Vec::new();
@@ -129,12 +137,12 @@ impl Checker<'_> {
                 None => vec![None],
             };
             for parameter in swept {
-                let resource = resource_pattern(op);
                 let message = match &templates.message {
                     Some(m) => {
-                        let text = m
-                            .replace("{parameter}", parameter.unwrap_or(""))
-                            .replace("{resource}", &resource);
+                        let mut text = m.replace("{parameter}", parameter.unwrap_or(""));
+                        if text.contains("{resource}") {
+                            text = text.replace("{resource}", &resource_pattern(op));
+                        }
                         let compiled = regexes
                             .entry(text.clone())
                             .or_insert_with(|| {
@@ -174,7 +182,6 @@ impl Checker<'_> {
                     Some(p) => format!("{} {} ({p})", op.method, op.path),
                     None => format!("{} {}", op.method, op.path),
                 };
-                let mut case_tags = tags.clone();
                 let unscoped_write =
                     op.method != "GET" && !op.path_parameters.iter().any(|p| p.format == "uuid");
                 let mutating = match rule.mutating {
@@ -182,15 +189,13 @@ impl Checker<'_> {
                     Mutating::All => true,
                     Mutating::UnscopedWrites => unscoped_write,
                 };
-                if mutating && !case_tags.iter().any(|t| t == tags::MUTATING) {
-                    case_tags.push(tags::MUTATING.to_string());
-                }
+                let case_tags = if mutating { &mutating_tags } else { &tags };
                 cases.push(Case {
                     name: format!("sweep::{name}::{operation}"),
                     file: self.source.path.to_path_buf(),
                     position,
                     description: rule.description.clone(),
-                    tags: case_tags,
+                    tags: case_tags.clone(),
                     request: request(op, &rule.request, body.as_ref(), parameter),
                     expect: super::Expectation {
                         field,

@@ -3,10 +3,10 @@
 //! `schemas/report.schema.json` describes it (a test validates every report it writes).
 
 use super::matrix::{Matrix, RowKey};
-use super::record::RunRecord;
+use super::record::{CaseRecord, RunRecord};
 use super::{ReportError, Reporter};
 use crate::check::Check;
-use crate::run::Event;
+use crate::run::{CaseReport, Event};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use std::path::PathBuf;
@@ -34,8 +34,11 @@ impl Reporter for JsonReport {
                 matrix,
                 elapsed,
             } => {
-                let record = RunRecord::from_run(&self.info, reports, *summary, *elapsed);
-                super::write_output(&self.path, &render(&record, matrix))
+                // The record without its cases, which are recorded one by one as they are written.
+                let head = RunRecord::from_run(&self.info, &[], *summary, *elapsed);
+                super::write_output_with(&self.path, |out| {
+                    write_cases(out, &head, Cases::Reports(reports), matrix)
+                })
             }
         }
     }
@@ -50,7 +53,103 @@ struct Document<'a> {
 
 /// The report as JSON text (pretty, with a final newline).
 pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
-    serde_json::to_string_pretty(&document(run, matrix)).unwrap_or_default() + "\n"
+    let mut text = Vec::new();
+    let _ = write(&mut text, run, matrix);
+    String::from_utf8(text).unwrap_or_default()
+}
+
+/// Writes the report as JSON text (pretty, with a final newline): the same text as
+/// [`document`] printed, without building it whole. Everything but the cases is turned into JSON
+/// at once (members in key order, as a JSON object keeps them); the cases are turned into JSON
+/// one at a time as they are written, so a large run's report never exists twice in memory,
+/// as a value tree and as text.
+pub fn write(
+    out: &mut dyn std::io::Write,
+    run: &RunRecord,
+    matrix: &Matrix,
+) -> std::io::Result<()> {
+    write_cases(out, run, Cases::Records(&run.cases), matrix)
+}
+
+/// The cases of a report: recorded already, or the runner's reports, recorded as written.
+#[derive(Clone, Copy)]
+enum Cases<'a> {
+    Records(&'a [CaseRecord]),
+    Reports(&'a [CaseReport]),
+}
+
+/// Writes `run`'s members (its own `cases` aside) with `cases` as its cases.
+fn write_cases(
+    out: &mut dyn std::io::Write,
+    run: &RunRecord,
+    cases: Cases<'_>,
+    matrix: &Matrix,
+) -> std::io::Result<()> {
+    // The record without its cases; a literal with every field, so a new field is not missed.
+    let head = RunRecord {
+        format: run.format,
+        target: run.target.clone(),
+        api_version: run.api_version.clone(),
+        readings: run.readings.clone(),
+        partition: run.partition.clone(),
+        elapsed_ms: run.elapsed_ms,
+        summary: run.summary,
+        cases: Vec::new(),
+    };
+    let head = match document(&head, matrix) {
+        Value::Object(members) => members,
+        _ => Map::new(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &Streamed { head: &head, cases })?;
+    out.write_all(b"\n")
+}
+
+/// The report's members in key order, with `cases` written case by case.
+struct Streamed<'a> {
+    head: &'a Map<String, Value>,
+    cases: Cases<'a>,
+}
+
+impl Serialize for Streamed<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.head.len()))?;
+        for (key, value) in self.head {
+            if key == "cases" {
+                map.serialize_entry(key, &EachAsJson(self.cases))?;
+            } else {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// Cases written as a JSON array, each recorded (if it is not yet) and turned into a JSON value
+/// (members in key order) just before it is written.
+struct EachAsJson<'a>(Cases<'a>);
+
+impl Serialize for EachAsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let json = |case: &CaseRecord| serde_json::to_value(case).map_err(S::Error::custom);
+        match self.0 {
+            Cases::Records(records) => {
+                let mut seq = serializer.serialize_seq(Some(records.len()))?;
+                for case in records {
+                    seq.serialize_element(&json(case)?)?;
+                }
+                seq.end()
+            }
+            Cases::Reports(reports) => {
+                let mut seq = serializer.serialize_seq(Some(reports.len()))?;
+                for report in reports {
+                    seq.serialize_element(&json(&CaseRecord::from_report(report))?)?;
+                }
+                seq.end()
+            }
+        }
+    }
 }
 
 /// The report as a JSON value.

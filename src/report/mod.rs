@@ -69,7 +69,7 @@ impl Format {
     }
 
     /// The reporter that writes this format to `path` at the end of a run.
-    pub fn reporter(self, path: PathBuf, info: record::RunInfo) -> Box<dyn Reporter> {
+    pub fn reporter(self, path: PathBuf, info: record::RunInfo) -> Box<dyn Reporter + Send> {
         match self {
             Format::Json => Box::new(json::JsonReport::new(path, info)),
             Format::Junit => Box::new(junit::JunitReport::new(path, info)),
@@ -181,6 +181,28 @@ pub fn body_for_report(body: &[u8], limit: usize) -> Value {
             }
         }
     }
+}
+
+/// Writes a report to a file, or to stdout when the path is `-`, through a buffer as `write`
+/// produces it: a report need not be built whole in memory first.
+pub fn write_output_with(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), ReportError> {
+    use std::io::Write;
+    let result = if path.as_os_str() == "-" {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        write(&mut out).and_then(|()| out.flush())
+    } else {
+        std::fs::File::create(path).and_then(|file| {
+            let mut out = std::io::BufWriter::new(file);
+            write(&mut out).and_then(|()| out.flush())
+        })
+    };
+    result.map_err(|source| ReportError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Writes a report to a file, or to stdout when the path is `-`.

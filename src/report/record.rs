@@ -9,7 +9,7 @@
 use super::matrix::{Matrix, RowKey};
 use super::{body_for_report, redact_secrets};
 use crate::case::{Body, ExpectedError, Field};
-use crate::check::{Check, CheckResult, Verdict};
+use crate::check::{Check, CheckResult, Shown, Verdict};
 use crate::contract::Readings;
 use crate::run::{CaseReport, Outcome, Summary};
 use serde::{Deserialize, Serialize};
@@ -167,7 +167,7 @@ impl CaseRecord {
             file: display_path(&c.file),
             line: c.position.line,
             description: c.description.clone(),
-            tags: c.tags.clone(),
+            tags: c.tags.to_vec(),
             request: RequestRecord::of(report),
             expected: ExpectedRecord::of(report),
             observed: report.exchange.as_ref().map(|e| ObservedRecord {
@@ -404,8 +404,8 @@ impl From<&CheckResult> for CheckRecord {
     fn from(r: &CheckResult) -> CheckRecord {
         CheckRecord {
             verdict: r.verdict,
-            expected: r.expected.clone(),
-            actual: r.actual.clone(),
+            expected: r.expected.as_ref().map(Shown::to_value),
+            actual: r.actual.as_ref().map(Shown::to_value),
             note: r.note.clone(),
         }
     }

@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# Throughput against peers on the same work, side by side in one run (issue 8).
+#
+#   benches/peers.sh            # 5 repetitions, 20,000 requests per tool
+#   benches/peers.sh --quick    # 1 repetition, 5,000 requests
+#   HURL=/path/to/hurl benches/peers.sh     # use this Hurl 8.0.1 instead of installing one
+#
+# The target: nginx (Debian's package) on loopback, one worker, keep-alive, answering every
+# request HTTP 400 `application/json` with the VSPC envelope of the reference's offset=-1
+# example (benches/nginx.conf). The tools, each timed from its start to its end:
+#
+# - vspc-conformance: N sweep cases (the `negative_offset` rule, every collection GET with
+#   offset=-1, copied under as many names as it takes, plus written cases for the remainder),
+#   each checked in full: status, envelope schema, type, code, field, message;
+# - Hurl 8.0.1: the same N requests (taken from vspc-conformance's own --dry-run), in 20 files,
+#   each entry asserting `HTTP 400` and the JSONPaths of code, type and parameterName, run with
+#   `--test --parallel --jobs 2`;
+# - wrk -t2 -c32 -d5s on one of those URLs: what the machine can do at all.
+#
+# Repetitions alternate the tools (the order rotates each time), so drift on the machine hits
+# all of them. Prints a table of medians (min-max) and, as the last line,
+# `vspc-conformance/hurl = X.XX; vspc-conformance/wrk = Y.YY` (ratios of median requests/s).
+# Installs what it lacks: nginx and wrk from Debian, Hurl with `cargo install hurl@8.0.1 --locked`
+# (a one-time build of several minutes; it needs libclang-dev, libxml2-dev and pkg-config).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+REPS=5
+CASES=20000
+if [ "${1:-}" = "--quick" ]; then
+  REPS=1
+  CASES=5000
+elif [ $# -gt 0 ]; then
+  echo "usage: $0 [--quick]" >&2
+  exit 2
+fi
+PORT=${PEERS_PORT:-18480}
+# Requests in flight for vspc-conformance (tuned on the 2-core machine; see the README).
+CONCURRENCY=${PEERS_CONCURRENCY:-32}
+FILES=20
+HURL_VERSION=8.0.1
+
+say() { echo "peers: $*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    say "needs root to run: $*"; exit 1
+  fi
+}
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then
+    as_root apt-get update -qq
+    apt_updated=1
+  fi
+  say "installing $* (Debian)"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[ -x "$NGINX" ] || { apt_install nginx; NGINX=$(command -v nginx || echo /usr/sbin/nginx); }
+command -v wrk >/dev/null || apt_install wrk
+
+hurl_is_ours() { [ -x "$1" ] && "$1" --version 2>/dev/null | head -1 | grep -q "^hurl $HURL_VERSION\b"; }
+if [ -n "${HURL:-}" ]; then
+  hurl_is_ours "$HURL" || { say "HURL=$HURL is not Hurl $HURL_VERSION"; exit 1; }
+else
+  cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
+  for candidate in "$(command -v hurl || true)" "$cargo_bin/hurl"; do
+    if [ -n "$candidate" ] && hurl_is_ours "$candidate"; then HURL=$candidate; break; fi
+  done
+  if [ -z "${HURL:-}" ]; then
+    missing=()
+    for pkg in libclang-dev libxml2-dev pkg-config; do
+      dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+    say "building Hurl $HURL_VERSION (cargo install hurl@$HURL_VERSION --locked; several minutes, once)"
+    cargo install "hurl@$HURL_VERSION" --locked --quiet
+    HURL="$cargo_bin/hurl"
+  fi
+fi
+
+cargo build --release --quiet
+BIN=$PWD/target/release/vspc-conformance
+
+scratch=$(mktemp -d)
+cleanup() {
+  if [ -f "$scratch/nginx/nginx.pid" ]; then kill "$(cat "$scratch/nginx/nginx.pid")" 2>/dev/null || true; fi
+  rm -rf "$scratch"
+}
+trap cleanup EXIT
+
+# The target.
+mkdir -p "$scratch/nginx/tmp"
+sed "s/127\.0\.0\.1:18480/127.0.0.1:$PORT/" benches/nginx.conf > "$scratch/nginx/nginx.conf"
+"$NGINX" -p "$scratch/nginx" -c "$scratch/nginx/nginx.conf" -e "$scratch/nginx/error.log"
+for _ in $(seq 50); do [ -f "$scratch/nginx/nginx.pid" ] && break; sleep 0.1; done
+BASE="http://127.0.0.1:$PORT"
+URL="$BASE/api/v3/organizations/companies?offset=-1"
+curl -s -o /dev/null -w '%{http_code}' "$URL" 2>/dev/null | grep -q 400 \
+  || { say "nginx does not answer 400 at $URL"; cat "$scratch/nginx/error.log" >&2; exit 1; }
+
+# The cases: copies of the negative_offset sweep rule, then written cases up to CASES.
+mkdir -p "$scratch/cases"
+per_rule=$("$BIN" run --cases cases/sweep.toml --list sweep::negative_offset:: | wc -l)
+rules=$((CASES / per_rule))
+rest=$((CASES - rules * per_rule))
+for i in $(seq 1 "$rules"); do
+  cat >> "$scratch/cases/bench.toml" <<EOF
+[[sweep]]
+name = "bench_$i"
+select = { collection = true }
+request = { query = { offset = -1 } }
+expect = { code = 400, type = "logical", parameter = "offset" }
+
+EOF
+done
+for i in $(seq 1 "$rest"); do
+  cat >> "$scratch/cases/bench.toml" <<EOF
+[[case]]
+name = "written_$i"
+request = { method = "GET", path = "/organizations/companies", query = { offset = -1 } }
+expect = { code = 400, type = "logical", parameter = "offset" }
+
+EOF
+done
+RUN=("$BIN" run --cases "$scratch/cases" --target "$BASE" --token x --rps 1000000000
+  --concurrency "$CONCURRENCY" --color never)
+
+# The same requests for Hurl, from vspc-conformance's own dry run, in FILES files.
+"${RUN[@]}" --dry-run | awk '$1 == "send" {print $2, $3}' > "$scratch/requests"
+[ "$(wc -l < "$scratch/requests")" = "$CASES" ] \
+  || { say "the dry run lists $(wc -l < "$scratch/requests") requests, not $CASES"; exit 1; }
+mkdir -p "$scratch/hurl"
+awk -v base="$BASE" -v files="$FILES" -v total="$CASES" -v dir="$scratch/hurl" '{
+  file = sprintf("%s/part-%02d.hurl", dir, int((NR - 1) * files / total) + 1)
+  printf "%s %s%s\nAuthorization: Bearer x\nX-Client-Version: 3.6.1\nHTTP 400\n[Asserts]\n", $1, base, $2 > file
+  printf "jsonpath \"$.errors[0].code\" == 400\njsonpath \"$.errors[0].type\" == \"logical\"\n" > file
+  printf "jsonpath \"$.errors[0].parameterName\" == \"offset\"\n\n" > file
+}' "$scratch/requests"
+
+now() { date +%s.%N; }
+rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN {printf "%.0f", n / (b - a)}'; }
+
+# Each prints the requests per second of one measurement, after checking the tool's verdict.
+run_vspc() {
+  local t0 t1
+  t0=$(now)
+  "${RUN[@]}" > "$scratch/vspc.out" 2>&1 || { say "vspc-conformance failed:"; tail -20 "$scratch/vspc.out" >&2; exit 1; }
+  t1=$(now)
+  grep -q "^$CASES cases: $CASES conforming" "$scratch/vspc.out" \
+    || { say "vspc-conformance did not check $CASES conforming cases:"; tail -5 "$scratch/vspc.out" >&2; exit 1; }
+  rate "$CASES" "$t0" "$t1"
+}
+run_hurl() {
+  local t0 t1
+  t0=$(now)
+  "$HURL" --test --parallel --jobs 2 --no-color "$scratch"/hurl/*.hurl > "$scratch/hurl.out" 2>&1 \
+    || { say "hurl failed:"; tail -20 "$scratch/hurl.out" >&2; exit 1; }
+  t1=$(now)
+  grep -q "Succeeded files: *$FILES " "$scratch/hurl.out" \
+    || { say "hurl did not pass its $FILES files:"; tail -8 "$scratch/hurl.out" >&2; exit 1; }
+  rate "$CASES" "$t0" "$t1"
+}
+run_wrk() {
+  wrk -t2 -c32 -d5s "$URL" > "$scratch/wrk.out" 2>&1 || { say "wrk failed:"; cat "$scratch/wrk.out" >&2; exit 1; }
+  awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$scratch/wrk.out"
+}
+
+tools=(vspc hurl wrk)
+declare -A results=([vspc]="" [hurl]="" [wrk]="")
+say "load before: $(uptime)"
+for rep in $(seq 1 "$REPS"); do
+  for k in 0 1 2; do
+    tool=${tools[$(((rep - 1 + k) % 3))]}
+    r=$("run_$tool")
+    say "rep $rep: $tool $r requests/s"
+    results[$tool]+="$r"$'\n'
+  done
+done
+load_after=$(uptime)
+
+median() { printf '%s' "$1" | sort -n | awk '{a[NR]=$1} END {print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
+range() { printf '%s' "$1" | sort -n | awk '{a[NR]=$1} END {printf "%s-%s", a[1], a[NR]}'; }
+
+echo
+echo "load: $load_after"
+printf '%-18s %-34s %12s  %s\n' tool work "requests/s" "(min-max, $REPS runs)"
+printf '%-18s %-34s %12s  %s\n' vspc-conformance "$CASES cases, 6 checks each, c=$CONCURRENCY" \
+  "$(median "${results[vspc]}")" "($(range "${results[vspc]}"))"
+printf '%-18s %-34s %12s  %s\n' "hurl $HURL_VERSION" "$CASES requests, $FILES files, 2 jobs" \
+  "$(median "${results[hurl]}")" "($(range "${results[hurl]}"))"
+printf '%-18s %-34s %12s  %s\n' wrk "-t2 -c32 -d5s" \
+  "$(median "${results[wrk]}")" "($(range "${results[wrk]}"))"
+awk -v v="$(median "${results[vspc]}")" -v h="$(median "${results[hurl]}")" -v w="$(median "${results[wrk]}")" \
+  'BEGIN {printf "vspc-conformance/hurl = %.2f; vspc-conformance/wrk = %.2f\n", v / h, v / w}'

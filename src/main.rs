@@ -490,29 +490,75 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
     })
 }
 
-/// What `--dry-run` prints: each request the run would send, or why it would skip the case.
-/// Nothing is sent, so variables come only from --var and the configuration.
+/// What `--dry-run` prints: the requests before the run (logins, discovery), then each case's
+/// request or why the case would be skipped. Nothing is sent, so a variable left to discovery
+/// shows as its placeholder.
 fn dry_run(cases: &[Arc<Case>], settings: &Settings) -> String {
-    use vspc_conformance::case::{substitute, tags};
+    use vspc_conformance::case::{Credentials, substitute, tags};
     let remote = settings.target.is_some();
     let mut out = String::new();
+    let mut before = 0;
+    if remote {
+        let auth = &settings.auth;
+        if auth.token.is_some() {
+            out.push_str("probe GET /api/v3/about  (the token is accepted)\n");
+            before += 1;
+        } else if let Some(user) = &auth.username {
+            out.push_str(&format!(
+                "login POST /api/v3/token  (password grant as `{user}`)\n"
+            ));
+            before += 1;
+        }
+        if let (None, Some(user)) = (&auth.readonly_token, &auth.username) {
+            out.push_str(&format!(
+                "login POST /api/v3/token  (password grant as `{user}`, readOnly=true)\n"
+            ));
+            before += 1;
+        }
+        for rule in settings
+            .discover
+            .iter()
+            .filter(|d| !settings.vars.contains_key(&d.name))
+        {
+            out.push_str(&format!(
+                "discover GET /api/v3{}{}  ({{{}}} at {})\n",
+                rule.path,
+                query_string(&rule.query),
+                rule.name,
+                rule.pointer
+            ));
+            before += 1;
+        }
+    }
+    let known = |name: &String| {
+        settings.vars.contains_key(name) || settings.discover.iter().any(|d| &d.name == name)
+    };
     let mut sending = 0;
     for case in cases {
         let r = &case.request;
+        let missing: Vec<String> = if remote {
+            case.variables().into_iter().filter(|v| !known(v)).collect()
+        } else {
+            Vec::new()
+        };
         let skip = if remote && case.has_tag(tags::MOCK_ONLY) {
-            Some("mock-only")
+            Some("mock-only".to_string())
         } else if remote && case.has_tag(tags::MUTATING) && !settings.run.allow_mutations {
-            Some("mutating (needs --allow-mutations)")
+            Some("mutating (needs --allow-mutations)".to_string())
+        } else if remote
+            && r.credentials == Credentials::ReadOnly
+            && settings.auth.readonly_token.is_none()
+            && settings.auth.username.is_none()
+        {
+            Some("needs a read-only token (--readonly-token)".to_string())
+        } else if !missing.is_empty() {
+            let names: Vec<String> = missing.iter().map(|v| format!("{{{v}}}")).collect();
+            Some(format!("unresolved {}: give --var", names.join(", ")))
         } else {
             None
         };
         let path = substitute(&r.path, &settings.vars).unwrap_or_else(|_| r.path.clone());
-        let query: Vec<String> = r.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        let query = if query.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", query.join("&"))
-        };
+        let query = query_string(&r.query);
         let burst = r.burst.map(|n| format!(" x{n}")).unwrap_or_default();
         let line = format!(
             "{} /api/v3{path}{query}{burst}  [{}]",
@@ -528,16 +574,32 @@ fn dry_run(cases: &[Arc<Case>], settings: &Settings) -> String {
         }
     }
     let target = settings.target.as_deref().unwrap_or("the embedded mock");
+    let before = if before > 0 {
+        format!(" after {before} before the run")
+    } else {
+        String::new()
+    };
     out.push_str(&format!(
-        "{sending} of {} requests would go to {target}{}\n",
+        "{sending} of {} cases would send their requests{before} to {target}{}; {} skipped\n",
         cases.len(),
         settings
             .send
             .rps
-            .map(|r| format!(" at most {r} per second"))
-            .unwrap_or_default()
+            .map(|r| format!(", at most {r} per second"))
+            .unwrap_or_default(),
+        cases.len() - sending
     ));
     out
+}
+
+/// `?k=v&k2=v2` as written (not encoded: for people to read), or nothing.
+fn query_string(pairs: &[(String, String)]) -> String {
+    let pairs: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", pairs.join("&"))
+    }
 }
 
 /// Parses every `--report` and makes sure each path can be written, before anything is sent.

@@ -560,3 +560,67 @@ fn mock_prints_its_bound_address_first() {
     let _ = child.wait();
     assert!(reachable, "nothing listens on {addr}");
 }
+
+#[test]
+fn dry_run_lists_every_request_and_every_skip_and_sends_nothing() {
+    // Port 9 on loopback has no listener: a run would be exit 3, a dry run sends nothing.
+    let output = bin()
+        .args(["run", "--dry-run", "--color", "never"])
+        .args(["--target", "http://127.0.0.1:9", "--token", "dry-t0ken"])
+        .args(["--var", "companyName=Acme", "--rps", "7"])
+        .args(["organizations", "server_faults", "async_actions::result_of"])
+        .output()
+        .unwrap();
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+    let lines: Vec<&str> = shown.lines().collect();
+    assert_eq!(
+        lines.first().copied(),
+        Some("probe GET /api/v3/about  (the token is accepted)")
+    );
+    assert!(
+        shown.contains("discover GET /api/v3/organizations/companies?limit=1  ({companyUid} at /data/0/instanceUid)"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("({companyName} at"),
+        "a variable given with --var is not discovered:\n{shown}"
+    );
+    assert!(
+        shown.contains("(server_faults::unspecified_error: mock-only)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("mutating (needs --allow-mutations)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("unresolved {runningAsyncActionId}: give --var"),
+        "{shown}"
+    );
+    let sends = lines.iter().filter(|l| l.starts_with("send  ")).count();
+    let skips = lines.iter().filter(|l| l.starts_with("skip  ")).count();
+    assert!(sends > 0 && skips > 0, "{shown}");
+    assert_eq!(
+        lines.last().copied(),
+        Some(
+            format!(
+                "{sends} of {} cases would send their requests after 3 before the run to http://127.0.0.1:9, at most 7 per second; {skips} skipped",
+                sends + skips
+            )
+            .as_str()
+        )
+    );
+    assert!(!shown.contains("dry-t0ken"));
+
+    // Against the embedded mock, every case is sent and nothing is needed before.
+    let output = bin()
+        .args(["run", "--dry-run", "server_faults"])
+        .output()
+        .unwrap();
+    let shown = text(&output);
+    assert!(
+        shown.ends_with("cases would send their requests to the embedded mock; 0 skipped\n"),
+        "{shown}"
+    );
+}

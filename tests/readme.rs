@@ -22,3 +22,140 @@ fn the_readme_documents_every_violation_mode_with_its_check() {
         assert!(text.contains(&row), "README lacks the row {row}");
     }
 }
+
+const EXAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/docs/vspc-conformance.example.toml"
+);
+
+#[test]
+fn the_readme_shows_the_example_configuration_as_it_is() {
+    let example = std::fs::read_to_string(EXAMPLE).unwrap();
+    assert!(
+        readme().contains(&format!("```toml\n{example}```")),
+        "the README's staging configuration differs from docs/vspc-conformance.example.toml"
+    );
+}
+
+/// The example, copied as a user would and pointed at the mock served like a staging console
+/// (HTTPS with its own certificate as `staging-ca.pem`), runs: its tokens come from the
+/// variables it names, its discovery rules find their resources, its pacing holds.
+#[test]
+fn the_example_configuration_runs_against_a_console_like_staging() {
+    use vspc_conformance::mock::{ADMIN_PASSWORD, ADMIN_USERNAME, MockConfig, MockConsole};
+    use vspc_conformance::send::{SendOptions, Sender};
+    use vspc_conformance::target::Secret;
+    use vspc_conformance::token::login;
+
+    let mock = MockConsole::start(MockConfig {
+        tls: true,
+        ..MockConfig::default()
+    })
+    .unwrap();
+    let dir = std::env::temp_dir().join(format!("vspc-example-config-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let example = std::fs::read_to_string(EXAMPLE).unwrap();
+    // The example's console and resources, swapped for the mock's.
+    let vars = mock.variables();
+    let mut config = example.clone();
+    for (theirs, ours) in [
+        ("https://vspc-staging.example.com:1280", mock.uri()),
+        ("okta-staging", vars["identityProviderName"].clone()),
+        (
+            "6a1f0e2d-3c4b-4a59-8e7f-1d2c3b4a5f6e",
+            vars["outdatedVOneServerUid"].clone(),
+        ),
+    ] {
+        assert!(config.contains(theirs), "the example has {theirs}");
+        config = config.replace(theirs, &ours);
+    }
+    std::fs::write(dir.join("vspc-conformance.toml"), config).unwrap();
+    std::fs::write(dir.join("staging-ca.pem"), mock.ca_pem().unwrap()).unwrap();
+    std::os::unix::fs::symlink(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/cases"),
+        dir.join("cases"),
+    )
+    .unwrap();
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (token, read_only) = runtime.block_on(async {
+        let options = SendOptions {
+            ca_cert: mock.ca_pem().map(|pem| pem.as_bytes().to_vec()),
+            ..SendOptions::default()
+        };
+        let sender = Sender::new(&mock.uri(), &options).unwrap();
+        let password = Secret::new(ADMIN_PASSWORD);
+        let mut tokens = Vec::new();
+        for read_only in [false, true] {
+            let session = login(&sender, ADMIN_USERNAME, &password, read_only)
+                .await
+                .unwrap();
+            tokens.push(session.current(&sender).await.unwrap().expose().to_string());
+        }
+        (tokens[0].clone(), tokens[1].clone())
+    });
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_vspc-conformance"))
+            .current_dir(&dir)
+            .arg("run")
+            .args(["--color", "never"])
+            .args(args)
+            .env_remove("VSPC_TARGET")
+            .env("VSPC_STAGING_TOKEN", &token)
+            .env("VSPC_STAGING_READONLY_TOKEN", &read_only)
+            .output()
+            .unwrap();
+        let shown = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!shown.contains(&token) && !shown.contains(&read_only));
+        (output.status.code(), shown)
+    };
+
+    let (code, shown) = run(&["--dry-run"]);
+    assert_eq!(code, Some(0), "{shown}");
+    for line in [
+        "discover GET /api/v3/organizations?limit=1  ({organizationUid} at /data/0/instanceUid)",
+        "discover GET /api/v3/infrastructure/backupServers?limit=1  ({backupServerUid} at /data/0/instanceUid)",
+    ] {
+        assert!(shown.contains(line), "{shown}");
+    }
+    assert!(shown.contains(", at most 10 per second;"), "{shown}");
+
+    // The variables the file gives and the ones it discovers are used; the skips say why.
+    let (code, shown) = run(&[
+        "identity_providers::missing_identity_provider",
+        "identity_providers::identity_provider_name_check",
+        "outdated_veeam_one",
+        "pagination",
+        "--verbose",
+    ]);
+    assert_eq!(code, Some(0), "{shown}");
+    for uses in [
+        "identity_providers::missing_identity_provider",
+        "identity_providers::identity_provider_name_check",
+        "infrastructure::data_collection_from_an_outdated_veeam_one",
+    ] {
+        assert!(
+            shown.contains(&format!("conforming {uses}")),
+            "{uses}:\n{shown}"
+        );
+    }
+    assert!(
+        shown.contains(&format!("against {}", mock.uri())),
+        "{shown}"
+    );
+    assert!(shown.contains(" 0 non-conforming, "), "{shown}");
+    assert!(
+        shown.contains("skipped infrastructure::alarm_options_of_an_outdated_veeam_one"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("mutating: changes the target; run with --allow-mutations to include it"),
+        "{shown}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -610,6 +610,18 @@ fn collection(state: &State, request: &Valid) -> Vec<Value> {
         .unwrap_or_default();
     let of_kind = |kind| state.resources_of(kind);
     match request.operation.path.as_str() {
+        // Every organization the provider sees: itself, then its companies.
+        "/organizations" => std::iter::once(&state.provider)
+            .chain(&state.companies)
+            .map(|o| {
+                json!({
+                    "instanceUid": o["instanceUid"],
+                    "name": o["name"],
+                    "type": o["type"].as_str().unwrap_or("company"),
+                    "createdDate": o["createdDate"],
+                })
+            })
+            .collect(),
         "/organizations/companies" => state.companies.clone(),
         "/organizations/locations" => state.locations.clone(),
         "/users" => state.users.iter().map(|u| u.doc.clone()).collect(),

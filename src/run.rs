@@ -248,6 +248,19 @@ pub fn skip_reason(target: &Target, case: &Case, options: &RunOptions) -> Option
     None
 }
 
+/// How much of a conforming case's body is held until the run ends, for the reports: a body
+/// the checks passed needs no more than its start to be shown, and a run holds every case.
+pub const HELD_BODY: usize = 4096;
+
+/// Cuts a conforming case's body to [`HELD_BODY`] bytes, marked with `…` where it was cut.
+fn hold_cut(body: &mut Vec<u8>) {
+    if body.len() > HELD_BODY {
+        body.truncate(HELD_BODY);
+        body.extend_from_slice("…".as_bytes());
+        body.shrink_to_fit();
+    }
+}
+
 /// Sends one case and checks the answer.
 pub async fn evaluate(target: &Target, case: Arc<Case>, options: &RunOptions) -> CaseReport {
     let started = Instant::now();
@@ -271,9 +284,10 @@ pub async fn evaluate(target: &Target, case: Arc<Case>, options: &RunOptions) ->
         )
         .await;
     match sent {
-        Ok(exchange) => {
+        Ok(mut exchange) => {
             let checks = check::check(&case.expect, (&exchange).into(), options.readings);
             let outcome = if check::conforms(&checks) {
+                hold_cut(&mut exchange.body);
                 Outcome::Conforming
             } else {
                 Outcome::NonConforming

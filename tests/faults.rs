@@ -48,6 +48,11 @@ fn answer(path: &str, stream: &mut TcpStream) {
             );
             respond(stream, &head, &body);
         }
+        // A conforming envelope with a 20,000-character message.
+        "/api/v3/infrastructure/sites" => {
+            let body = OFFSET.replace("larger or equal to 0.", &"long ".repeat(4000));
+            respond(stream, &json("400 Bad Request", &body), b"");
+        }
         // Not JSON at all.
         "/api/v3/organizations/locations" => respond(
             stream,
@@ -123,6 +128,11 @@ request = { method = "GET", path = "/organizations/locations", query = { offset 
 expect = { code = 400, parameter = "offset" }
 
 [[case]]
+name = "large_conforming_body"
+request = { method = "GET", path = "/infrastructure/sites", query = { offset = -1 } }
+expect = { code = 400, parameter = "offset" }
+
+[[case]]
 name = "redirect"
 request = { method = "GET", path = "/infrastructure/backupAgents", query = { offset = -1 } }
 expect = { code = 400, parameter = "offset" }
@@ -175,8 +185,17 @@ fn every_fault_fails_its_own_case_clearly_and_the_run_goes_on() {
         &RunOptions::default(),
         |_| {},
     ));
-    assert_eq!(reports.len(), 6, "every case has an outcome");
+    assert_eq!(reports.len(), 7, "every case has an outcome");
     assert_eq!(reason(&reports, "conforming"), Outcome::Conforming);
+    // A conforming case's body is checked whole, then held only as far as reports show it.
+    let large = reports
+        .iter()
+        .find(|r| r.case.name == "faults::large_conforming_body")
+        .unwrap();
+    assert_eq!(large.outcome, Outcome::Conforming, "{:?}", large.checks);
+    let held = &large.exchange.as_ref().unwrap().body;
+    assert_eq!(held.len(), run::HELD_BODY + "…".len());
+    assert!(held.ends_with("…".as_bytes()));
     error_containing(reason(&reports, "never_answers"), "no answer within 800ms");
     error_containing(reason(&reports, "closes_mid_body"), "the answer broke off");
     error_containing(
@@ -252,7 +271,7 @@ fn the_command_reports_transport_failures_per_case_and_exits_1() {
     assert!(shown.contains("ERROR faults::never_answers"), "{shown}");
     assert!(shown.contains("ERROR faults::redirect"), "{shown}");
     assert!(
-        shown.contains("6 cases: 1 conforming, 1 non-conforming, 0 skipped, 4 errors"),
+        shown.contains("7 cases: 2 conforming, 1 non-conforming, 0 skipped, 4 errors"),
         "{shown}"
     );
     assert!(!shown.contains("a-token"));

@@ -27,9 +27,12 @@
 //!   Reporters render verdicts; they never re-run a check.
 //! - [`partition`]: shards of a run (`--partition count:K/N`, as cargo-nextest means it), whose
 //!   JSON reports `merge` joins into one report with one matrix.
-//! - [`mock`]: the embedded mock console, over HTTP or HTTPS. Requests pass the stages of a real server (throttle,
-//!   auth, route, validate, operate), every failure becomes a response in one mapping, and
-//!   violation modes bend that mapping so the harness can prove each check catches its rule.
+//! - [`config`]: `vspc-conformance.toml`, the command line over it, defaults under it (modest
+//!   against a real console); secrets stay in the environment variables it names.
+//! - [`mock`]: the embedded mock console, over HTTP or HTTPS. Requests pass the stages of a real
+//!   server (throttle, auth, route, validate, operate), every failure becomes a response in one
+//!   mapping, and violation modes bend that mapping so the harness can prove each check catches
+//!   its rule.
 
 pub mod case;
 pub mod check;

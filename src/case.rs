@@ -1,7 +1,7 @@
 //! Load: case files (`cases/**/*.toml`) become [`Case`]s, or [`Diagnostic`]s that point at
 //! `file:line:col`.
 //!
-//! Two layers: the file format ([`file`], serde types with spans, from which
+//! Two layers: the file format ([`file`](mod@file), serde types with spans, from which
 //! `schemas/case.schema.json` is generated) and the checked model ([`Case`]), built only from a
 //! file that parsed and whose every reference (code, operation, type, regex) resolved.
 

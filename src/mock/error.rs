@@ -141,7 +141,7 @@ impl ApiError {
         error
     }
 
-    /// A custom (>= 1000) code with its own message, typed by [`custom_type`] so that every
+    /// A custom (>= 1000) code with its own message, typed by `custom_type` so that every
     /// trigger of a code gives it the same type.
     pub fn custom(code: u16, message: impl Into<String>) -> ApiError {
         Self::vspc(code, custom_type(code), message)

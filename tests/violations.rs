@@ -1,65 +1,102 @@
 //! The harness's self-test: every violation mode of the mock bends one rule of the contract, and
-//! running the shipped cases against the bent mock must fail, in the check that guards that
-//! rule. Prints the sensitivity table (mode -> check -> failing verdicts per check):
-//! `cargo test --test violations -- --nocapture`.
+//! `run --mock-violate MODE` over the shipped cases must exit 1 with failures in the check that
+//! guards that rule. Prints the sensitivity table (mode -> check -> failing verdicts per check),
+//! read from each run's JSON report: `cargo test --test violations -- --nocapture`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::process::Command;
 use std::sync::Arc;
 use vspc_conformance::case;
-use vspc_conformance::check::{Check, Verdict};
+use vspc_conformance::check::Check;
 use vspc_conformance::mock::{MockConfig, Violation};
 use vspc_conformance::run::{self, RunOptions};
 use vspc_conformance::send::SendOptions;
 use vspc_conformance::target::{Auth, Target, TargetSpec};
 
+fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vspc-conformance"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    for var in [
+        "VSPC_TARGET",
+        "VSPC_TOKEN",
+        "VSPC_USERNAME",
+        "VSPC_PASSWORD",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// The modes as the command lists them: `name<TAB>check`.
+fn listed_modes() -> Vec<(String, String)> {
+    let output = bin().args(["mock", "--list-violations"]).output().unwrap();
+    assert!(output.status.success());
+    String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let (mode, check) = line.split_once('\t').unwrap();
+            (mode.to_string(), check.to_string())
+        })
+        .collect()
+}
+
 #[test]
 fn every_violation_mode_fails_the_run_in_the_check_it_breaks() {
-    let loaded = case::load(&[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cases")]);
-    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
-    let cases: Vec<_> = loaded.cases.into_iter().map(Arc::new).collect();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    assert!(Violation::ALL.len() >= 20, "{} modes", Violation::ALL.len());
+    let modes = listed_modes();
+    assert_eq!(modes.len(), Violation::ALL.len());
+    assert!(modes.len() >= 20, "{} modes", modes.len());
 
     let mut table = String::from(
         "mode                   check     non-conforming  failing verdicts by check\n",
     );
     let mut undetected = Vec::new();
-    for mode in Violation::ALL {
-        let config = MockConfig {
-            violation: Some(mode),
-            ..MockConfig::default()
-        };
-        let reports = runtime.block_on(async {
-            let target = Arc::new(
-                Target::connect(
-                    TargetSpec::EmbeddedMock(config),
-                    Auth::default(),
-                    &SendOptions::default(),
-                    BTreeMap::new(),
-                )
-                .await
-                .unwrap(),
-            );
-            run::run(&target, cases.clone(), &RunOptions::default(), |_| {}).await
-        });
-        let summary = run::Summary::of(&reports);
+    // Two runs at a time: one per core.
+    let runs = modes.chunks(2).flat_map(|pair| {
+        let children: Vec<_> = pair
+            .iter()
+            .map(|(mode, _)| {
+                bin()
+                    .args(["run", "--color", "never", "--mock-violate", mode])
+                    .args(["--report", "json=-"])
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        pair.iter()
+            .zip(children)
+            .map(|(mode, child)| (mode, child.wait_with_output().unwrap()))
+            .collect::<Vec<_>>()
+    });
+    for ((mode, check), output) in runs {
+        assert_eq!(
+            output.status.code(),
+            Some(1),
+            "{mode}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         let mut failing: BTreeMap<Check, usize> = BTreeMap::new();
-        for report in &reports {
-            for result in report.checks.iter().filter(|r| r.verdict == Verdict::Fail) {
-                *failing.entry(result.check).or_default() += 1;
+        for case in report["cases"].as_array().unwrap() {
+            for check in Check::ALL {
+                if case["checks"][check.as_str()]["verdict"] == "fail" {
+                    *failing.entry(check).or_default() += 1;
+                }
             }
         }
         let by_check: Vec<String> = failing.iter().map(|(c, n)| format!("{c} {n}")).collect();
         table.push_str(&format!(
             "{:<22} {:<9} {:>14}  {}\n",
-            mode.name(),
-            mode.check().as_str(),
-            summary.non_conforming,
+            mode,
+            check,
+            report["summary"]["non_conforming"].as_u64().unwrap(),
             by_check.join(", ")
         ));
-        if summary.passed() || !failing.contains_key(&mode.check()) {
-            undetected.push(mode.name());
+        if !failing.keys().any(|failed| failed.as_str() == check) {
+            undetected.push(mode.clone());
         }
     }
     println!("{table}");

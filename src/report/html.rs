@@ -10,46 +10,15 @@
 //! (`#cell=500/status&case=server_faults::unspecified_error`), so a link opens the same view.
 
 use super::matrix::Matrix;
-use super::record::{RunInfo, RunRecord};
-use super::{ReportError, Reporter};
+use super::record::RunRecord;
 use crate::check::Check;
 use crate::contract::Contract;
-use crate::run::Event;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 const CSS: &str = include_str!("html/report.css");
 const SCRIPT: &str = include_str!("html/report.js");
-
-pub struct HtmlReport {
-    path: PathBuf,
-    info: RunInfo,
-}
-
-impl HtmlReport {
-    pub fn new(path: PathBuf, info: RunInfo) -> HtmlReport {
-        HtmlReport { path, info }
-    }
-}
-
-impl Reporter for HtmlReport {
-    fn on_event(&mut self, event: &Event<'_>) -> Result<(), ReportError> {
-        match event {
-            Event::RunStarted { .. } | Event::CaseStarted(_) | Event::CaseFinished(_) => Ok(()),
-            Event::RunFinished {
-                reports,
-                summary,
-                matrix,
-                elapsed,
-            } => {
-                let record = RunRecord::from_run(&self.info, reports, *summary, *elapsed);
-                super::write_output(&self.path, &render(&record, matrix))
-            }
-        }
-    }
-}
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(text: &str) -> String {

@@ -2,46 +2,32 @@
 //! DESIGN.md: members may be added, none renamed. `format` versions the skeleton, and
 //! `schemas/report.schema.json` describes it (a test validates every report it writes).
 
+use super::ReportError;
 use super::matrix::{Matrix, RowKey};
 use super::record::{CaseRecord, RunRecord};
-use super::{ReportError, Reporter};
 use crate::check::Check;
-use crate::run::{CaseReport, Event};
+use crate::run::{CaseReport, Summary};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
-use std::path::PathBuf;
+use std::path::Path;
+use std::time::Duration;
 
 pub use super::record::{FORMAT_VERSION, RunInfo};
 
-pub struct JsonReport {
-    path: PathBuf,
-    info: RunInfo,
-}
-
-impl JsonReport {
-    pub fn new(path: PathBuf, info: RunInfo) -> JsonReport {
-        JsonReport { path, info }
-    }
-}
-
-impl Reporter for JsonReport {
-    fn on_event(&mut self, event: &Event<'_>) -> Result<(), ReportError> {
-        match event {
-            Event::RunStarted { .. } | Event::CaseStarted(_) | Event::CaseFinished(_) => Ok(()),
-            Event::RunFinished {
-                reports,
-                summary,
-                matrix,
-                elapsed,
-            } => {
-                // The record without its cases, which are recorded one by one as they are written.
-                let head = RunRecord::from_run(&self.info, &[], *summary, *elapsed);
-                super::write_output_with(&self.path, |out| {
-                    write_cases(out, &head, Cases::Reports(reports), matrix)
-                })
-            }
-        }
-    }
+/// Writes the report of a finished run to `path`, each case recorded just before it is written,
+/// so the run's reports are never held a second time as records.
+pub fn write_run(
+    path: &Path,
+    info: &RunInfo,
+    reports: &[CaseReport],
+    summary: Summary,
+    elapsed: Duration,
+    matrix: &Matrix,
+) -> Result<(), ReportError> {
+    let head = RunRecord::from_run(info, &[], summary, elapsed);
+    super::write_output_with(path, |out| {
+        write_cases(out, &head, Cases::Reports(reports), matrix)
+    })
 }
 
 #[derive(Serialize)]

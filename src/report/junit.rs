@@ -7,39 +7,8 @@
 //! Written by hand: the format is a handful of elements, and the only subtle part, escaping, is
 //! [`escape`] below (see Cargo.toml for why quick-junit is not used).
 
-use super::record::{CaseRecord, OutcomeKind, RunInfo, RunRecord, check_line, compact};
-use super::{ReportError, Reporter};
-use crate::run::Event;
+use super::record::{CaseRecord, OutcomeKind, RunRecord, check_line, compact};
 use std::fmt::Write as _;
-use std::path::PathBuf;
-
-pub struct JunitReport {
-    path: PathBuf,
-    info: RunInfo,
-}
-
-impl JunitReport {
-    pub fn new(path: PathBuf, info: RunInfo) -> JunitReport {
-        JunitReport { path, info }
-    }
-}
-
-impl Reporter for JunitReport {
-    fn on_event(&mut self, event: &Event<'_>) -> Result<(), ReportError> {
-        match event {
-            Event::RunStarted { .. } | Event::CaseStarted(_) | Event::CaseFinished(_) => Ok(()),
-            Event::RunFinished {
-                reports,
-                summary,
-                matrix: _,
-                elapsed,
-            } => {
-                let record = RunRecord::from_run(&self.info, reports, *summary, *elapsed);
-                super::write_output(&self.path, &render(&record))
-            }
-        }
-    }
-}
 
 #[derive(Default)]
 struct Counts {

@@ -3,43 +3,12 @@
 //! of non-conforming cases with expected vs actual, errors, and the codes no case exercised.
 
 use super::matrix::Matrix;
-use super::record::{OutcomeKind, RunInfo, RunRecord, check_line};
-use super::{ReportError, Reporter};
+use super::record::{OutcomeKind, RunRecord, check_line};
 use crate::check::Check;
-use crate::run::Event;
 use std::fmt::Write as _;
-use std::path::PathBuf;
 
 /// At most this many non-conforming cases are listed; the rest are counted.
 pub const LISTED_FAILURES: usize = 25;
-
-pub struct MarkdownReport {
-    path: PathBuf,
-    info: RunInfo,
-}
-
-impl MarkdownReport {
-    pub fn new(path: PathBuf, info: RunInfo) -> MarkdownReport {
-        MarkdownReport { path, info }
-    }
-}
-
-impl Reporter for MarkdownReport {
-    fn on_event(&mut self, event: &Event<'_>) -> Result<(), ReportError> {
-        match event {
-            Event::RunStarted { .. } | Event::CaseStarted(_) | Event::CaseFinished(_) => Ok(()),
-            Event::RunFinished {
-                reports,
-                summary,
-                matrix,
-                elapsed,
-            } => {
-                let record = RunRecord::from_run(&self.info, reports, *summary, *elapsed);
-                super::write_output(&self.path, &render(&record, matrix))
-            }
-        }
-    }
-}
 
 /// Text safe in a table cell or a list item: pipes, backticks and newlines neutralised.
 fn cell(text: &str) -> String {

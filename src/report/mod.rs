@@ -70,11 +70,41 @@ impl Format {
 
     /// The reporter that writes this format to `path` at the end of a run.
     pub fn reporter(self, path: PathBuf, info: record::RunInfo) -> Box<dyn Reporter + Send> {
-        match self {
-            Format::Json => Box::new(json::JsonReport::new(path, info)),
-            Format::Junit => Box::new(junit::JunitReport::new(path, info)),
-            Format::Markdown => Box::new(markdown::MarkdownReport::new(path, info)),
-            Format::Html => Box::new(html::HtmlReport::new(path, info)),
+        Box::new(FileReport {
+            format: self,
+            path,
+            info,
+        })
+    }
+}
+
+/// A report file: nothing to do until the run finishes, then the whole report in its format.
+struct FileReport {
+    format: Format,
+    path: PathBuf,
+    info: record::RunInfo,
+}
+
+impl Reporter for FileReport {
+    fn on_event(&mut self, event: &Event<'_>) -> Result<(), ReportError> {
+        match event {
+            Event::RunStarted { .. } | Event::CaseStarted(_) | Event::CaseFinished(_) => Ok(()),
+            Event::RunFinished {
+                reports,
+                summary,
+                matrix,
+                elapsed,
+            } => match self.format {
+                // Streamed: a large run's cases are not recorded all at once first.
+                Format::Json => {
+                    json::write_run(&self.path, &self.info, reports, *summary, *elapsed, matrix)
+                }
+                format => {
+                    let record =
+                        record::RunRecord::from_run(&self.info, reports, *summary, *elapsed);
+                    write_output(&self.path, &format.render(&record, matrix))
+                }
+            },
         }
     }
 }

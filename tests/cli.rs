@@ -1,38 +1,10 @@
 //! The command as a user meets it: exit statuses, diagnostics, reports, secrets.
 
+mod common;
+
+use common::{bin, temp_dir, text};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::time::{Duration, Instant};
-
-fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vspc-conformance"));
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    for var in [
-        "VSPC_TARGET",
-        "VSPC_TOKEN",
-        "VSPC_READONLY_TOKEN",
-        "VSPC_USERNAME",
-        "VSPC_PASSWORD",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("vspc-conformance-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 fn write(dir: &Path, name: &str, content: &str) -> PathBuf {
     let path = dir.join(name);

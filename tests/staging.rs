@@ -5,6 +5,9 @@
 //! `--concurrency`: the defaults for a real target (20 per second, 4 in flight) are not what a
 //! test wants to depend on.
 
+mod common;
+
+use common::{bin, temp_dir, text};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -12,21 +15,6 @@ use std::time::{Duration, Instant};
 use vspc_conformance::mock::{
     ADMIN_PASSWORD, MockConfig, MockConsole, ThrottleConfig, ThrottleGroup, ThrottleLimit,
 };
-
-fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vspc-conformance"));
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    for var in [
-        "VSPC_TARGET",
-        "VSPC_TOKEN",
-        "VSPC_READONLY_TOKEN",
-        "VSPC_USERNAME",
-        "VSPC_PASSWORD",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd
-}
 
 /// `run --target <mock> --username admin` with the password in the environment, at the given
 /// pace, selecting `filters`.
@@ -39,23 +27,8 @@ fn run(mock: &MockConsole, rps: &str, concurrency: &str, filters: &[&str]) -> Co
     cmd
 }
 
-fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("vspc-staging-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 /// Writes the mock's certificate where `--ca-cert` can read it.

@@ -1,24 +1,11 @@
 //! Sweeps as a user meets them: how many cases the shipped rules generate, their names, name
 //! filters, lint diagnostics for rules, and mutating cases skipped against a real console.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use vspc_conformance::case::{self, Origin, parse_cases};
+mod common;
 
-fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vspc-conformance"));
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    for var in [
-        "VSPC_TARGET",
-        "VSPC_TOKEN",
-        "VSPC_READONLY_TOKEN",
-        "VSPC_USERNAME",
-        "VSPC_PASSWORD",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd
-}
+use common::bin;
+use std::path::{Path, PathBuf};
+use vspc_conformance::case::{self, Origin, parse_cases};
 
 fn shipped() -> Vec<case::Case> {
     let loaded = case::load(&[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cases")]);

@@ -3,9 +3,11 @@
 //! guards that rule. Prints the sensitivity table (mode -> check -> failing verdicts per check),
 //! read from each run's JSON report: `cargo test --test violations -- --nocapture`.
 
+mod common;
+
+use common::bin;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::Arc;
 use vspc_conformance::case;
 use vspc_conformance::check::Check;
@@ -13,20 +15,6 @@ use vspc_conformance::mock::{MockConfig, Violation};
 use vspc_conformance::run::{self, RunOptions};
 use vspc_conformance::send::SendOptions;
 use vspc_conformance::target::{Auth, Target, TargetSpec};
-
-fn bin() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vspc-conformance"));
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    for var in [
-        "VSPC_TARGET",
-        "VSPC_TOKEN",
-        "VSPC_USERNAME",
-        "VSPC_PASSWORD",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd
-}
 
 /// The modes as the command lists them: `name<TAB>check`.
 fn listed_modes() -> Vec<(String, String)> {

@@ -1,4 +1,4 @@
-//! Helpers shared by the report, HTML and sharding tests: the command, temporary directories,
+//! Helpers shared by the integration tests: the command, temporary directories,
 //! and validation of reports against their schemas.
 #![allow(dead_code)]
 

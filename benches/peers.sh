@@ -62,7 +62,14 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$NGINX" ] || { apt_install nginx; NGINX=$(command -v nginx || echo /usr/sbin/nginx); }
 command -v wrk >/dev/null || apt_install wrk
 
-hurl_is_ours() { [ -x "$1" ] && "$1" --version 2>/dev/null | head -1 | grep -q "^hurl $HURL_VERSION\b"; }
+# The version line read whole, not through `head`/`grep -q`, which can end a pipe early
+# (SIGPIPE: a false "not ours" under pipefail).
+hurl_is_ours() {
+  [ -x "$1" ] || return 1
+  local version
+  version=$("$1" --version 2>/dev/null) || return 1
+  [[ "${version%%$'\n'*} " == "hurl $HURL_VERSION "* ]]
+}
 if [ -n "${HURL:-}" ]; then
   hurl_is_ours "$HURL" || { say "HURL=$HURL is not Hurl $HURL_VERSION"; exit 1; }
 else

@@ -10,7 +10,9 @@ mod sweep;
 
 pub use sweep::{MISSING_UUID, glob_matches, selects};
 
-use crate::contract::{Contract, ErrorType, OAUTH2_ERRORS, Route};
+use crate::contract::{
+    ApiVersion, Contract, ErrorType, OAUTH2_ERRORS, Route, TrailingSlash, Versions,
+};
 use crate::diagnostic::{Diagnostic, Position, Source, did_you_mean};
 use regex::Regex;
 use std::collections::{BTreeMap, BTreeSet};
@@ -50,6 +52,9 @@ pub struct Case {
     pub request: RequestSpec,
     pub expect: Expectation,
     pub origin: Origin,
+    /// The API versions whose catalogue has the case's operation: a run of another version
+    /// skips the case, saying so.
+    pub versions: Versions,
 }
 
 /// Where a case comes from.
@@ -253,8 +258,9 @@ pub struct Loaded {
 
 /// Loads every `*.toml` under each path (a directory, walked recursively in name order, or a
 /// file). Test names are relative to the directory given (`cases/auth/x.toml` under `cases`
-/// is `auth::x::<name>`); a file given directly is named by its stem.
-pub fn load(paths: &[PathBuf]) -> Loaded {
+/// is `auth::x::<name>`); a file given directly is named by its stem. Sweep rules generate their
+/// cases from the catalogue of `version`; a case is checked against every version's catalogue.
+pub fn load(paths: &[PathBuf], version: ApiVersion) -> Loaded {
     let mut loaded = Loaded::default();
     for path in paths {
         let mut files = Vec::new();
@@ -263,11 +269,11 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
             files.sort();
             for file in files {
                 let prefix = test_prefix(file.strip_prefix(path).unwrap_or(&file));
-                load_file(&file, &prefix, &mut loaded);
+                load_file(&file, &prefix, version, &mut loaded);
             }
         } else if path.exists() {
             let prefix = test_prefix(Path::new(path.file_name().unwrap_or(path.as_os_str())));
-            load_file(path, &prefix, &mut loaded);
+            load_file(path, &prefix, version, &mut loaded);
         } else {
             loaded
                 .problems
@@ -322,7 +328,7 @@ fn test_prefix(relative: &Path) -> String {
         .join("::")
 }
 
-fn load_file(path: &Path, prefix: &str, loaded: &mut Loaded) {
+fn load_file(path: &Path, prefix: &str, version: ApiVersion, loaded: &mut Loaded) {
     loaded.files.push(path.to_path_buf());
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -334,14 +340,19 @@ fn load_file(path: &Path, prefix: &str, loaded: &mut Loaded) {
             return;
         }
     };
-    let (cases, problems) = parse_cases(path, &text, prefix);
+    let (cases, problems) = parse_cases(path, &text, prefix, version);
     loaded.cases.extend(cases);
     loaded.problems.extend(problems);
 }
 
 /// Parses and checks one file's text. Each `[[case]]` table is deserialized on its own, so one
 /// broken case does not hide the problems of the next. Public so tests can feed text directly.
-pub fn parse_cases(path: &Path, text: &str, prefix: &str) -> (Vec<Case>, Vec<Diagnostic>) {
+pub fn parse_cases(
+    path: &Path,
+    text: &str,
+    prefix: &str,
+    version: ApiVersion,
+) -> (Vec<Case>, Vec<Diagnostic>) {
     let source = Source::new(path, text);
     let document = match toml::de::DeTable::parse(text) {
         Ok(document) => document.into_inner(),
@@ -375,6 +386,7 @@ pub fn parse_cases(path: &Path, text: &str, prefix: &str) -> (Vec<Case>, Vec<Dia
                     Ok(rule) => {
                         let mut checker = Checker {
                             source: &source,
+                            version,
                             problems: Vec::new(),
                         };
                         cases.extend(checker.sweep(span, rule));
@@ -406,6 +418,7 @@ pub fn parse_cases(path: &Path, text: &str, prefix: &str) -> (Vec<Case>, Vec<Dia
             }
             let mut checker = Checker {
                 source: &source,
+                version,
                 problems: Vec::new(),
             };
             if let Some(case) = checker.case(prefix, span, def) {
@@ -453,6 +466,8 @@ pub(crate) fn toml_diagnostic(source: &Source, error: &toml::de::Error) -> Diagn
 /// Semantic checks on one parsed case; collects every problem rather than stopping at the first.
 struct Checker<'s> {
     source: &'s Source<'s>,
+    /// The version sweeps generate their cases for.
+    version: ApiVersion,
     problems: Vec<Diagnostic>,
 }
 
@@ -480,7 +495,7 @@ impl Checker<'_> {
             );
         }
         let request = self.request(def.request);
-        let expect = self.expect(def.expect, request.as_ref());
+        let expect = self.expect(def.expect, request.as_ref().map(|(r, _)| r));
         if def.tags.iter().any(|t| t.get_ref().trim().is_empty()) {
             let span = def
                 .tags
@@ -493,7 +508,7 @@ impl Checker<'_> {
             return None;
         }
         let mut tags: Vec<String> = def.tags.into_iter().map(|t| t.into_inner()).collect();
-        let request = request?;
+        let (request, versions) = request?;
         if request.burst.is_some() && !tags.iter().any(|t| t == tags::BURST) {
             tags.push(tags::BURST.to_string());
         }
@@ -506,10 +521,12 @@ impl Checker<'_> {
             request,
             expect: expect?,
             origin: Origin::Written,
+            versions,
         })
     }
 
-    fn request(&mut self, def: file::RequestDef) -> Option<RequestSpec> {
+    /// The request, and the versions whose catalogue has its operation.
+    fn request(&mut self, def: file::RequestDef) -> Option<(RequestSpec, Versions)> {
         let method = def.method.get_ref().to_ascii_uppercase();
         const METHODS: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
         let mut ok = true;
@@ -522,6 +539,7 @@ impl Checker<'_> {
             ok = false;
         }
         let path = def.path.get_ref().clone();
+        let mut versions = Versions::default();
         if !path.starts_with('/') {
             let d = self.at(def.path.span(), "a path starts with `/`");
             d.help = Some("write the path under /api/v3, e.g. \"/organizations/companies\"".into());
@@ -531,7 +549,8 @@ impl Checker<'_> {
             d.help = Some(format!("write it without: \"{rest}\""));
             ok = false;
         } else if ok {
-            ok &= self.route(&method, &def.path);
+            versions = self.route(&method, &def.path);
+            ok &= !versions.is_empty();
         }
         let body = [def.json.is_some(), def.raw.is_some(), def.form.is_some()];
         if body.iter().filter(|b| **b).count() > 1 {
@@ -566,48 +585,71 @@ impl Checker<'_> {
             Some(b) => Some(b.into_inner()),
             None => None,
         };
-        ok.then(|| RequestSpec {
-            method,
-            path,
-            query: def
-                .query
-                .into_iter()
-                .map(|(k, v)| (k, v.to_string()))
-                .collect(),
-            headers: def.headers.into_iter().collect(),
-            body,
-            content_type: def.content_type,
-            credentials: def.credentials,
-            burst,
+        ok.then(|| {
+            let request = RequestSpec {
+                method,
+                path,
+                query: def
+                    .query
+                    .into_iter()
+                    .map(|(k, v)| (k, v.to_string()))
+                    .collect(),
+                headers: def.headers.into_iter().collect(),
+                body,
+                content_type: def.content_type,
+                credentials: def.credentials,
+                burst,
+            };
+            (request, versions)
         })
     }
 
-    /// The path (with `{variables}` standing for parameters) must be an operation of the catalogue.
-    fn route(&mut self, method: &str, path: &Spanned<String>) -> bool {
-        let operations = Contract::get().operations();
+    /// The path (with `{variables}` standing for parameters) must be an operation of some
+    /// version's catalogue; the versions that have it.
+    fn route(&mut self, method: &str, path: &Spanned<String>) -> Versions {
+        let contract = Contract::get();
         let concrete = path.get_ref().split('?').next().unwrap_or("");
-        match operations.route(method, concrete) {
-            Route::Found(..) => true,
-            Route::MethodNotAllowed(methods) => {
-                let d = self.at(
-                    path.span(),
-                    format!("`{method} {concrete}` is not an operation of the API 3.6.1 catalogue"),
-                );
-                d.help = Some(format!("this path has: {}", methods.join(", ")));
-                false
-            }
-            Route::NotFound => {
-                let templates = operations.all().iter().map(|op| op.path.as_str());
-                let close = did_you_mean(concrete, templates);
-                let d = self.at(
-                    path.span(),
-                    format!("no operation of the API 3.6.1 catalogue has the path `{concrete}`"),
-                );
-                d.label = close.map(|c| format!("did you mean `{c}`?"));
-                d.help = Some("paths are under /api/v3 as in schemas/operations.json; `{name}` stands for a path parameter".into());
-                false
-            }
+        let versions = contract.versions_serving(method, concrete);
+        if !versions.is_empty() {
+            return versions;
         }
+        let methods: Vec<&str> = ApiVersion::ALL
+            .into_iter()
+            .filter_map(|v| {
+                match contract
+                    .catalogue(v)
+                    .route(method, concrete, TrailingSlash::Ignored)
+                {
+                    Route::MethodNotAllowed(methods) => Some(methods),
+                    _ => None,
+                }
+            })
+            .next()
+            .unwrap_or_default();
+        if !methods.is_empty() {
+            let d = self.at(
+                path.span(),
+                format!("`{method} {concrete}` is not an operation of any API version's catalogue"),
+            );
+            d.help = Some(format!("this path has: {}", methods.join(", ")));
+            return versions;
+        }
+        let templates = contract
+            .catalogue(self.version)
+            .all()
+            .iter()
+            .map(|op| op.path.as_str());
+        let close = did_you_mean(concrete, templates);
+        let d = self.at(
+            path.span(),
+            format!(
+                "no operation of any API version's catalogue ({}) has the path `{concrete}`",
+                Versions::ALL
+            ),
+        );
+        d.label = close.map(|c| format!("did you mean `{c}`?"));
+        d.help = Some("paths are under /api/v3 as in schemas/operations-<version>.json; `{name}` stands for a path parameter".into());
+        versions
     }
 
     fn expect(
@@ -761,7 +803,12 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> (Vec<Case>, Vec<Diagnostic>) {
-        parse_cases(Path::new("cases/sample.toml"), text, "sample")
+        parse_cases(
+            Path::new("cases/sample.toml"),
+            text,
+            "sample",
+            ApiVersion::FALLBACK,
+        )
     }
 
     const GOOD: &str = r#"

@@ -4,7 +4,7 @@
 
 use crate::case::file::Scalar;
 use crate::case::toml_diagnostic;
-use crate::contract::{CustomCodeStatus, Readings, RetryAfterReading};
+use crate::contract::{ApiVersion, CustomCodeStatus, Readings, RetryAfterReading};
 use crate::diagnostic::{Diagnostic, Source};
 use crate::run::RunOptions;
 use crate::select::Selection;
@@ -24,8 +24,9 @@ pub const DEFAULT_FILE: &str = "vspc-conformance.toml";
 pub struct ConfigFile {
     /// `https://host:1280`; absent: the embedded mock.
     pub target: Option<String>,
-    /// Sent as `X-Client-Version`.
-    pub api_version: Option<String>,
+    /// The REST API version to speak (`3.5.1`, `3.6`, `3.6.1`, `3.6.2`, `3.7`); absent: read it
+    /// from the console.
+    pub api_version: Option<ApiVersion>,
     /// Case files or directories, relative to the config file.
     pub cases: Option<Vec<PathBuf>>,
     #[serde(default)]
@@ -147,7 +148,7 @@ pub struct Overrides {
     pub readonly_token: Option<String>,
     pub username: Option<String>,
     pub password: Option<String>,
-    pub api_version: Option<String>,
+    pub api_version: Option<ApiVersion>,
     pub cases: Vec<PathBuf>,
     pub filters: Vec<String>,
     pub exact: bool,
@@ -296,6 +297,7 @@ pub fn resolve(
     if concurrency == 0 {
         return Err("--concurrency 0: at least one request must be in flight".into());
     }
+    let api_version = cli.api_version.or(file.api_version);
     let readings = Readings {
         custom_code_status: match cli.custom_code_status {
             Some(r) => r,
@@ -358,10 +360,7 @@ pub fn resolve(
         },
         send: SendOptions {
             timeout: Duration::from_secs_f64(timeout),
-            api_version: cli
-                .api_version
-                .or(file.api_version)
-                .unwrap_or_else(|| "3.6.1".into()),
+            api_version,
             ca_cert,
             insecure,
             rps,

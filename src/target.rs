@@ -2,6 +2,7 @@
 //! with the credentials and variables a run needs. Secrets live in [`Secret`], which never
 //! prints its content.
 
+use crate::contract::{ApiVersion, Detected};
 use crate::mock::{ADMIN_PASSWORD, ADMIN_USERNAME, MockConfig, MockConsole, MockError};
 use crate::send::{SendOptions, Sender, Tokens, TransportError};
 use crate::token::{Token, TokenError, login};
@@ -98,6 +99,11 @@ pub struct DiscoverRule {
 pub struct Target {
     /// `embedded-mock`, or the URL given.
     pub label: String,
+    /// The API version the run speaks: given, read from the console, or the fallback.
+    pub version: ApiVersion,
+    /// How the version was decided, when the user should hear it (a newer console, a build that
+    /// could not be read).
+    pub version_warning: Option<String>,
     pub sender: Sender,
     pub tokens: Tokens,
     pub variables: BTreeMap<String, String>,
@@ -127,9 +133,12 @@ impl Target {
         discover: &[DiscoverRule],
     ) -> Result<Target, TargetError> {
         match spec {
-            TargetSpec::EmbeddedMock(config) => {
+            TargetSpec::EmbeddedMock(mut config) => {
+                let version = options.api_version.unwrap_or(config.api_version);
+                config.api_version = version;
                 let mock = MockConsole::start(config)?;
-                let sender = sender(&mock.uri(), options)?;
+                let mut sender = sender(&mock.uri(), options)?;
+                sender.set_api_version(version);
                 let password = Secret::new(ADMIN_PASSWORD);
                 let login = |read_only| login_as(&sender, ADMIN_USERNAME, &password, read_only);
                 let tokens = Tokens {
@@ -140,6 +149,8 @@ impl Target {
                 variables.extend(vars);
                 Ok(Target {
                     label: "embedded-mock".to_string(),
+                    version,
+                    version_warning: None,
                     sender,
                     tokens,
                     variables,
@@ -153,8 +164,20 @@ impl Target {
                         "--target `{url}` is not an http:// or https:// URL"
                     )));
                 }
-                let sender = sender(&url, options)?;
-                let tokens = remote_tokens(&sender, &auth, &url).await?;
+                let mut sender = sender(&url, options)?;
+                let (tokens, about) = remote_tokens(&sender, &auth, &url).await?;
+                let (version, version_warning) = match options.api_version {
+                    Some(version) => (version, None),
+                    None => {
+                        let about = match (about, &tokens.default) {
+                            (Some(about), _) => Some(about),
+                            (None, Some(token)) => about_console(&sender, token, &url).await?,
+                            (None, None) => None,
+                        };
+                        detect_version(about.as_ref())
+                    }
+                };
+                sender.set_api_version(version);
                 let mut variables = vars;
                 let mut undiscovered = BTreeMap::new();
                 for rule in discover {
@@ -172,6 +195,8 @@ impl Target {
                 }
                 Ok(Target {
                     label: url,
+                    version,
+                    version_warning,
                     sender,
                     tokens,
                     variables,
@@ -214,10 +239,8 @@ async fn discover_one(
     };
     sender.wait_turn().await;
     let response = sender
-        .client()
-        .get(format!("{}{shown}", sender.base()))
+        .request(reqwest::Method::GET, &format!("{}{shown}", sender.base()))
         .bearer_auth(token.expose())
-        .header("x-client-version", sender.api_version())
         .send()
         .await
         .map_err(|e| format!("discovery GET {shown} failed: {}", crate::send::describe(e)))?;
@@ -244,7 +267,12 @@ fn sender(url: &str, options: &SendOptions) -> Result<Sender, TargetError> {
     Sender::new(url, options).map_err(|e| TargetError::Config(e.to_string()))
 }
 
-async fn remote_tokens(sender: &Sender, auth: &Auth, url: &str) -> Result<Tokens, TargetError> {
+/// The tokens of a real console, and the answer of `GET /about` when the token probe read it.
+async fn remote_tokens(
+    sender: &Sender,
+    auth: &Auth,
+    url: &str,
+) -> Result<(Tokens, Option<serde_json::Value>), TargetError> {
     let login_with = |read_only: bool| async move {
         match (&auth.username, &auth.password) {
             (Some(user), Some(password)) => {
@@ -253,23 +281,30 @@ async fn remote_tokens(sender: &Sender, auth: &Auth, url: &str) -> Result<Tokens
             _ => Ok(None),
         }
     };
-    let default = match &auth.token {
+    let (default, about) = match &auth.token {
         Some(token) => {
-            probe(sender, token, url).await?;
-            Token::Static(token.clone())
+            let token = Token::Static(token.clone());
+            let about = about_console(sender, &token, url).await?;
+            (token, about)
         }
-        None => login_with(false)
-            .await?
-            .ok_or_else(|| TargetError::NoCredentials(url.to_string()))?,
+        None => (
+            login_with(false)
+                .await?
+                .ok_or_else(|| TargetError::NoCredentials(url.to_string()))?,
+            None,
+        ),
     };
     let read_only = match &auth.readonly_token {
         Some(token) => Some(Token::Static(token.clone())),
         None => login_with(true).await?,
     };
-    Ok(Tokens {
-        default: Some(default),
-        read_only,
-    })
+    Ok((
+        Tokens {
+            default: Some(default),
+            read_only,
+        },
+        about,
+    ))
 }
 
 /// A login, with failures as target errors: unreachable (exit 3) or refused, showing the OAuth2
@@ -292,15 +327,22 @@ async fn login_as(
         })
 }
 
-/// A given token is checked once before the run, so a dead target or a refused token stops the
-/// run with exit 3 instead of failing every case.
-async fn probe(sender: &Sender, token: &Secret, url: &str) -> Result<(), TargetError> {
+/// `GET /about` before the run: it proves a given token (a dead target or a refused token stops
+/// the run with exit 3 instead of failing every case) and tells the console's build, from which
+/// the version is read. The answer's JSON, when it has one.
+async fn about_console(
+    sender: &Sender,
+    token: &Token,
+    url: &str,
+) -> Result<Option<serde_json::Value>, TargetError> {
+    let token = token
+        .current(sender)
+        .await
+        .map_err(|e| TargetError::Config(e.to_string()))?;
     sender.wait_turn().await;
     let response = sender
-        .client()
-        .get(format!("{}/about", sender.base()))
+        .request(reqwest::Method::GET, &format!("{}/about", sender.base()))
         .bearer_auth(token.expose())
-        .header("x-client-version", sender.api_version())
         .send()
         .await
         .map_err(|e| unreachable(url, e))?;
@@ -311,7 +353,42 @@ async fn probe(sender: &Sender, token: &Secret, url: &str) -> Result<(), TargetE
             status,
         });
     }
-    Ok(())
+    let bytes = response.bytes().await.map_err(|e| unreachable(url, e))?;
+    Ok(serde_json::from_slice(&bytes)
+        .ok()
+        .filter(|_| status == 200))
+}
+
+/// The version a console's `GET /about` answer names (`data.serverVersion`), or the fallback;
+/// with a warning unless the console's release is one of the table's.
+pub fn detect_version(about: Option<&serde_json::Value>) -> (ApiVersion, Option<String>) {
+    let fallback = ApiVersion::FALLBACK;
+    let Some(build) = about
+        .and_then(|a| a.pointer("/data/serverVersion"))
+        .and_then(serde_json::Value::as_str)
+    else {
+        return (
+            fallback,
+            Some(format!(
+                "the console's version could not be read (GET /api/v3/about has no data.serverVersion); speaking API {fallback}: give --api-version to choose"
+            )),
+        );
+    };
+    match ApiVersion::of_server(build) {
+        Ok(Detected::Known(version)) => (version, None),
+        Ok(Detected::Newer(version)) => (
+            version,
+            Some(format!(
+                "the console is VSPC {build}, newer than every known release; speaking API {version}, the newest known: give --api-version to choose"
+            )),
+        ),
+        Err(why) => (
+            fallback,
+            Some(format!(
+                "the console's version is unknown ({why}); speaking API {fallback}: give --api-version to choose"
+            )),
+        ),
+    }
 }
 
 fn unreachable(url: &str, error: reqwest::Error) -> TargetError {
@@ -330,6 +407,31 @@ impl From<TransportError> for TargetError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_version_is_read_from_server_version_or_falls_back_with_a_warning() {
+        let about = |build: &str| serde_json::json!({"data": {"serverVersion": build}});
+        assert_eq!(
+            detect_version(Some(&about("9.3.0.100"))),
+            (ApiVersion::V3_7, None)
+        );
+        assert_eq!(
+            detect_version(Some(&about("9.0.1.5"))),
+            (ApiVersion::V3_6, None)
+        );
+        let (newer, warning) = detect_version(Some(&about("10.1.0.1")));
+        assert_eq!(newer, ApiVersion::V3_7);
+        assert!(warning.unwrap().contains("newer"));
+        for unreadable in [
+            None,
+            Some(serde_json::json!({"data": {}})),
+            Some(about("x")),
+        ] {
+            let (version, warning) = detect_version(unreadable.as_ref());
+            assert_eq!(version, ApiVersion::FALLBACK);
+            assert!(warning.unwrap().contains("--api-version"));
+        }
+    }
 
     #[test]
     fn secrets_never_print() {

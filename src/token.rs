@@ -108,10 +108,8 @@ async fn request(sender: &Sender, form: &[(&str, &str)]) -> Result<Grant, TokenE
     };
     sender.wait_turn().await;
     let response = sender
-        .client()
-        .post(format!("{}/token", sender.base()))
+        .request(reqwest::Method::POST, &format!("{}/token", sender.base()))
         .header("content-type", "application/x-www-form-urlencoded")
-        .header("x-client-version", sender.api_version())
         .body(body.join("&"))
         .send()
         .await

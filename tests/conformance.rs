@@ -3,8 +3,9 @@
 //! `--list`, `--ignored` and nextest work as for any test.
 //!
 //! Target: `VSPC_TARGET` (with `VSPC_TOKEN`, or `VSPC_USERNAME` and `VSPC_PASSWORD`) when set,
-//! else the embedded mock. Each trial also snapshots its normalized exchange with insta, one
-//! snapshot set per target (the suffix), so contract drift shows as a diff in
+//! else the embedded mock; `VSPC_API_VERSION` picks the API version (else read from a console,
+//! 3.6.1 for the mock). Each trial also snapshots its normalized exchange with insta, one
+//! snapshot set per target and version (the suffix), so contract drift shows as a diff in
 //! `cargo insta review`. Cases the target cannot run (mock-only, mutating, unresolved
 //! variables) are ignored with their reason printed.
 //!
@@ -25,6 +26,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use vspc_conformance::case::{self, Case, Origin};
+use vspc_conformance::contract::ApiVersion;
 use vspc_conformance::mock::MockConfig;
 use vspc_conformance::partition::fnv1a;
 use vspc_conformance::report::matrix::Matrix;
@@ -50,10 +52,11 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
-/// `embedded-mock`, or the target's host and port: `staging.example.com-1280`.
+/// The target and the version: `embedded-mock-3.6.1`, or the target's host and port and the
+/// version: `staging.example.com-1280-3.7`.
 fn snapshot_suffix(target: &Target) -> String {
     let label = target.label.split("://").last().unwrap_or(&target.label);
-    label
+    let host: String = label
         .trim_end_matches('/')
         .chars()
         .map(|c| {
@@ -63,7 +66,20 @@ fn snapshot_suffix(target: &Target) -> String {
                 '-'
             }
         })
-        .collect()
+        .collect();
+    format!("{host}-{}", target.version)
+}
+
+/// `VSPC_API_VERSION`, when set; an unknown one ends the run (exit 2).
+fn api_version() -> Option<ApiVersion> {
+    let text = env("VSPC_API_VERSION")?;
+    match ApiVersion::parse(&text) {
+        Some(version) => Some(version),
+        None => {
+            eprintln!("error: VSPC_API_VERSION={text} is not a known API version");
+            std::process::exit(2);
+        }
+    }
 }
 
 fn connect() -> Result<Target, String> {
@@ -77,14 +93,19 @@ fn connect() -> Result<Target, String> {
         username: env("VSPC_USERNAME"),
         password: env("VSPC_PASSWORD").map(Secret::new),
     };
+    let options = SendOptions {
+        api_version: api_version(),
+        ..SendOptions::default()
+    };
     runtime()
-        .block_on(Target::connect(
-            spec,
-            auth,
-            &SendOptions::default(),
-            BTreeMap::new(),
-        ))
+        .block_on(Target::connect(spec, auth, &options, BTreeMap::new()))
         .map_err(|e| e.to_string())
+}
+
+/// The version the trials speak, once the target is connected.
+fn version() -> &'static OnceLock<ApiVersion> {
+    static VERSION: OnceLock<ApiVersion> = OnceLock::new();
+    &VERSION
 }
 
 /// Every finished trial's report, for the matrix snapshot after a whole run.
@@ -96,7 +117,12 @@ fn finished() -> &'static Mutex<Vec<CaseReport>> {
 fn run_info() -> RunInfo {
     RunInfo {
         target: env("VSPC_TARGET").unwrap_or_else(|| "embedded-mock".into()),
-        api_version: SendOptions::default().api_version,
+        api_version: version()
+            .get()
+            .copied()
+            .unwrap_or(ApiVersion::FALLBACK)
+            .as_str()
+            .to_string(),
         readings: RunOptions::default().readings,
         partition: None,
     }
@@ -238,19 +264,25 @@ fn rules(cases: &[Arc<Case>]) -> Vec<(String, Vec<Arc<Case>>)> {
     rules
 }
 
-fn main() {
-    let args = Arguments::from_args();
+/// The shipped cases, sweeps generated for `version`; a problem ends the run (exit 2).
+fn load(version: ApiVersion) -> Vec<Arc<Case>> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let loaded = case::load(&[root.join("cases")]);
+    let loaded = case::load(&[root.join("cases")], version);
     if !loaded.problems.is_empty() {
         for problem in &loaded.problems {
             eprintln!("{problem}");
         }
         std::process::exit(2);
     }
-    let cases: Vec<Arc<Case>> = loaded.cases.into_iter().map(Arc::new).collect();
-    let rules = rules(&cases);
+    loaded.cases.into_iter().map(Arc::new).collect()
+}
+
+fn main() {
+    let args = Arguments::from_args();
     if args.list {
+        // Listing sends nothing, so a console's version is not read: the given one, or 3.6.1.
+        let cases = load(api_version().unwrap_or(ApiVersion::FALLBACK));
+        let rules = rules(&cases);
         let names = cases
             .iter()
             .map(|c| c.name.clone())
@@ -265,6 +297,12 @@ fn main() {
             std::process::exit(3);
         }
     };
+    if let Some(warning) = &target.version_warning {
+        eprintln!("warning: {warning}");
+    }
+    let _ = version().set(target.version);
+    let cases = load(target.version);
+    let rules = rules(&cases);
     let options = Arc::new(RunOptions {
         allow_mutations: env("VSPC_ALLOW_MUTATIONS").is_some(),
         ..RunOptions::default()

@@ -12,6 +12,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use vspc_conformance::case::{self, Case, ExpectedError};
+use vspc_conformance::contract::{ApiVersion, TrailingSlash};
 use vspc_conformance::contract::{Contract, Route};
 use vspc_conformance::mock::{self, Delivery, Trigger};
 
@@ -124,7 +125,10 @@ fn the_mock_module_doc_names_every_code() {
 }
 
 fn shipped_cases() -> Vec<Case> {
-    let loaded = case::load(&[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cases")]);
+    let loaded = case::load(
+        &[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cases")],
+        ApiVersion::FALLBACK,
+    );
     assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
     loaded.cases
 }
@@ -135,10 +139,11 @@ fn case_operation(case: &Case) -> Option<(String, String)> {
     for name in case::placeholders(&case.request.path.clone()) {
         path = path.replace(&format!("{{{name}}}"), "x");
     }
-    match Contract::get()
-        .operations()
-        .route(&case.request.method, &path)
-    {
+    match Contract::get().catalogue(ApiVersion::FALLBACK).route(
+        &case.request.method,
+        &path,
+        TrailingSlash::Ignored,
+    ) {
         Route::Found(op, _) => Some((op.method.clone(), op.path.clone())),
         _ => None,
     }

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use vspc_conformance::case::parse_cases;
 use vspc_conformance::check::{Check, Verdict};
+use vspc_conformance::contract::ApiVersion;
 use vspc_conformance::run::{self, Outcome, RunOptions};
 use vspc_conformance::send::SendOptions;
 use vspc_conformance::target::{Auth, Secret, Target, TargetSpec};
@@ -158,7 +159,12 @@ fn error_containing(outcome: Outcome, needle: &str) {
 fn every_fault_fails_its_own_case_clearly_and_the_run_goes_on() {
     let stop = Arc::new(AtomicBool::new(false));
     let addr = misbehaving_server(stop.clone());
-    let (cases, problems) = parse_cases(Path::new("cases/faults.toml"), CASES, "faults");
+    let (cases, problems) = parse_cases(
+        Path::new("cases/faults.toml"),
+        CASES,
+        "faults",
+        ApiVersion::FALLBACK,
+    );
     assert!(problems.is_empty(), "{problems:?}");
     let cases: Vec<_> = cases.into_iter().map(Arc::new).collect();
     let runtime = tokio::runtime::Runtime::new().unwrap();

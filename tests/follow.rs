@@ -14,6 +14,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use support::TestServer;
 use vspc_conformance::case::parse_cases;
 use vspc_conformance::check::{self, Verdict};
+use vspc_conformance::contract::ApiVersion;
 use vspc_conformance::contract::Readings;
 use vspc_conformance::send::{SendError, SendOptions, Sender, Tokens};
 use vspc_conformance::target::Secret;
@@ -68,7 +69,7 @@ fn server(location: &'static str, polls_needed: u32) -> (TestServer, Arc<AtomicU
 }
 
 fn send(uri: &str, timeout_ms: u64) -> Result<vspc_conformance::send::Exchange, SendError> {
-    let (cases, problems) = parse_cases(Path::new("x.toml"), CASE, "x");
+    let (cases, problems) = parse_cases(Path::new("x.toml"), CASE, "x", ApiVersion::FALLBACK);
     assert!(problems.is_empty(), "{problems:?}");
     let options = SendOptions {
         async_timeout: std::time::Duration::from_millis(timeout_ms),

@@ -8,6 +8,7 @@ mod common;
 use common::{assert_valid_junit, assert_valid_report, bin, read_json, temp_dir, text};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use vspc_conformance::contract::ApiVersion;
 
 /// `--report` arguments writing all four formats into `dir`.
 fn all_formats(dir: &Path) -> Vec<String> {
@@ -268,7 +269,12 @@ name = "cut_off"
 request = { method = "POST", path = "/organizations/companies", json = { name = "<Ünïcødé & \"quotes\">", password = "hunter2-in-a-body" } }
 expect = { code = 400, property = "name" }
 "#;
-    let (cases, problems) = case::parse_cases(Path::new("cases/outcomes.toml"), text, "outcomes");
+    let (cases, problems) = case::parse_cases(
+        Path::new("cases/outcomes.toml"),
+        text,
+        "outcomes",
+        ApiVersion::FALLBACK,
+    );
     assert!(problems.is_empty(), "{problems:?}");
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let mut reports = runtime.block_on(async {

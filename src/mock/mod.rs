@@ -1,4 +1,5 @@
-//! The mock console: a stand-in for a VSPC server, REST API 3.6.1, served over HTTP on
+//! The mock console: a stand-in for a VSPC server of any of the five REST API versions
+//! ([`MockConfig::api_version`], 3.6.1 unless told), served over HTTP on
 //! `127.0.0.1` for the harness to run its cases against, or over HTTPS with a self-signed
 //! certificate made at start ([`MockConfig::tls`], `tls.rs`), as a staging console serves.
 //!
@@ -71,6 +72,7 @@ pub use throttle::{ThrottleConfig, ThrottleGroup, ThrottleLimit, ThrottleRule};
 pub use tls::TlsError;
 pub use violate::{UnknownViolation, Violation};
 
+use crate::contract::{ApiVersion, Contract, Operations, TrailingSlash};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State as Shared};
@@ -87,6 +89,8 @@ use tokio::sync::watch;
 /// How the mock console behaves.
 #[derive(Debug, Clone)]
 pub struct MockConfig {
+    /// The REST API version it serves: its catalogue, and its build in `GET /about`.
+    pub api_version: ApiVersion,
     /// Bend one rule of the contract in every error response (the harness's self-test).
     pub violation: Option<Violation>,
     pub throttle: ThrottleConfig,
@@ -102,6 +106,7 @@ pub struct MockConfig {
 impl Default for MockConfig {
     fn default() -> MockConfig {
         MockConfig {
+            api_version: ApiVersion::FALLBACK,
             violation: None,
             throttle: ThrottleConfig::default(),
             token_lifetime: Duration::from_secs(3600),
@@ -210,6 +215,8 @@ pub enum MockError {
 /// What every request handler shares.
 pub(crate) struct Console {
     config: MockConfig,
+    /// The catalogue of the version served.
+    catalogue: &'static Operations,
     throttle: throttle::Throttle,
     tokens: auth::Tokens,
     state: Mutex<state::State>,
@@ -221,6 +228,7 @@ pub(crate) struct Console {
 impl Console {
     fn new(config: MockConfig) -> Console {
         Console {
+            catalogue: Contract::get().catalogue(config.api_version),
             throttle: throttle::Throttle::new(config.throttle.clone()),
             tokens: auth::Tokens::new(config.token_lifetime),
             state: Mutex::new(state::State::seeded()),
@@ -260,11 +268,15 @@ impl Console {
         };
         let _slot = self.throttle.admit(&client)?;
         let path = parts.uri.path();
-        let principal =
-            auth::authenticate(&self.tokens, &parts.method, path, &parts.headers, |uid| {
-                self.state().user(uid).is_some()
-            })?;
-        let routed = route::resolve(&parts.method, path)?;
+        let anonymous = route::is_anonymous(self.catalogue, &parts.method, path);
+        let principal = auth::authenticate(
+            &self.tokens,
+            anonymous,
+            &parts.method,
+            &parts.headers,
+            |uid| self.state().user(uid).is_some(),
+        )?;
+        let routed = route::resolve(self.catalogue, TrailingSlash::Ignored, &parts.method, path)?;
         let request = validate::validate(routed, &parts, body).await?;
         operate::operate(self, principal.as_ref(), &request).await
     }

@@ -1,9 +1,9 @@
-//! Stage 3, routing: a path under `/api/v3` is routed with the catalogue's router over all 942
-//! operations. Anything else (an unknown path, a path outside `/api/v3`, a method the path does
+//! Stage 3, routing: a path under `/api/v3` is routed with the router over the catalogue of the
+//! API version the console serves (942 operations at 3.6.1). Anything else (an unknown path, a path outside `/api/v3`, a method the path does
 //! not have) is a 404 naming the path: 405 is not a code of the contract.
 
 use super::error::ApiError;
-use crate::contract::{Contract, Operation, Route};
+use crate::contract::{Operation, Operations, Route, TrailingSlash};
 use axum::http::Method;
 
 pub const API_PREFIX: &str = "/api/v3";
@@ -30,22 +30,27 @@ fn api_path(path: &str) -> Option<&str> {
 }
 
 /// Whether the catalogue lets this request through without credentials.
-pub fn is_anonymous(method: &Method, path: &str) -> bool {
+pub fn is_anonymous(catalogue: &Operations, method: &Method, path: &str) -> bool {
     let Some(rest) = api_path(path) else {
         return false;
     };
     matches!(
-        Contract::get().operations().route(method.as_str(), rest),
+        catalogue.route(method.as_str(), rest, TrailingSlash::Ignored),
         Route::Found(op, _) if op.anonymous
     )
 }
 
 /// The stage.
-pub fn resolve(method: &Method, path: &str) -> Result<Routed, ApiError> {
+pub fn resolve(
+    catalogue: &'static Operations,
+    slash: TrailingSlash,
+    method: &Method,
+    path: &str,
+) -> Result<Routed, ApiError> {
     let not_found =
         || ApiError::no_such_path(format!("The resource at path '{path}' does not exist."));
     let rest = api_path(path).ok_or_else(not_found)?;
-    match Contract::get().operations().route(method.as_str(), rest) {
+    match catalogue.route(method.as_str(), rest, slash) {
         Route::Found(operation, parameters) => Ok(Routed {
             operation,
             path_parameters: parameters
@@ -93,10 +98,19 @@ fn hex(byte: Option<&u8>) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contract::{ApiVersion, Contract};
+
+    fn catalogue() -> &'static Operations {
+        Contract::get().catalogue(ApiVersion::V3_6_1)
+    }
+
+    fn route(method: &Method, path: &str) -> Result<Routed, ApiError> {
+        resolve(catalogue(), TrailingSlash::Ignored, method, path)
+    }
 
     #[test]
     fn requests_are_routed_over_the_catalogue_under_api_v3() {
-        let routed = resolve(&Method::GET, "/api/v3/organizations/companies/abc%20d").unwrap();
+        let routed = route(&Method::GET, "/api/v3/organizations/companies/abc%20d").unwrap();
         assert_eq!(
             routed.operation.path,
             "/organizations/companies/{companyUid}"
@@ -112,7 +126,7 @@ mod tests {
             (Method::GET, "/api/v3/"),
             (Method::PUT, "/api/v3/organizations/companies"),
         ] {
-            let error = resolve(&method, path).unwrap_err();
+            let error = route(&method, path).unwrap_err();
             assert_eq!(error.code(), 404, "{method} {path}");
             let super::super::error::ApiError::Vspc(e) = error else {
                 panic!()
@@ -123,10 +137,11 @@ mod tests {
 
     #[test]
     fn only_the_token_endpoint_is_anonymous() {
-        assert!(is_anonymous(&Method::POST, "/api/v3/token"));
-        assert!(!is_anonymous(&Method::GET, "/api/v3/token"));
-        assert!(!is_anonymous(&Method::GET, "/api/v3/about"));
-        assert!(!is_anonymous(&Method::POST, "/token"));
+        let anonymous = |method, path| is_anonymous(catalogue(), method, path);
+        assert!(anonymous(&Method::POST, "/api/v3/token"));
+        assert!(!anonymous(&Method::GET, "/api/v3/token"));
+        assert!(!anonymous(&Method::GET, "/api/v3/about"));
+        assert!(!anonymous(&Method::POST, "/token"));
     }
 
     #[test]

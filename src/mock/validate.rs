@@ -557,7 +557,10 @@ mod tests {
     use serde_json::json;
 
     fn op(method: &str, path: &str) -> &'static Operation {
-        Contract::get().operations().get(method, path).unwrap()
+        Contract::get()
+            .catalogue(crate::contract::ApiVersion::V3_6_1)
+            .get(method, path)
+            .unwrap()
     }
 
     fn parameter_of(error: ApiError) -> (u16, Option<String>, Option<String>, String) {

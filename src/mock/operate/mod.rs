@@ -35,7 +35,7 @@ use super::patch::{self, Schema};
 use super::state::{self, AsyncAction, Kind, Plan, State};
 use super::validate::{Body, Valid};
 use super::{Console, Delivery, Trigger};
-use crate::contract::{Contract, Operation};
+use crate::contract::Operation;
 use serde_json::{Map, Value, json};
 use std::time::Instant;
 
@@ -475,9 +475,14 @@ fn dispatch(cx: &mut Cx) -> Result<Reply, ApiError> {
 
 fn about(cx: &mut Cx) -> Option<Result<Reply, ApiError>> {
     match (cx.method(), cx.path()) {
-        ("GET", "/about") => Some(Ok(data(json!({
-            "serverVersion": "9.1.0.0", "installationId": state::PROVIDER_UID,
-            "apiVersion": "3.6.1", "environment": "mock"})))),
+        ("GET", "/about") => {
+            let version = cx.console.config.api_version;
+            Some(Ok(data(json!({
+                "serverVersion": format!("{}.0.0", version.release()),
+                "installationId": state::PROVIDER_UID,
+                "apiVersion": version.as_str(),
+                "environment": "mock"}))))
+        }
         ("GET", "/users/me") => {
             let me = cx.state.user(cx.user_uid()).map(|u| u.doc.clone());
             Some(Ok(data(me.unwrap_or(Value::Null))))
@@ -584,8 +589,9 @@ fn generic(cx: &mut Cx) -> Result<Reply, ApiError> {
         }
         "POST" | "PUT" => {
             let mut echoed = json_body(request);
-            let creates = Contract::get()
-                .operations()
+            let creates = cx
+                .console
+                .catalogue
                 .get("GET", &op.path)
                 .is_some_and(|get| get.collection);
             if creates && !echoed.contains_key("instanceUid") {
@@ -675,6 +681,11 @@ fn collection(state: &State, request: &Valid) -> Vec<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contract::{ApiVersion, Contract, Operations};
+
+    fn catalogue() -> &'static Operations {
+        Contract::get().catalogue(ApiVersion::V3_6_1)
+    }
 
     #[test]
     fn resource_names_read_like_the_console() {
@@ -703,7 +714,7 @@ mod tests {
 
     #[test]
     fn heavy_operations_are_the_usage_reports() {
-        let ops = Contract::get().operations();
+        let ops = catalogue();
         assert!(is_heavy(
             ops.get("GET", "/organizations/companies/usage").unwrap()
         ));
@@ -721,7 +732,7 @@ mod tests {
 
     #[test]
     fn every_long_operation_is_in_the_catalogue() {
-        let ops = Contract::get().operations();
+        let ops = catalogue();
         for (method, path) in LONG_OPERATIONS {
             let op = ops
                 .get(method, path)
@@ -734,7 +745,7 @@ mod tests {
 
     #[test]
     fn action_names_are_the_summaries_in_pascal_case() {
-        let ops = Contract::get().operations();
+        let ops = catalogue();
         let op = ops
             .get(
                 "POST",
@@ -751,14 +762,14 @@ mod tests {
             assert!(contract.code(t.code).is_some(), "{t:?}");
             if t.path != "*" {
                 assert!(
-                    contract.operations().get(t.method, t.path).is_some(),
+                    catalogue().get(t.method, t.path).is_some(),
                     "{} {} is not in the catalogue",
                     t.method,
                     t.path
                 );
             }
             if t.delivery == Delivery::AsyncAction {
-                let op = contract.operations().get(t.method, t.path);
+                let op = catalogue().get(t.method, t.path);
                 assert!(op.is_some_and(is_long), "{t:?} is not a long operation");
             }
         }

@@ -10,6 +10,7 @@ mod sweep;
 
 pub use sweep::{MISSING_UUID, glob_matches, selects};
 
+use crate::contract::fact;
 use crate::contract::{
     ApiVersion, Contract, ErrorType, OAUTH2_ERRORS, Route, TrailingSlash, Versions,
 };
@@ -165,17 +166,81 @@ pub struct Expectation {
     pub error_type: Option<ErrorType>,
     pub field: Option<Field>,
     pub message: Option<MessagePattern>,
+    /// Codes the order of checks allows instead: a console that checked another part of the
+    /// request first answers one of them, a deviation rather than a failure.
+    pub tolerate: Arc<[u16]>,
+    /// What each claim rests on. Shared like `lines`.
+    pub sources: Arc<Sources>,
     /// Where each expectation was written, so a failed check can point at its line. Shared: the
     /// cases of one sweep rule have the same lines.
     pub lines: Arc<ExpectationLines>,
+}
+
+/// A claim an expectation makes, as `source` keys name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Claim {
+    /// `code` or `oauth2_error`.
+    Code,
+    Status,
+    Type,
+    /// `parameter` or `property`.
+    Field,
+    Message,
+}
+
+impl Claim {
+    pub const ALL: [Claim; 5] = [
+        Claim::Code,
+        Claim::Status,
+        Claim::Type,
+        Claim::Field,
+        Claim::Message,
+    ];
+}
+
+/// The source of each claim of an expectation; a claim without one is taken as stated.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Sources {
+    pub code: Option<fact::Source>,
+    pub status: Option<fact::Source>,
+    pub error_type: Option<fact::Source>,
+    pub field: Option<fact::Source>,
+    pub message: Option<fact::Source>,
+}
+
+impl Sources {
+    pub fn get(&self, claim: Claim) -> Option<&fact::Source> {
+        match claim {
+            Claim::Code => self.code.as_ref(),
+            Claim::Status => self.status.as_ref(),
+            Claim::Type => self.error_type.as_ref(),
+            Claim::Field => self.field.as_ref(),
+            Claim::Message => self.message.as_ref(),
+        }
+    }
+
+    fn slot(&mut self, claim: Claim) -> &mut Option<fact::Source> {
+        match claim {
+            Claim::Code => &mut self.code,
+            Claim::Status => &mut self.status,
+            Claim::Type => &mut self.error_type,
+            Claim::Field => &mut self.field,
+            Claim::Message => &mut self.message,
+        }
+    }
+
+    /// The claim's source, or "stated by the case itself" when it names none.
+    pub fn of(&self, claim: Claim) -> &fact::Source {
+        self.get(claim).unwrap_or(&fact::NO_SOURCE)
+    }
 }
 
 #[derive(Debug, Clone)]
 pub enum ExpectedError {
     /// A VSPC error with this catalogue code in the `{"errors":[...]}` envelope.
     Vspc { code: u16 },
-    /// An OAuth2 error of `POST /token`: `{"error": "invalid_grant", ...}`.
-    OAuth2 { error: String },
+    /// An OAuth2 error of `POST /token`: `{"error": "invalid_grant", ...}`, any of `accepted`.
+    OAuth2 { accepted: Arc<[String]> },
 }
 
 impl ExpectedError {
@@ -191,7 +256,7 @@ impl fmt::Display for ExpectedError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ExpectedError::Vspc { code } => write!(f, "{code}"),
-            ExpectedError::OAuth2 { error } => write!(f, "oauth2:{error}"),
+            ExpectedError::OAuth2 { accepted } => write!(f, "oauth2:{}", accepted.join("|")),
         }
     }
 }
@@ -683,14 +748,20 @@ impl Checker<'_> {
             }
             (None, Some(error)) => {
                 lines.error = Some(self.pos(error));
-                if !OAUTH2_ERRORS.contains(&error.get_ref().as_str()) {
-                    let close = did_you_mean(error.get_ref(), OAUTH2_ERRORS);
-                    let d = self.at(
+                let accepted = error.get_ref().values();
+                if accepted.is_empty() {
+                    self.at(
                         error.span(),
-                        format!("unknown OAuth2 error `{}`", error.get_ref()),
+                        "an empty list of OAuth2 errors accepts nothing",
                     );
-                    d.label = close.map(|c| format!("did you mean `{c}`?"));
-                    d.help = Some(format!("expected one of: {}", OAUTH2_ERRORS.join(", ")));
+                }
+                for value in &accepted {
+                    if !OAUTH2_ERRORS.contains(&value.as_str()) {
+                        let close = did_you_mean(value, OAUTH2_ERRORS);
+                        let d = self.at(error.span(), format!("unknown OAuth2 error `{value}`"));
+                        d.label = close.map(|c| format!("did you mean `{c}`?"));
+                        d.help = Some(format!("expected one of: {}", OAUTH2_ERRORS.join(", ")));
+                    }
                 }
                 if let Some(r) = request
                     && !(r.method == "POST" && r.path == "/token")
@@ -702,7 +773,7 @@ impl Checker<'_> {
                     d.help = Some("expect a VSPC `code` for every other operation".into());
                 }
                 Some(ExpectedError::OAuth2 {
-                    error: error.get_ref().clone(),
+                    accepted: accepted.into(),
                 })
             }
             (Some(code), Some(_)) => {
@@ -784,6 +855,8 @@ impl Checker<'_> {
             }
             None => None,
         };
+        let tolerate = self.tolerate(def.tolerate.as_ref());
+        let sources = self.sources(def.source.as_ref(), &def);
         if self.problems.len() > before {
             return None;
         }
@@ -793,8 +866,109 @@ impl Checker<'_> {
             error_type,
             field,
             message,
+            tolerate: tolerate.into(),
+            sources: Arc::new(sources),
             lines: Arc::new(lines),
         })
+    }
+
+    fn tolerate(&mut self, codes: Option<&Spanned<Vec<u16>>>) -> Vec<u16> {
+        let Some(codes) = codes else {
+            return Vec::new();
+        };
+        for code in codes.get_ref() {
+            if Contract::get().code(*code).is_none() {
+                let d = self.at(
+                    codes.span(),
+                    format!("code {code} is not in the error code catalogue"),
+                );
+                d.help = Some("the catalogue is schemas/error-codes.json (400 ... 9000)".into());
+            }
+        }
+        codes.get_ref().clone()
+    }
+
+    /// Each source names a claim the expectation makes, with at most one strength.
+    fn sources(
+        &mut self,
+        def: Option<&Spanned<file::SourceDef>>,
+        expect: &file::ExpectDef,
+    ) -> Sources {
+        let mut sources = Sources::default();
+        let Some(def) = def else {
+            return sources;
+        };
+        let span = def.span();
+        let claims = match def.get_ref() {
+            file::SourceDef::Code(text) => {
+                sources.code = Some(fact::Source::new(fact::Strength::Stated, text.clone()));
+                return sources;
+            }
+            file::SourceDef::Claims(claims) => claims,
+        };
+        for (key, claim_source) in claims {
+            let (claim, made) = match key.as_str() {
+                "code" => (Claim::Code, expect.code.is_some()),
+                "oauth2_error" => (Claim::Code, expect.oauth2_error.is_some()),
+                "status" => (Claim::Status, expect.status.is_some()),
+                "type" => (Claim::Type, expect.error_type.is_some()),
+                "parameter" => (Claim::Field, expect.parameter.is_some()),
+                "property" => (Claim::Field, expect.property.is_some()),
+                "message" => (Claim::Message, expect.message.is_some()),
+                other => {
+                    let keys = [
+                        "code",
+                        "oauth2_error",
+                        "status",
+                        "type",
+                        "parameter",
+                        "property",
+                        "message",
+                    ];
+                    let d = self.at(span.clone(), format!("`source.{other}` names no claim"));
+                    d.label = did_you_mean(other, keys).map(|c| format!("did you mean `{c}`?"));
+                    d.help = Some(format!("a source is given for one of: {}", keys.join(", ")));
+                    continue;
+                }
+            };
+            if !made {
+                self.at(
+                    span.clone(),
+                    format!(
+                        "`source.{key}` gives a source for a claim the expectation does not make"
+                    ),
+                );
+            }
+            let source = match claim_source {
+                file::ClaimSourceDef::Stated(text) => {
+                    fact::Source::new(fact::Strength::Stated, text.clone())
+                }
+                file::ClaimSourceDef::Graded(graded) => {
+                    let given: Vec<(fact::Strength, &String)> = [
+                        (fact::Strength::Stated, &graded.stated),
+                        (fact::Strength::Example, &graded.example),
+                        (fact::Strength::Convention, &graded.convention),
+                        (fact::Strength::Reading, &graded.reading),
+                    ]
+                    .into_iter()
+                    .filter_map(|(strength, text)| Some((strength, text.as_ref()?)))
+                    .collect();
+                    let [(strength, text)] = given.as_slice() else {
+                        let d = self.at(
+                            span.clone(),
+                            format!("`source.{key}` needs exactly one of stated, example, convention, reading"),
+                        );
+                        d.help = Some(format!(
+                            "e.g. source.{key} = {{ example = \"errors page: the documented 400 example\" }}"
+                        ));
+                        continue;
+                    };
+                    fact::Source::new(*strength, (*text).clone())
+                }
+            };
+            *sources.slot(claim) = Some(source);
+        }
+        sources
     }
 }
 
@@ -844,7 +1018,7 @@ oauth2_error = "invalid_request"
         assert_eq!(cases[0].position.line, 2);
         assert_eq!(cases[1].request.credentials, Credentials::None);
         assert!(
-            matches!(&cases[1].expect.error, ExpectedError::OAuth2 { error } if error == "invalid_request")
+            matches!(&cases[1].expect.error, ExpectedError::OAuth2 { accepted } if accepted[..] == ["invalid_request".to_string()])
         );
     }
 

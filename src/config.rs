@@ -4,7 +4,7 @@
 
 use crate::case::file::Scalar;
 use crate::case::toml_diagnostic;
-use crate::contract::{ApiVersion, CustomCodeStatus, Readings, RetryAfterReading};
+use crate::contract::{ApiVersion, CustomCodeStatus, Readings, RetryAfterReading, Strength};
 use crate::diagnostic::{Diagnostic, Source};
 use crate::run::RunOptions;
 use crate::select::Selection;
@@ -105,6 +105,7 @@ pub struct FiltersConfig {
 pub struct ReadingsConfig {
     pub custom_code_status: Option<String>,
     pub retry_after: Option<String>,
+    pub fail_on: Option<String>,
 }
 
 /// `[discover.companyUid] path = "/organizations/companies", query = { limit = 1 },
@@ -162,6 +163,7 @@ pub struct Overrides {
     pub allow_mutations: bool,
     pub custom_code_status: Option<CustomCodeStatus>,
     pub retry_after: Option<RetryAfterReading>,
+    pub fail_on: Option<Strength>,
     pub vars: Vec<(String, String)>,
 }
 
@@ -310,6 +312,12 @@ pub fn resolve(
             Some(r) => r,
             None => parse_reading(file.readings.retry_after.as_deref(), "readings.retry_after")?,
         },
+        fail_on: match cli.fail_on {
+            Some(strength) => strength,
+            None => parse_reading(file.readings.fail_on.as_deref(), "readings.fail_on")?,
+        },
+        // The version under test is known once the target is: the runner sets it.
+        version: api_version.unwrap_or_default(),
     };
     let cases = if !cli.cases.is_empty() {
         cli.cases

@@ -6,6 +6,10 @@
 //! once per process ([`Contract::get`]; each version's catalogue when it is first asked for), so
 //! no check ever rebuilds a validator.
 
+pub mod fact;
+
+pub use fact::{Source, Strength};
+
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -27,8 +31,19 @@ pub fn status_for_code(code: i64) -> u16 {
 /// A REST API version the harness knows, each with its own operation catalogue
 /// (`schemas/operations-<version>.json`). A run speaks one: its catalogue, its `X-Client-Version`
 /// and the rules that differ by version.
+/// The default is [`ApiVersion::FALLBACK`].
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum, serde::Serialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Default,
+    clap::ValueEnum,
+    serde::Serialize,
 )]
 pub enum ApiVersion {
     #[value(name = "3.5.1")]
@@ -39,6 +54,7 @@ pub enum ApiVersion {
     V3_6,
     #[value(name = "3.6.1")]
     #[serde(rename = "3.6.1")]
+    #[default]
     V3_6_1,
     #[value(name = "3.6.2")]
     #[serde(rename = "3.6.2")]
@@ -201,12 +217,15 @@ impl fmt::Display for Versions {
     }
 }
 
-/// Custom codes (>= 1000) travel with 520 by the 3.7 spec; 3.6.x does not say, so users choose.
+/// Custom codes (>= 1000) travel with 520: stated by the 3.7 spec, a reading before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CustomCodeStatus {
-    /// Custom codes must travel with 520 (the 3.7 spec's wording).
+    /// As the version under test says: a custom code on a 4xx fails from 3.7 (stated) and is a
+    /// deviation before (a reading).
     #[default]
+    Auto,
+    /// Custom codes must travel with 520 at every version (the 3.7 rule taken as stated).
     #[value(name = "520")]
     Always520,
     /// A custom code may also travel with a 4xx status; reported as a deviation, not a failure.
@@ -214,22 +233,58 @@ pub enum CustomCodeStatus {
     Allow4xx,
 }
 
-/// `retryAfter` on 429: the catalogue requires it, but the throttling page says it "may" be present.
+/// `retryAfter` on 429: the catalogue lists it, but the throttling page says it "may" be present.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RetryAfterReading {
     /// A 429 without `retryAfter` fails the field check.
-    #[default]
     Required,
-    /// A 429 without `retryAfter` is a deviation.
+    /// A 429 without `retryAfter` is a deviation (the throttling page's "may").
+    #[default]
     Optional,
 }
 
-/// The readings the user chose for the facts the public sources leave open.
+/// How verdicts are judged: the readings the user chose for the facts the public sources leave
+/// open, how firm a fact must be for its mismatch to fail, and the version whose rules apply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct Readings {
     pub custom_code_status: CustomCodeStatus,
     pub retry_after: RetryAfterReading,
+    /// Mismatches of facts this firm or firmer fail; the rest are deviations.
+    pub fail_on: Strength,
+    /// The version under test: its rules (the custom-code status) apply.
+    pub version: ApiVersion,
+}
+
+impl Readings {
+    /// How firm the custom-code status rule is, after the user's reading.
+    pub fn custom_code_status(&self) -> Source {
+        match self.custom_code_status {
+            CustomCodeStatus::Auto => fact::custom_code_status(self.version),
+            CustomCodeStatus::Always520 => Source::stated(
+                "--custom-code-status 520: custom codes travel with 520 at every version",
+            ),
+            CustomCodeStatus::Allow4xx => Source::reading(
+                "--custom-code-status 520-or-4xx: a custom code may also travel with a 4xx",
+            ),
+        }
+    }
+
+    /// The `retryAfter` rule of 429, after the user's reading.
+    pub fn retry_after(&self, rule: &Source) -> Source {
+        match self.retry_after {
+            RetryAfterReading::Required => Source::new(
+                Strength::Stated,
+                format!("--retry-after required; {}", rule.text),
+            ),
+            RetryAfterReading::Optional => rule.clone(),
+        }
+    }
+
+    /// Whether a mismatch of this fact fails (else it is a deviation).
+    pub fn fails(&self, source: &Source) -> bool {
+        source.strength.fails_at(self.fail_on)
+    }
 }
 
 /// `ResponseErrorType`, compared case-insensitively.
@@ -301,13 +356,19 @@ pub struct CodeInfo {
     pub status: u16,
     #[serde(rename = "type")]
     pub usual_type: Option<ErrorType>,
+    /// How firmly a source gives the code that type.
+    pub type_source: Option<Source>,
     pub members: Vec<MemberRule>,
+    /// The message names the missing resource (404).
+    pub missing_resource: bool,
 }
 
-/// A member an error must carry: exactly one of `one_of` (e.g. `parameterName` | `propertyName`).
+/// A member an error carries: exactly one of `one_of` (e.g. `parameterName` | `propertyName`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct MemberRule {
     pub one_of: Vec<String>,
+    #[serde(flatten)]
+    pub source: Source,
 }
 
 #[derive(Deserialize)]

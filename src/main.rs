@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use vspc_conformance::case::{self, Case};
 use vspc_conformance::config::{self, Settings};
-use vspc_conformance::contract::{ApiVersion, CustomCodeStatus, RetryAfterReading};
+use vspc_conformance::contract::{ApiVersion, CustomCodeStatus, RetryAfterReading, Strength};
 use vspc_conformance::mock::{MockConfig, MockConsole, Violation};
 use vspc_conformance::partition::Partition;
 use vspc_conformance::report::record::RunInfo;
@@ -115,12 +115,17 @@ struct RunArgs {
     /// Run `mutating` cases against a real console.
     #[arg(long)]
     allow_mutations: bool,
-    /// Which status custom codes (>= 1000) may travel with (3.6.x leaves it open) [default: 520].
+    /// Which status custom codes (>= 1000) may travel with: auto follows the version (stated as
+    /// 520 from 3.7, a reading before) [default: auto].
     #[arg(long, value_enum)]
     custom_code_status: Option<CustomCodeStatus>,
-    /// Whether a 429 must carry retryAfter (the throttling page says it may) [default: required].
+    /// Whether a 429 must carry retryAfter (the throttling page says it may) [default: optional].
     #[arg(long, value_enum)]
     retry_after: Option<RetryAfterReading>,
+    /// How firm a fact must be for its mismatch to fail: stated (the error page, the version's
+    /// spec, an RFC), example, convention or reading; weaker ones are deviations [default: stated].
+    #[arg(long, value_enum, value_name = "STRENGTH")]
+    fail_on: Option<Strength>,
     /// A value for a case variable (repeatable): --var companyUid=...
     #[arg(long = "var", value_name = "NAME=VALUE")]
     vars: Vec<String>,
@@ -353,6 +358,7 @@ fn settings(args: &RunArgs) -> Result<Settings, Failure> {
         allow_mutations: args.allow_mutations,
         custom_code_status: args.custom_code_status,
         retry_after: args.retry_after,
+        fail_on: args.fail_on,
         vars: parse_vars(&args.vars)?.into_iter().collect(),
     };
     config::resolve(file, &base, overrides, |name| std::env::var(name).ok()).map_err(Failure::Input)
@@ -434,11 +440,10 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
         .target
         .clone()
         .unwrap_or_else(|| "embedded-mock".into());
-    let readings = settings.run.readings;
     let Settings {
         auth,
         send,
-        run: options,
+        run: mut options,
         vars,
         discover,
         ..
@@ -454,6 +459,8 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
     if target.version != assumed {
         cases = select(target.version)?;
     }
+    options.readings.version = target.version;
+    let readings = options.readings;
     let info = RunInfo {
         target: target_label,
         api_version: target.version.as_str().to_string(),

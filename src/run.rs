@@ -291,7 +291,14 @@ pub async fn evaluate(target: &Target, case: Arc<Case>, options: &RunOptions) ->
         .await;
     match sent {
         Ok(mut exchange) => {
-            let checks = check::check(&case.expect, (&exchange).into(), options.readings);
+            let checks = check::check(
+                &case.expect,
+                (&exchange).into(),
+                Readings {
+                    version: target.version,
+                    ..options.readings
+                },
+            );
             let outcome = if check::conforms(&checks) {
                 hold_cut(&mut exchange.body);
                 Outcome::Conforming

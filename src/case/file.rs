@@ -229,9 +229,10 @@ pub struct ExpectDef {
     /// The VSPC error code (schemas/error-codes.json).
     #[schemars(with = "Option<u16>")]
     pub code: Option<Spanned<u16>>,
-    /// For POST /token: the OAuth2 `error` (invalid_request, invalid_grant, ...).
-    #[schemars(with = "Option<String>")]
-    pub oauth2_error: Option<Spanned<String>>,
+    /// For POST /token: the OAuth2 `error` (invalid_request, invalid_grant, ...), or the list of
+    /// those the contract allows (`["invalid_grant", "invalid_request"]`).
+    #[schemars(with = "Option<OneOrMany>")]
+    pub oauth2_error: Option<Spanned<OneOrMany>>,
     /// The HTTP status, where the status rule (400..=499 verbatim, else 520) does not decide it.
     #[schemars(with = "Option<u16>")]
     pub status: Option<Spanned<u16>>,
@@ -248,6 +249,60 @@ pub struct ExpectDef {
     /// A regex the message must match (else any non-empty message passes).
     #[schemars(with = "Option<String>")]
     pub message: Option<Spanned<String>>,
+    /// Codes a console may answer instead because it checked another part of the request first
+    /// (the contract orders no checks): a deviation, not a failure.
+    #[schemars(with = "Option<Vec<u16>>")]
+    pub tolerate: Option<Spanned<Vec<u16>>>,
+    /// What the claims rest on: a text for the code (`"errors page: 1500 location cannot be
+    /// deleted"`, taken as stated), or a table by claim (`code`, `status`, `type`, `parameter`,
+    /// `property`, `message`, `oauth2_error`), each a text (stated) or `{ example = "..." }`,
+    /// `{ convention = "..." }`, `{ reading = "..." }`. A mismatch fails only a stated claim (under
+    /// the default `--fail-on stated`); the others are deviations.
+    #[schemars(with = "Option<SourceDef>")]
+    pub source: Option<Spanned<SourceDef>>,
+}
+
+/// One value or a list of them.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl OneOrMany {
+    pub fn values(&self) -> Vec<String> {
+        match self {
+            OneOrMany::One(v) => vec![v.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+/// `source = "..."` (the code claim, stated) or `source = { code = "...", message = { example =
+/// "..." } }`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum SourceDef {
+    Code(String),
+    Claims(BTreeMap<String, ClaimSourceDef>),
+}
+
+/// A claim's source: a text (stated) or a table with one strength as its key.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ClaimSourceDef {
+    Stated(String),
+    Graded(GradedSourceDef),
+}
+
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GradedSourceDef {
+    pub stated: Option<String>,
+    pub example: Option<String>,
+    pub convention: Option<String>,
+    pub reading: Option<String>,
 }
 
 /// A query or form value: written as a TOML string, integer, float or boolean, sent as text.

@@ -336,6 +336,8 @@ fn substitute_expect(def: &super::file::ExpectDef, parameter: &str) -> super::fi
         parameter: fill(&def.parameter),
         property: fill(&def.property),
         message: fill(&def.message),
+        tolerate: def.tolerate.clone(),
+        source: def.source.clone(),
     }
 }
 

@@ -346,7 +346,7 @@ impl ExpectedRecord {
         let e = &report.case.expect;
         let (code, oauth2_error) = match &e.error {
             ExpectedError::Vspc { code } => (Some(*code), None),
-            ExpectedError::OAuth2 { error } => (None, Some(error.clone())),
+            ExpectedError::OAuth2 { accepted } => (None, Some(accepted.join("|"))),
         };
         let (parameter, property) = match &e.field {
             Some(Field::Parameter(p)) => (Some(p.clone()), None),

@@ -8,7 +8,9 @@
 //! operation's kind with its content type, and the default credentials.
 
 use super::file::{BodySelector, Mutating, Selector, SweepDef};
-use super::{Body, Case, Checker, Field, MessagePattern, Origin, RequestSpec, tags};
+use super::{
+    Body, Case, Checker, Credentials, Field, MessagePattern, Origin, RequestSpec, Sources, tags,
+};
 use crate::contract::{ApiVersion, BodyKind, Contract, Operation, Versions};
 use crate::diagnostic::did_you_mean;
 use regex::Regex;
@@ -135,6 +137,7 @@ impl Checker<'_> {
         let (tags, mutating_tags): (Arc<[String]>, Arc<[String]>) =
             (tags.into(), mutating_tags.into());
         let position = self.source.position(span.start);
+        let mut interned = Interned::default();
         let mut regexes: HashMap<String, Result<MessagePattern, String>> = HashMap::new();
         let mut cases = Vec::new();
         for op in operations {
@@ -198,16 +201,20 @@ impl Checker<'_> {
                     Mutating::UnscopedWrites => unscoped_write,
                 };
                 let case_tags = if mutating { &mutating_tags } else { &tags };
+                let request = request(op, &rule.request, body.as_ref(), parameter);
+                let (tolerate, sources) = interned.judged(&base, op, &request);
                 cases.push(Case {
                     name: format!("sweep::{name}::{operation}"),
                     file: self.source.path.to_path_buf(),
                     position,
                     description: rule.description.clone(),
                     tags: case_tags.clone(),
-                    request: request(op, &rule.request, body.as_ref(), parameter),
+                    request,
                     expect: super::Expectation {
                         field,
                         message,
+                        tolerate,
+                        sources,
                         ..base.clone()
                     },
                     origin: Origin::Sweep {
@@ -315,6 +322,68 @@ impl Checker<'_> {
         }
     }
 }
+
+/// The tolerated codes and sources of a rule's cases, one shared copy of each distinct one.
+#[derive(Default)]
+struct Interned {
+    tolerate: HashMap<Vec<u16>, Arc<[u16]>>,
+    /// The rule's sources with the code claim weakened to a reading.
+    implied: Option<Arc<Sources>>,
+}
+
+impl Interned {
+    /// What the order of checks lets a console answer instead on this operation, and the
+    /// sources, weakened where the request rests on a parameter the version only implies.
+    fn judged(
+        &mut self,
+        base: &super::Expectation,
+        op: &Operation,
+        request: &RequestSpec,
+    ) -> (Arc<[u16]>, Arc<Sources>) {
+        let expected = base.error.code();
+        let mut codes: Vec<u16> = base.tolerate.to_vec();
+        let mut allow = |code: u16| {
+            if expected != Some(code) && !codes.contains(&code) {
+                codes.push(code);
+            }
+        };
+        // Every UUID in a sweep's path names nothing: a console may look it up first.
+        if op.path_parameters.iter().any(|p| p.format == "uuid") {
+            allow(404);
+        }
+        // A body, or a parameter the request leaves out, may be validated first.
+        let unsent = op.query_parameters.iter().any(|p| {
+            p.default.is_none()
+                && !p.implied
+                && !COLLECTION_PARAMETERS.contains(&p.name.as_str())
+                && !request.query.iter().any(|(name, _)| *name == p.name)
+        });
+        if op.body.is_some() || unsent {
+            allow(400);
+        }
+        // The run's own token may lack the role an operation needs.
+        if request.credentials == Credentials::Default {
+            allow(403);
+        }
+        codes.sort_unstable();
+        let tolerate = self
+            .tolerate
+            .entry(codes.clone())
+            .or_insert_with(|| codes.into())
+            .clone();
+        let sources = match super::rests_on_implied(op, &request.query) {
+            false => base.sources.clone(),
+            true => self
+                .implied
+                .get_or_insert_with(|| Arc::new(base.sources.implied()))
+                .clone(),
+        };
+        (tolerate, sources)
+    }
+}
+
+/// The collection parameters a console defaults when they are left out.
+const COLLECTION_PARAMETERS: [&str; 6] = ["limit", "offset", "filter", "sort", "select", "expand"];
 
 struct Templates {
     parameter: Option<String>,

@@ -120,6 +120,14 @@ impl Source {
             text: self.text.clone(),
         }
     }
+
+    /// The source with a reason added to its text.
+    pub fn because(self, why: &str) -> Source {
+        Source {
+            strength: self.strength,
+            text: Cow::Owned(format!("{}; {why}", self.text)),
+        }
+    }
 }
 
 impl fmt::Display for Source {

@@ -10,7 +10,7 @@ use super::matrix::{Matrix, RowKey};
 use super::{body_for_report, redact_secrets};
 use crate::case::{Body, ExpectedError, Field};
 use crate::check::{Check, CheckResult, Shown, Verdict};
-use crate::contract::Readings;
+use crate::contract::{Readings, Strength};
 use crate::run::{CaseReport, Outcome, Summary};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -398,6 +398,12 @@ pub struct CheckRecord {
     pub actual: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// How firm the fact is that a failed or deviating check rests on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strength: Option<Strength>,
+    /// Where that fact was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 impl From<&CheckResult> for CheckRecord {
@@ -407,7 +413,16 @@ impl From<&CheckResult> for CheckRecord {
             expected: r.expected.as_ref().map(Shown::to_value),
             actual: r.actual.as_ref().map(Shown::to_value),
             note: r.note.clone(),
+            strength: r.source.as_ref().map(|s| s.strength),
+            source: r.source.as_ref().map(|s| s.text.to_string()),
         }
+    }
+}
+
+impl CheckRecord {
+    /// `stated: errors page: ...`, the fact a failed or deviating check rests on.
+    pub fn rests_on(&self) -> Option<String> {
+        Some(format!("{}: {}", self.strength?, self.source.as_deref()?))
     }
 }
 
@@ -527,6 +542,9 @@ pub fn check_line(record: &CheckRecord) -> String {
             line.push_str(": ");
         }
         line.push_str(note);
+    }
+    if let Some(source) = record.rests_on() {
+        line.push_str(&format!(" [{source}]"));
     }
     line
 }

@@ -400,6 +400,13 @@ fn render_check(report: &CaseReport, result: &CheckResult, style: Style) -> Stri
     // Without values or a note the name alone is padded: keep lines free of trailing blanks.
     let mut line = line.trim_end().to_string();
     line.push('\n');
+    if let Some(source) = record.rests_on() {
+        line.push_str(&format!(
+            "   {:<9}{}\n",
+            "",
+            style.dim(&format!("rests on {source}"))
+        ));
+    }
     line
 }
 

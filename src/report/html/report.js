@@ -145,7 +145,8 @@
     }
     var table = el("table", { "class": "checks" },
       el("thead", null, el("tr", null, el("th", { text: "check" }), el("th", { text: "verdict" }),
-        el("th", { text: "expected" }), el("th", { text: "actual" }), el("th", { text: "note" }))));
+        el("th", { text: "expected" }), el("th", { text: "actual" }), el("th", { text: "note" }),
+        el("th", { text: "rests on" }))));
     var tbody = el("tbody");
     CHECKS.forEach(function (k) {
       var v = c.checks[k];
@@ -153,7 +154,8 @@
       tbody.appendChild(el("tr", { "class": "verdict-" + v.verdict, "data-check": k },
         el("td", { text: k }), el("td", null, el("span", { "class": "badge " + v.verdict, text: v.verdict })),
         el("td", { "class": "value", text: show(v.expected) }), el("td", { "class": "value", text: show(v.actual) }),
-        el("td", { text: v.note || "" })));
+        el("td", { text: v.note || "" }),
+        el("td", { "class": "source", text: v.source ? v.strength + ": " + v.source : "" })));
     });
     table.appendChild(tbody);
     if (tbody.children.length) { parts = parts.concat(section("Checks", table)); }

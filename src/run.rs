@@ -3,10 +3,10 @@
 //! nothing downstream re-evaluates them.
 
 use crate::case::{Case, Credentials, ExpectedError, tags};
-use crate::check::{self, CheckResult};
+use crate::check::{self, Check, CheckResult, Verdict};
 use crate::contract::{Readings, status_for_code};
 use crate::report::matrix::Matrix;
-use crate::send::{Exchange, SendError};
+use crate::send::{Exchange, SendError, TransportError};
 use crate::target::Target;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -37,6 +37,9 @@ pub enum Outcome {
     Conforming,
     /// At least one check failed.
     NonConforming,
+    /// Sent, but the target did not meet the case's precondition, so the case could not provoke
+    /// its error: neither conforming nor not.
+    Inconclusive(Inconclusive),
     /// Not sent, with the reason (a mock-only case on a real console, an unresolved variable...).
     Skipped(String),
     /// Sent, but could not be evaluated (transport failure), with the reason.
@@ -48,15 +51,61 @@ impl Outcome {
         match self {
             Outcome::Conforming => "conforming",
             Outcome::NonConforming => "non_conforming",
+            Outcome::Inconclusive(_) => "inconclusive",
             Outcome::Skipped(_) => "skipped",
             Outcome::Error(_) => "error",
         }
     }
 
-    pub fn reason(&self) -> Option<&str> {
+    pub fn reason(&self) -> Option<String> {
         match self {
-            Outcome::Skipped(r) | Outcome::Error(r) => Some(r),
+            Outcome::Skipped(r) | Outcome::Error(r) => Some(r.clone()),
+            Outcome::Inconclusive(why) => Some(why.to_string()),
             _ => None,
+        }
+    }
+}
+
+/// Why a sent case could not be judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inconclusive {
+    /// No copy of a burst was throttled: the target's limits are above the burst (or off).
+    NeverThrottled { sent: u32 },
+    /// The target accepted the request where the case's claim rests on an example, a
+    /// convention or a reading: the console may read the contract otherwise.
+    Accepted { status: u16 },
+    /// A case on seeded resources (`{variables}`) got success or another well-formed error:
+    /// the resource the variable names may not be in the state the case needs.
+    StateNotMet { status: u16, code: Option<i64> },
+    /// The async action was still running when the wait ended.
+    StillRunning { action: String, waited: Duration },
+}
+
+impl std::fmt::Display for Inconclusive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Inconclusive::NeverThrottled { sent } => write!(
+                f,
+                "no copy of the burst of {sent} was throttled: the target's limits are higher (or throttling is off)"
+            ),
+            Inconclusive::Accepted { status } => write!(
+                f,
+                "the target accepted the request ({status}); the case's claim is not stated by the contract"
+            ),
+            Inconclusive::StateNotMet { status, code } => {
+                let answer = match code {
+                    Some(code) => format!("code {code} (HTTP {status})"),
+                    None => format!("HTTP {status}"),
+                };
+                write!(
+                    f,
+                    "answered {answer}: the resource the case's variables name may not be in the state it needs"
+                )
+            }
+            Inconclusive::StillRunning { action, waited } => write!(
+                f,
+                "async action {action} still running after {waited:?} (raise --async-timeout)"
+            ),
         }
     }
 }
@@ -77,6 +126,7 @@ pub struct Summary {
     pub cases: usize,
     pub conforming: usize,
     pub non_conforming: usize,
+    pub inconclusive: usize,
     pub skipped: usize,
     pub errors: usize,
 }
@@ -91,6 +141,7 @@ impl Summary {
             match r.outcome {
                 Outcome::Conforming => s.conforming += 1,
                 Outcome::NonConforming => s.non_conforming += 1,
+                Outcome::Inconclusive(_) => s.inconclusive += 1,
                 Outcome::Skipped(_) => s.skipped += 1,
                 Outcome::Error(_) => s.errors += 1,
             }
@@ -254,6 +305,44 @@ pub fn skip_reason(target: &Target, case: &Case, options: &RunOptions) -> Option
     None
 }
 
+/// The outcome of a sent case: inconclusive where the target did not meet its precondition,
+/// else conforming unless a check failed.
+fn judge(case: &Case, exchange: &Exchange, checks: &[CheckResult]) -> Outcome {
+    let success = (200..=299).contains(&exchange.status);
+    if let Some(burst) = &exchange.burst
+        && !burst.statuses.contains_key(&429)
+        && burst.statuses.keys().all(|s| (200..=299).contains(s))
+    {
+        return Outcome::Inconclusive(Inconclusive::NeverThrottled { sent: burst.sent });
+    }
+    let failed: Vec<Check> = checks
+        .iter()
+        .filter(|c| c.verdict == Verdict::Fail)
+        .map(|c| c.check)
+        .collect();
+    if failed.is_empty() {
+        if success {
+            return Outcome::Inconclusive(Inconclusive::Accepted {
+                status: exchange.status,
+            });
+        }
+        return Outcome::Conforming;
+    }
+    // On seeded state, an answer that keeps every rule but names another outcome than the
+    // case's says more about the resource than about the console.
+    let other_answer = success || failed == [Check::Code];
+    if !case.variables().is_empty() && other_answer {
+        let code = serde_json::from_slice::<serde_json::Value>(&exchange.body)
+            .ok()
+            .and_then(|b| b.get("errors")?.get(0)?.get("code")?.as_i64());
+        return Outcome::Inconclusive(Inconclusive::StateNotMet {
+            status: exchange.status,
+            code,
+        });
+    }
+    Outcome::NonConforming
+}
+
 /// How much of a conforming case's body is held until the run ends, for the reports: a body
 /// the checks passed needs no more than its start to be shown, and a run holds every case.
 pub const HELD_BODY: usize = 4096;
@@ -299,14 +388,17 @@ pub async fn evaluate(target: &Target, case: Arc<Case>, options: &RunOptions) ->
                     ..options.readings
                 },
             );
-            let outcome = if check::conforms(&checks) {
+            let outcome = judge(&case, &exchange, &checks);
+            if outcome == Outcome::Conforming {
                 hold_cut(&mut exchange.body);
-                Outcome::Conforming
-            } else {
-                Outcome::NonConforming
-            };
+            }
             finish(outcome, Some(exchange), checks)
         }
+        Err(SendError::Transport(TransportError::StillRunning { action, waited })) => finish(
+            Outcome::Inconclusive(Inconclusive::StillRunning { action, waited }),
+            None,
+            Vec::new(),
+        ),
         Err(SendError::Transport(e)) => {
             finish(Outcome::Error(format!("transport: {e}")), None, Vec::new())
         }

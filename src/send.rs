@@ -162,6 +162,10 @@ pub enum TransportError {
     Connect { url: String, detail: String },
     #[error("no answer within {0:?}")]
     Timeout(Duration),
+    /// Not a failure of the target: the action had not ended when the wait did. The runner
+    /// reports the case inconclusive.
+    #[error("async action {action} still running after {waited:?}")]
+    StillRunning { action: String, waited: Duration },
     #[error("the answer broke off: {0}")]
     Body(String),
     #[error("the answer is larger than the {} KiB cap; not evaluated", cap / 1024)]
@@ -505,10 +509,10 @@ impl Sender {
                 }
             }
             if Instant::now() + wait > deadline {
-                return Err(TransportError::Other(format!(
-                    "async action {action} still running after {:?} ({polls} polls)",
-                    self.async_timeout
-                )));
+                return Err(TransportError::StillRunning {
+                    action,
+                    waited: self.async_timeout,
+                });
             }
             tokio::time::sleep(wait).await;
             wait = (wait * 2).min(Duration::from_secs(1));

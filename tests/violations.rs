@@ -31,6 +31,51 @@ fn listed_modes() -> Vec<(String, String)> {
         .collect()
 }
 
+/// The modes that bend a rule the contract does not state at the default version fail where the
+/// rule is firm: custom codes travel with 520 as the 3.7 spec states, `retryAfter` is required
+/// when the user reads it so, and `failedJsonPatch` rests on the documented 1001 example. By
+/// default they are deviations (`a_rule_not_stated_is_bent_as_a_deviation` below).
+fn judged_as_bent(mode: &str) -> &'static [&'static str] {
+    match mode {
+        "custom-code-400" => &["--api-version", "3.7"],
+        "retry-after-missing" => &["--retry-after", "required"],
+        "patch-missing" => &["--fail-on", "example"],
+        _ => &[],
+    }
+}
+
+#[test]
+fn a_rule_not_stated_is_bent_as_a_deviation() {
+    for mode in ["custom-code-400", "retry-after-missing", "patch-missing"] {
+        let output = bin()
+            .args([
+                "run",
+                "--color",
+                "never",
+                "--mock-violate",
+                mode,
+                "--report",
+                "json=-",
+            ])
+            .output()
+            .unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{mode}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let deviations: u64 = report["matrix"]["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["deviations"].as_u64().unwrap())
+            .sum();
+        assert!(deviations > 0, "{mode}: no deviation reported");
+    }
+}
+
 #[test]
 fn every_violation_mode_fails_the_run_in_the_check_it_breaks() {
     let modes = listed_modes();
@@ -48,6 +93,7 @@ fn every_violation_mode_fails_the_run_in_the_check_it_breaks() {
             .map(|(mode, _)| {
                 bin()
                     .args(["run", "--color", "never", "--mock-violate", mode])
+                    .args(judged_as_bent(mode))
                     .args(["--report", "json=-"])
                     .stdout(std::process::Stdio::piped())
                     .stderr(std::process::Stdio::piped())

@@ -49,7 +49,7 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
     );
     let _ = write!(
         page,
-        "<header>\n<h1>VSPC error contract: <span class=\"{}\">{}</span></h1>\n<p id=\"summary\">Target <code>{}</code> (API {}){} &middot; <b>{}</b> cases: <span class=\"n-pass\">{} conforming</span>, <span class=\"n-fail\">{} non-conforming</span>, {} skipped, <span class=\"n-error\">{} errors</span> &middot; codes exercised {exercised}/{total} &middot; {:.2}s</p>\n</header>\n",
+        "<header>\n<h1>VSPC error contract: <span class=\"{}\">{}</span></h1>\n<p id=\"summary\">Target <code>{}</code> (API {}){} &middot; <b>{}</b> cases: <span class=\"n-pass\">{} conforming</span>, <span class=\"n-fail\">{} non-conforming</span>, <span class=\"n-inconclusive\">{} inconclusive</span>, {} skipped, <span class=\"n-error\">{} errors</span> &middot; codes exercised {exercised}/{total} &middot; {:.2}s</p>\n</header>\n",
         if conforming { "ok" } else { "bad" },
         if conforming {
             "conforming"
@@ -65,6 +65,7 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         s.cases,
         s.conforming,
         s.non_conforming,
+        s.inconclusive,
         s.skipped,
         s.errors,
         run.elapsed_ms as f64 / 1000.0
@@ -72,6 +73,13 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
     page.push_str("<main>\n<section id=\"matrix-section\">\n<h2>Conformance matrix</h2>\n");
     page.push_str("<p class=\"legend\"><span class=\"cell pass\">passed</span> <span class=\"cell dev\">deviations</span> <span class=\"cell fail\">failed</span> <span class=\"cell none\">not run</span> Each cell is passed/run over the cases expecting that code. Click a cell to see its cases. <label><input type=\"checkbox\" id=\"hide-unexercised\"> hide unexercised codes</label></p>\n");
     page.push_str(&grid(matrix));
+    if let Some(line) = matrix.inconclusive_line() {
+        let _ = write!(
+            page,
+            "<p class=\"legend\" id=\"inconclusive\">Inconclusive, counted in no cell: {}</p>\n",
+            escape(&line)
+        );
+    }
     page.push_str("</section>\n");
     page.push_str(&cases_panel(run));
     page.push_str("</main>\n");
@@ -175,7 +183,7 @@ fn cases_panel(run: &RunRecord) -> String {
     }
     out.push_str("</select></label>\n");
     out.push_str("<label>verdict <select id=\"filter-verdict\"><option value=\"\">any</option><option value=\"fail\">fail</option><option value=\"deviation\">deviation</option><option value=\"pass\">pass</option><option value=\"skip\">skip</option></select></label>\n");
-    out.push_str("<label>outcome <select id=\"filter-outcome\"><option value=\"\">any</option><option value=\"non_conforming\">non-conforming</option><option value=\"error\">error</option><option value=\"skipped\">skipped</option><option value=\"conforming\">conforming</option></select></label>\n");
+    out.push_str("<label>outcome <select id=\"filter-outcome\"><option value=\"\">any</option><option value=\"non_conforming\">non-conforming</option><option value=\"error\">error</option><option value=\"inconclusive\">inconclusive</option><option value=\"skipped\">skipped</option><option value=\"conforming\">conforming</option></select></label>\n");
     out.push_str("<button type=\"button\" id=\"show-all\">all cells</button>\n<span id=\"case-count\"></span>\n</div>\n");
     out.push_str("<ul id=\"case-list\"></ul>\n<div id=\"case-detail\" hidden></div>\n</section>\n");
     out

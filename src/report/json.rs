@@ -183,6 +183,7 @@ fn matrix_value(matrix: &Matrix) -> Value {
                 },
             );
             r.insert("cases".into(), json!(row.cases));
+            r.insert("inconclusive".into(), json!(row.inconclusive));
             let mut cells = Map::new();
             for check in Check::ALL {
                 let cell = row.cell(check);

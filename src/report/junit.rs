@@ -26,7 +26,7 @@ impl Counts {
         match case.outcome {
             OutcomeKind::Conforming => {}
             OutcomeKind::NonConforming => self.failures += 1,
-            OutcomeKind::Skipped => self.skipped += 1,
+            OutcomeKind::Skipped | OutcomeKind::Inconclusive => self.skipped += 1,
             OutcomeKind::Error => self.errors += 1,
         }
     }
@@ -109,6 +109,15 @@ fn testcase(case: &CaseRecord) -> String {
         }
         OutcomeKind::Skipped => {
             let _ = write!(out, ">\n      <skipped message=\"{}\"/>\n", escape(reason));
+        }
+        // JUnit has no inconclusive: a skip whose message says so, which CI shows apart from
+        // failures and never counts as one.
+        OutcomeKind::Inconclusive => {
+            let _ = write!(
+                out,
+                ">\n      <skipped message=\"inconclusive: {}\"/>\n",
+                escape(reason)
+            );
         }
         OutcomeKind::Error => {
             let kind = reason.split(':').next().unwrap_or("error");

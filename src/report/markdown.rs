@@ -30,7 +30,7 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
     let mut out = format!("## VSPC error contract: {verdict}\n\n");
     let _ = writeln!(
         out,
-        "Target `{}` (API {}){}: **{}** cases, {} conforming, {} non-conforming, {} skipped, {} errors; codes exercised {exercised}/{total}.\n",
+        "Target `{}` (API {}){}: **{}** cases, {} conforming, {} non-conforming, {} inconclusive, {} skipped, {} errors; codes exercised {exercised}/{total}.\n",
         cell(&run.target),
         cell(&run.api_version),
         run.partition
@@ -40,6 +40,7 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         s.cases,
         s.conforming,
         s.non_conforming,
+        s.inconclusive,
         s.skipped,
         s.errors
     );
@@ -101,6 +102,26 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
                 out,
                 "\n…and {} more: see the JSON or HTML report.",
                 failing.len() - LISTED_FAILURES
+            );
+        }
+    }
+
+    if let Some(line) = matrix.inconclusive_line() {
+        let _ = writeln!(out, "\nInconclusive, counted in no cell: {line}.");
+    }
+    let inconclusive: Vec<_> = run
+        .cases
+        .iter()
+        .filter(|c| c.outcome == OutcomeKind::Inconclusive)
+        .collect();
+    if !inconclusive.is_empty() {
+        let _ = writeln!(out, "\n### Inconclusive ({})\n", inconclusive.len());
+        for case in inconclusive.iter().take(LISTED_FAILURES) {
+            let _ = writeln!(
+                out,
+                "- `{}`: {}",
+                cell(&case.name),
+                cell(case.reason.as_deref().unwrap_or(""))
             );
         }
     }

@@ -68,11 +68,20 @@ impl fmt::Display for Cell {
     }
 }
 
+/// How a case counts in the matrix: by its verdicts, or apart when it could not be judged.
+pub enum Tally<V> {
+    Judged(V),
+    Inconclusive,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     pub key: RowKey,
-    /// Evaluated cases expecting this code (skipped and errored cases are not counted).
+    /// Judged cases expecting this code (inconclusive, skipped and errored cases are not
+    /// counted).
     pub cases: usize,
+    /// Cases expecting this code that could not be judged; their verdicts are in no cell.
+    pub inconclusive: usize,
     /// In [`Check::ALL`] order.
     pub cells: [Cell; 6],
 }
@@ -96,21 +105,23 @@ pub struct Matrix {
 impl Matrix {
     /// The matrix of a run's case reports.
     pub fn build(reports: &[CaseReport]) -> Matrix {
-        Matrix::tally(
-            reports
-                .iter()
-                .filter(|r| matches!(r.outcome, Outcome::Conforming | Outcome::NonConforming))
-                .map(|r| {
-                    let key = RowKey::of(&r.case.expect.error);
-                    (key, r.checks.iter().map(|c| (c.check, c.verdict)))
-                }),
-        )
+        Matrix::tally(reports.iter().filter_map(|r| {
+            let key = RowKey::of(&r.case.expect.error);
+            let tally = match r.outcome {
+                Outcome::Conforming | Outcome::NonConforming => {
+                    Tally::Judged(r.checks.iter().map(|c| (c.check, c.verdict)))
+                }
+                Outcome::Inconclusive(_) => Tally::Inconclusive,
+                Outcome::Skipped(_) | Outcome::Error(_) => return None,
+            };
+            Some((key, tally))
+        }))
     }
 
     /// The one place cells are counted: each evaluated case (conforming or not) with its row and
     /// its verdicts. [`Matrix::build`] feeds it a run's reports; `merge` feeds it the cases of
     /// JSON reports, so a merged matrix is counted exactly as a single run's.
-    pub fn tally<V>(evaluated: impl IntoIterator<Item = (RowKey, V)>) -> Matrix
+    pub fn tally<V>(evaluated: impl IntoIterator<Item = (RowKey, Tally<V>)>) -> Matrix
     where
         V: IntoIterator<Item = (Check, Verdict)>,
     {
@@ -121,12 +132,20 @@ impl Matrix {
             .map(|key| Row {
                 key,
                 cases: 0,
+                inconclusive: 0,
                 cells: [Cell::default(); 6],
             })
             .collect();
-        for (key, verdicts) in evaluated {
+        for (key, tally) in evaluated {
             let Some(row) = rows.iter_mut().find(|r| r.key == key) else {
                 continue;
+            };
+            let verdicts = match tally {
+                Tally::Judged(verdicts) => verdicts,
+                Tally::Inconclusive => {
+                    row.inconclusive += 1;
+                    continue;
+                }
             };
             row.cases += 1;
             for (check, verdict) in verdicts {
@@ -161,6 +180,17 @@ impl Matrix {
                 _ => None,
             })
             .collect()
+    }
+
+    /// `429 ×1, 1000 ×2`: the rows with cases that could not be judged, or None.
+    pub fn inconclusive_line(&self) -> Option<String> {
+        let rows: Vec<String> = self
+            .rows
+            .iter()
+            .filter(|r| r.inconclusive > 0)
+            .map(|r| format!("{} ×{}", r.key, r.inconclusive))
+            .collect();
+        (!rows.is_empty()).then(|| rows.join(", "))
     }
 
     /// How many catalogue codes some case exercised, of how many.

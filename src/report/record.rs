@@ -6,7 +6,7 @@
 //! Its serde form *is* the JSON report (`schemas/report.schema.json`), so a JSON report read
 //! back is the same record that wrote it.
 
-use super::matrix::{Matrix, RowKey};
+use super::matrix::{Matrix, RowKey, Tally};
 use super::{body_for_report, redact_secrets};
 use crate::case::{Body, ExpectedError, Field};
 use crate::check::{Check, CheckResult, Shown, Verdict};
@@ -84,6 +84,7 @@ impl RunRecord {
             match case.outcome {
                 OutcomeKind::Conforming => s.conforming += 1,
                 OutcomeKind::NonConforming => s.non_conforming += 1,
+                OutcomeKind::Inconclusive => s.inconclusive += 1,
                 OutcomeKind::Skipped => s.skipped += 1,
                 OutcomeKind::Error => s.errors += 1,
             }
@@ -96,8 +97,14 @@ impl RunRecord {
         Matrix::tally(
             self.cases
                 .iter()
-                .filter(|c| c.outcome.evaluated())
-                .filter_map(|c| Some((c.row()?, c.checks.verdicts()))),
+                .filter(|c| c.outcome.evaluated() || c.outcome == OutcomeKind::Inconclusive)
+                .filter_map(|c| {
+                    let tally = match c.outcome {
+                        OutcomeKind::Inconclusive => Tally::Inconclusive,
+                        _ => Tally::Judged(c.checks.verdicts()),
+                    };
+                    Some((c.row()?, tally))
+                }),
         )
     }
 }
@@ -108,6 +115,7 @@ impl RunRecord {
 pub enum OutcomeKind {
     Conforming,
     NonConforming,
+    Inconclusive,
     Skipped,
     Error,
 }
@@ -117,6 +125,7 @@ impl OutcomeKind {
         match outcome {
             Outcome::Conforming => OutcomeKind::Conforming,
             Outcome::NonConforming => OutcomeKind::NonConforming,
+            Outcome::Inconclusive(_) => OutcomeKind::Inconclusive,
             Outcome::Skipped(_) => OutcomeKind::Skipped,
             Outcome::Error(_) => OutcomeKind::Error,
         }
@@ -126,6 +135,7 @@ impl OutcomeKind {
         match self {
             OutcomeKind::Conforming => "conforming",
             OutcomeKind::NonConforming => "non_conforming",
+            OutcomeKind::Inconclusive => "inconclusive",
             OutcomeKind::Skipped => "skipped",
             OutcomeKind::Error => "error",
         }
@@ -182,7 +192,7 @@ impl CaseRecord {
                 throttled_retries: e.throttled_retries,
             }),
             outcome: OutcomeKind::of(&report.outcome),
-            reason: report.outcome.reason().map(str::to_string),
+            reason: report.outcome.reason(),
             checks: Checks::of(&report.checks),
             elapsed_ms: report.elapsed.as_millis() as u64,
         }

@@ -154,6 +154,7 @@ pub fn sweep_groups(rule: &str, reports: &[crate::run::CaseReport]) -> String {
         };
         let shape = match (&report.outcome, &report.exchange) {
             (Outcome::Skipped(reason), _) => format!("skipped: {reason}"),
+            (Outcome::Inconclusive(why), _) => format!("inconclusive: {why}"),
             (Outcome::Error(reason), _) => format!("error: {}", redact_text(reason)),
             (_, Some(exchange)) => shape(exchange),
             (_, None) => "no exchange".to_string(),

@@ -210,6 +210,7 @@ impl<W: Write> Reporter for Terminal<W> {
                     let word = match report.outcome {
                         Outcome::Conforming => self.style.green(&word),
                         Outcome::NonConforming | Outcome::Error(_) => self.style.red(&word),
+                        Outcome::Inconclusive(_) => self.style.yellow(&word),
                         Outcome::Skipped(_) => self.style.dim(&word),
                     };
                     self.write(&format!("{word} {}\n", report.case.name))?;
@@ -279,6 +280,17 @@ pub fn render_finish_styled(
     }
     out.push('\n');
     out.push_str(&render_matrix_styled(matrix, style));
+    let inconclusive: Vec<&CaseReport> = reports
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Inconclusive(_)))
+        .collect();
+    if !inconclusive.is_empty() {
+        out.push_str("\ninconclusive (the target did not meet the case's precondition):\n");
+        for report in inconclusive {
+            let why = report.outcome.reason().unwrap_or_default();
+            out.push_str(&format!("  {}: {why}\n", report.case.name));
+        }
+    }
     let skipped = skip_reasons(reports);
     if !skipped.is_empty() {
         out.push_str("\nskipped:\n");
@@ -288,8 +300,13 @@ pub fn render_finish_styled(
     }
     let (exercised, total) = matrix.coverage();
     let line = format!(
-        "{} cases: {} conforming, {} non-conforming, {} skipped, {} errors; codes exercised {exercised}/{total}",
-        summary.cases, summary.conforming, summary.non_conforming, summary.skipped, summary.errors,
+        "{} cases: {} conforming, {} non-conforming, {} inconclusive, {} skipped, {} errors; codes exercised {exercised}/{total}",
+        summary.cases,
+        summary.conforming,
+        summary.non_conforming,
+        summary.inconclusive,
+        summary.skipped,
+        summary.errors,
     );
     let line = if summary.passed() {
         style.green(&line)
@@ -469,6 +486,9 @@ pub fn render_matrix_styled(matrix: &Matrix, style: Style) -> String {
         }
         out.push_str(&line);
         out.push('\n');
+    }
+    if let Some(line) = matrix.inconclusive_line() {
+        out.push_str(&format!("inconclusive, in no cell: {line}\n"));
     }
     let unexercised = matrix.unexercised_codes();
     if !unexercised.is_empty() {

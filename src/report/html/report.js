@@ -66,7 +66,7 @@
       return true;
     });
     var rank = { fail: 0, deviation: 1, pass: 2, skip: 3 };
-    var outcomeRank = { non_conforming: 0, error: 1, conforming: 2, skipped: 3 };
+    var outcomeRank = { non_conforming: 0, error: 1, inconclusive: 2, conforming: 3, skipped: 4 };
     return out.map(function (c, i) { return [c, i]; }).sort(function (a, b) {
       var x = state.check ? (rank[verdictOf(a[0], state.check)] || 4) : outcomeRank[a[0].outcome];
       var y = state.check ? (rank[verdictOf(b[0], state.check)] || 4) : outcomeRank[b[0].outcome];

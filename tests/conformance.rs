@@ -165,6 +165,12 @@ fn trial(case: Arc<Case>, target: Arc<Target>, options: Arc<RunOptions>) -> Tria
             .push(report.clone());
         let failure = match &report.outcome {
             Outcome::Conforming => None,
+            // Not a failure: the target did not meet the case's precondition (libtest has no
+            // such outcome once a trial runs; the reason is in its captured output).
+            Outcome::Inconclusive(why) => {
+                println!("inconclusive: {why}");
+                None
+            }
             Outcome::NonConforming => Some(render_failure(&report)),
             Outcome::Error(reason) => Some(format!("could not evaluate: {reason}")),
             Outcome::Skipped(reason) => {

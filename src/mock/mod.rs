@@ -55,6 +55,7 @@ mod error;
 mod ids;
 mod operate;
 mod patch;
+mod personality;
 mod route;
 mod state;
 mod throttle;
@@ -63,7 +64,9 @@ mod validate;
 mod violate;
 
 pub use error::{ApiError, OAuth2Error, ResponseError, WireBody, WireError, code_type};
+pub use error::code_type_as;
 pub use operate::{FAULT_HEADER, is_heavy, is_long};
+pub use personality::{Choice, Personality};
 pub use state::{
     ADMIN_PASSWORD, ADMIN_USERNAME, COMPANY_PASSWORD, COMPANY_USERNAME, MFA_PASSWORD, MFA_USERNAME,
     MOCK_TOTP_CODE,
@@ -101,6 +104,9 @@ pub struct MockConfig {
     /// Serve HTTPS with a self-signed certificate made at start ([`MockConsole::ca_pem`]);
     /// default off: plain HTTP.
     pub tls: bool,
+    /// Which way it makes the choices the contract leaves open; default
+    /// [`Personality::Standard`].
+    pub personality: Personality,
 }
 
 impl Default for MockConfig {
@@ -112,6 +118,7 @@ impl Default for MockConfig {
             token_lifetime: Duration::from_secs(3600),
             async_actions: AsyncConfig::default(),
             tls: false,
+            personality: Personality::Standard,
         }
     }
 }
@@ -229,7 +236,10 @@ impl Console {
     fn new(config: MockConfig) -> Console {
         Console {
             catalogue: Contract::get().catalogue(config.api_version),
-            throttle: throttle::Throttle::new(config.throttle.clone()),
+            throttle: throttle::Throttle::as_personality(
+                config.throttle.clone(),
+                config.personality,
+            ),
             tokens: auth::Tokens::new(config.token_lifetime),
             state: Mutex::new(state::State::seeded()),
             ids: ids::IdGen::new(),
@@ -253,13 +263,20 @@ impl Console {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// The stages, in order.
+    fn picks(&self, choice: Choice) -> bool {
+        self.config.personality.picks(choice)
+    }
+
+    /// The stages, in the order of the personality: where the contract gives no order of
+    /// checks ([`Choice::RouteBeforeAuth`], [`Choice::ExistenceBeforeValidation`],
+    /// [`Choice::ValidationBeforeReadOnly`]) it is decided here and nowhere else.
     async fn serve(
         &self,
         peer: SocketAddr,
         request: Request<Body>,
     ) -> Result<error::Reply, ApiError> {
         let (parts, body) = request.into_parts();
+        let personality = self.config.personality;
         let token = auth::bearer(&parts.headers);
         let owner = token.and_then(|t| self.tokens.owner(t));
         let client = throttle::Client {
@@ -267,23 +284,50 @@ impl Console {
             ip: peer.ip(),
         };
         let _slot = self.throttle.admit(&client)?;
+        let slash = if self.picks(Choice::SignificantTrailingSlash) {
+            TrailingSlash::Significant
+        } else {
+            TrailingSlash::Ignored
+        };
         let path = parts.uri.path();
-        let anonymous = route::is_anonymous(self.catalogue, &parts.method, path);
-        let principal = auth::authenticate(
-            &self.tokens,
-            anonymous,
-            &parts.method,
-            &parts.headers,
-            |uid| self.state().user(uid).is_some(),
-        )?;
-        let routed = route::resolve(self.catalogue, TrailingSlash::Ignored, &parts.method, path)?;
-        let request = validate::validate(routed, &parts, body).await?;
+        let route = || route::resolve(self.catalogue, slash, &parts.method, path);
+        let authenticate = |anonymous| {
+            auth::authenticate(&self.tokens, anonymous, &parts.headers, |uid| {
+                self.state().user(uid).is_some()
+            })
+        };
+        let (principal, routed) = if self.picks(Choice::RouteBeforeAuth) {
+            let routed = route()?;
+            (authenticate(routed.operation.anonymous)?, routed)
+        } else {
+            let anonymous = route::is_anonymous(self.catalogue, slash, &parts.method, path);
+            let principal = authenticate(anonymous)?;
+            (principal, route()?)
+        };
+        let read_only_late = self.picks(Choice::ValidationBeforeReadOnly);
+        if !read_only_late {
+            auth::authorize(principal.as_ref(), &parts.method)?;
+        }
+        let operation = routed.operation;
+        let request = if self.picks(Choice::ExistenceBeforeValidation) {
+            let path = validate::path(routed)?;
+            operate::path_resources_exist(self, operation, &path)?;
+            validate::content_type(operation, &parts, personality)?;
+            validate::query_and_body(operation, path, &parts, body, personality).await?
+        } else {
+            validate::content_type(operation, &parts, personality)?;
+            let path = validate::path(routed)?;
+            validate::query_and_body(operation, path, &parts, body, personality).await?
+        };
+        if read_only_late {
+            auth::authorize(principal.as_ref(), &parts.method)?;
+        }
         operate::operate(self, principal.as_ref(), &request).await
     }
 
     /// The one mapping, then the configured violation.
     fn fail(&self, error: &ApiError) -> WireError {
-        let wire = error.render();
+        let wire = error.render_as(self.config.personality);
         match self.config.violation {
             Some(violation) => violation.apply(error, wire),
             None => wire,

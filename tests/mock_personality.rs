@@ -326,19 +326,19 @@ async fn a_bad_patch_operation_is_named_by_member_or_by_pointer() {
 async fn wrong_credentials_are_invalid_request_or_invalid_grant() {
     let pair = Pair::start().await;
     let token = |form: &str| {
-        let mut req = with_body(
-            "POST",
-            "/token",
-            "application/x-www-form-urlencoded",
-            form,
-        );
+        let mut req = with_body("POST", "/token", "application/x-www-form-urlencoded", form);
         req.token = Some(None);
         req
     };
     let wrong = format!("grant_type=password&username={ADMIN_USERNAME}&password=nope");
     let (s, a) = pair.both(token(&wrong)).await;
-    assert_eq!((s.json()["error"].clone(), a.json()["error"].clone()), (json!("invalid_request"), json!("invalid_grant")));
-    let (s, a) = pair.both(token("grant_type=password&username=nobody&password=x")).await;
+    assert_eq!(
+        (s.json()["error"].clone(), a.json()["error"].clone()),
+        (json!("invalid_request"), json!("invalid_grant"))
+    );
+    let (s, a) = pair
+        .both(token("grant_type=password&username=nobody&password=x"))
+        .await;
     assert_eq!(a.json()["error"], "invalid_grant", "{}", s.text);
     // Stated by RFC 6749 itself: the same in both.
     for (form, error) in [
@@ -433,7 +433,10 @@ async fn burst(console: &Console) -> Vec<Observed> {
     let mut burst = tokio::task::JoinSet::new();
     for _ in 0..100 {
         let http = console.http.clone();
-        let url = format!("{}/api/v3/organizations/companies/usage", console.mock.uri());
+        let url = format!(
+            "{}/api/v3/organizations/companies/usage",
+            console.mock.uri()
+        );
         let token = console.token.clone();
         burst.spawn(async move {
             let response = http.get(url).bearer_auth(token).send().await.unwrap();
@@ -529,7 +532,10 @@ async fn undocumented_types_differ_and_documented_ones_stay() {
     let (s, a) = pair
         .both(get(format!("/organizations/companies/{missing}")))
         .await;
-    assert_eq!((kind(&s), kind(&a)), (ErrorType::Logical, ErrorType::Unspecified));
+    assert_eq!(
+        (kind(&s), kind(&a)),
+        (ErrorType::Logical, ErrorType::Unspecified)
+    );
     let company = format!("/organizations/companies/{}", pair.var("companyUid"));
     let read_only = r#"[{"op":"replace","path":"/instanceUid","value":"x"}]"#;
     let (s, a) = pair
@@ -549,7 +555,10 @@ async fn undocumented_types_differ_and_documented_ones_stay() {
         (ErrorType::RetryableLogical, ErrorType::Logical)
     );
     let (s, a) = pair.both(get("/organizations/companies?limit=0")).await;
-    assert_eq!((kind(&s), kind(&a)), (ErrorType::Logical, ErrorType::Logical));
+    assert_eq!(
+        (kind(&s), kind(&a)),
+        (ErrorType::Logical, ErrorType::Logical)
+    );
 }
 
 #[tokio::test]
@@ -616,10 +625,19 @@ async fn a_missing_identity_provider_is_1200_or_404() {
 #[tokio::test]
 async fn long_operations_answer_202_or_at_once() {
     let pair = Pair::start().await;
-    let install =
-        |computer: &str| format!("/discovery/computers/{}/installBackupAgent", pair.var(computer));
+    let install = |computer: &str| {
+        format!(
+            "/discovery/computers/{}/installBackupAgent",
+            pair.var(computer)
+        )
+    };
     let (s, a) = pair
-        .both(with_body("POST", install("computerUid"), "application/json", "{}"))
+        .both(with_body(
+            "POST",
+            install("computerUid"),
+            "application/json",
+            "{}",
+        ))
         .await;
     assert_eq!((s.status, a.status), (202, 200), "{}", a.text);
     assert!(s.location.is_some());
@@ -655,9 +673,13 @@ async fn query_names_match_in_any_case_or_exactly() {
 #[tokio::test]
 async fn a_repeated_query_parameter_binds_its_first_or_its_last_value() {
     let pair = Pair::start().await;
-    let (s, a) = pair.both(get("/organizations/companies?limit=0&limit=5")).await;
+    let (s, a) = pair
+        .both(get("/organizations/companies?limit=0&limit=5"))
+        .await;
     assert_eq!((s.status, a.status), (400, 200));
-    let (s, a) = pair.both(get("/organizations/companies?limit=5&limit=0")).await;
+    let (s, a) = pair
+        .both(get("/organizations/companies?limit=5&limit=0"))
+        .await;
     assert_eq!((s.status, a.status), (200, 400));
 }
 
@@ -672,16 +694,34 @@ fn every_choice_has_a_test_here() {
         (Choice::PatchPointerNames, "a_bad_patch_operation_"),
         (Choice::InvalidGrantForCredentials, "wrong_credentials_"),
         (Choice::RouteBeforeAuth, "an_unknown_path_without_a_token_"),
-        (Choice::ExistenceBeforeValidation, "an_unknown_id_with_a_bad_query_"),
-        (Choice::ValidationBeforeReadOnly, "a_read_only_token_on_a_bad_write_"),
+        (
+            Choice::ExistenceBeforeValidation,
+            "an_unknown_id_with_a_bad_query_",
+        ),
+        (
+            Choice::ValidationBeforeReadOnly,
+            "a_read_only_token_on_a_bad_write_",
+        ),
         (Choice::SignificantTrailingSlash, "a_trailing_slash_"),
         (Choice::NoDefaultThrottling, "the_default_throttling_"),
         (Choice::OtherErrorTypes, "undocumented_types_differ_"),
         (Choice::LowercaseRetryable, "retryable_logical_is_spelt_"),
-        (Choice::PlainJsonContentType, "error_bodies_differ_in_content_type"),
-        (Choice::NullMetaAndData, "error_bodies_differ_in_content_type_and_members"),
-        (Choice::RetryAfterOnlyPerTime, "a_configured_parallel_limit_"),
-        (Choice::ThrottleWithoutMessage, "a_configured_per_time_limit_"),
+        (
+            Choice::PlainJsonContentType,
+            "error_bodies_differ_in_content_type",
+        ),
+        (
+            Choice::NullMetaAndData,
+            "error_bodies_differ_in_content_type_and_members",
+        ),
+        (
+            Choice::RetryAfterOnlyPerTime,
+            "a_configured_parallel_limit_",
+        ),
+        (
+            Choice::ThrottleWithoutMessage,
+            "a_configured_per_time_limit_",
+        ),
         (Choice::ContentTypeAsParameter, "a_json_body_as_text_plain_"),
         (Choice::MissingProviderIs404, "a_missing_identity_provider_"),
         (Choice::SynchronousLongOperations, "long_operations_answer_"),
@@ -692,6 +732,9 @@ fn every_choice_has_a_test_here() {
         let Some((_, prefix)) = tested.iter().find(|(c, _)| *c == choice) else {
             panic!("no test for {choice}");
         };
-        assert!(source.contains(&format!("async fn {prefix}")), "{choice}: {prefix}");
+        assert!(
+            source.contains(&format!("async fn {prefix}")),
+            "{choice}: {prefix}"
+        );
     }
 }

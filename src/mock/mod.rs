@@ -72,8 +72,8 @@ mod tls;
 mod validate;
 mod violate;
 
-pub use error::{ApiError, OAuth2Error, ResponseError, WireBody, WireError, code_type};
 pub use error::code_type_as;
+pub use error::{ApiError, OAuth2Error, ResponseError, WireBody, WireError, code_type};
 pub use operate::{FAULT_HEADER, is_heavy, is_long};
 pub use personality::{Choice, Personality};
 pub use state::{

@@ -188,9 +188,7 @@ impl Choice {
             Choice::CaseSensitiveQueryNames => {
                 "query parameter names match case-insensitively (`LIMIT=0` is `limit=0`), as ASP.NET binds them"
             }
-            Choice::LastQueryValue => {
-                "a query parameter sent twice binds its first value"
-            }
+            Choice::LastQueryValue => "a query parameter sent twice binds its first value",
         }
     }
 
@@ -302,9 +300,7 @@ impl Choice {
             Choice::ThrottleWithoutMessage => {
                 "the documented 429 example has no `message`; the model requires one"
             }
-            Choice::ContentTypeAsParameter => {
-                "what exactly triggers 415 is [unconfirmed]"
-            }
+            Choice::ContentTypeAsParameter => "what exactly triggers 415 is [unconfirmed]",
             Choice::MissingProviderIs404 => {
                 "1200 (identity provider does not exist) and 404 (resource does not exist) both fit"
             }

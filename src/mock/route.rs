@@ -52,8 +52,12 @@ pub fn resolve(
     method: &Method,
     path: &str,
 ) -> Result<Routed, ApiError> {
-    let not_found =
-        || ApiError::no_such_path(path, format!("The resource at path '{path}' does not exist."));
+    let not_found = || {
+        ApiError::no_such_path(
+            path,
+            format!("The resource at path '{path}' does not exist."),
+        )
+    };
     let rest = api_path(path).ok_or_else(not_found)?;
     match catalogue.route(method.as_str(), rest, slash) {
         Route::Found(operation, parameters) => Ok(Routed {
@@ -66,7 +70,7 @@ pub fn resolve(
         Route::MethodNotAllowed(methods) => Err(ApiError::no_such_path(
             path,
             format!(
-            "The resource at path '{path}' does not exist for {method} (it serves {}).",
+                "The resource at path '{path}' does not exist for {method} (it serves {}).",
                 methods.join(", ")
             ),
         )),

@@ -485,7 +485,11 @@ fn parse_body(
 
 /// One JSON Patch operation (RFC 6902 section 4): `op` and `path` always, `value` for add,
 /// replace and test, `from` for move and copy.
-fn patch_operation(operation: &Value, index: usize, personality: Personality) -> Result<(), ApiError> {
+fn patch_operation(
+    operation: &Value,
+    index: usize,
+    personality: Personality,
+) -> Result<(), ApiError> {
     let Some(object) = operation.as_object() else {
         return Err(whole_body(
             personality,
@@ -752,7 +756,8 @@ mod tests {
     fn json_bodies_and_patches_name_the_offending_property() {
         let create = op("POST", "/organizations/companies");
         let property = |kind, body: &str| {
-            parameter_of(parse_body(create, kind, Bytes::from(body.to_string()), STD).unwrap_err()).2
+            parameter_of(parse_body(create, kind, Bytes::from(body.to_string()), STD).unwrap_err())
+                .2
         };
         assert_eq!(property(BodyKind::Json, "{").as_deref(), Some("body"));
         assert_eq!(property(BodyKind::Json, "[1]").as_deref(), Some("body"));
@@ -809,7 +814,9 @@ mod tests {
     fn content_types_are_checked_by_body_kind() {
         let create = op("POST", "/organizations/companies");
         let json = &create.body.as_ref().unwrap().content_type;
-        assert!(check_content_type(create, BodyKind::Json, json, Some("application/json"), STD).is_ok());
+        assert!(
+            check_content_type(create, BodyKind::Json, json, Some("application/json"), STD).is_ok()
+        );
         assert_eq!(
             check_content_type(create, BodyKind::Json, json, Some("text/plain"), STD)
                 .unwrap_err()
@@ -828,7 +835,9 @@ mod tests {
                 patch,
                 BodyKind::JsonPatch,
                 json,
-                Some("application/json-patch+json"), STD)
+                Some("application/json-patch+json"),
+                STD
+            )
             .is_ok()
         );
         let token = op("POST", "/token");

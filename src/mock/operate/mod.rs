@@ -302,14 +302,11 @@ fn check_path_resources(
             _ => true,
         };
         let belongs = match kind {
-            Some(Kind::BackupAgentJob) => {
-                path_parameter("backupAgentUid")
-                    .is_none_or(|agent| {
-                        state
-                            .resource(Kind::BackupAgentJob, value)
-                            .is_some_and(|job| job["backupAgentUid"] == agent)
-                    })
-            }
+            Some(Kind::BackupAgentJob) => path_parameter("backupAgentUid").is_none_or(|agent| {
+                state
+                    .resource(Kind::BackupAgentJob, value)
+                    .is_some_and(|job| job["backupAgentUid"] == agent)
+            }),
             _ => true,
         };
         if !exists || !belongs {

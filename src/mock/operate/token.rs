@@ -11,11 +11,11 @@
 //! the VSPC envelope where MFA is set up (`POST /users/{userUid}/logins/totp`, `identity.rs`).
 
 use super::identity::{self, CodeCheck};
-use crate::mock::{Choice, Console};
 use crate::mock::auth::Principal;
 use crate::mock::error::{ApiError, Reply};
 use crate::mock::state;
 use crate::mock::validate::{Body, Valid};
+use crate::mock::{Choice, Console};
 use serde_json::{Value, json};
 
 pub(super) fn token(console: &Console, request: &Valid) -> Result<Reply, ApiError> {

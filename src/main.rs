@@ -12,7 +12,7 @@ use std::sync::Arc;
 use vspc_conformance::case::{self, Case};
 use vspc_conformance::config::{self, Settings};
 use vspc_conformance::contract::{ApiVersion, CustomCodeStatus, RetryAfterReading, Strength};
-use vspc_conformance::mock::{MockConfig, MockConsole, Violation};
+use vspc_conformance::mock::{MockConfig, MockConsole, Personality, Violation};
 use vspc_conformance::partition::Partition;
 use vspc_conformance::report::record::RunInfo;
 use vspc_conformance::report::terminal::{ColorChoice, Progress, Terminal};
@@ -94,6 +94,10 @@ struct RunArgs {
     /// Run against the embedded mock bent by this violation mode (the harness's self-test).
     #[arg(long, value_name = "MODE")]
     mock_violate: Option<String>,
+    /// The embedded mock's personality: which way it makes the choices the contract leaves open
+    /// (docs/mock-choices.md) [default: standard].
+    #[arg(long, value_enum, value_name = "VARIANT")]
+    mock_variant: Option<Personality>,
     /// Requests in flight at once [default: 32 against the embedded mock, 4 against a console].
     #[arg(long)]
     concurrency: Option<usize>,
@@ -152,6 +156,9 @@ struct MockArgs {
     /// Bend one rule of the contract (see --list-violations).
     #[arg(long, value_name = "MODE")]
     violate: Option<String>,
+    /// Which way to make the choices the contract leaves open (docs/mock-choices.md).
+    #[arg(long, value_enum, value_name = "VARIANT", default_value = "standard")]
+    variant: Personality,
     /// Print the violation modes (name, tab, the check that must catch it) and exit.
     #[arg(long)]
     list_violations: bool,
@@ -264,6 +271,7 @@ fn mock_command(args: MockArgs) -> Result<ExitCode, Failure> {
             .map(|n| violation(n, "--violate"))
             .transpose()?,
         tls: args.tls,
+        personality: args.variant,
         ..MockConfig::default()
     };
     let mock = MockConsole::bind(args.addr, config).map_err(|e| {
@@ -416,6 +424,12 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
         eprintln!("warning: {warning}");
     }
     let specs = report_specs(&args.reports)?;
+    if let (Some(_), Some(_)) = (&settings.target, args.mock_variant) {
+        return Err(Failure::Input(
+            "--mock-variant picks the embedded mock's personality; it cannot go with --target"
+                .into(),
+        ));
+    }
     let spec = match (&settings.target, &args.mock_violate) {
         (Some(_), Some(_)) => {
             return Err(Failure::Input(
@@ -429,6 +443,7 @@ fn run_command(args: RunArgs) -> Result<ExitCode, Failure> {
                 .as_deref()
                 .map(|n| violation(n, "--mock-violate"))
                 .transpose()?,
+            personality: args.mock_variant.unwrap_or_default(),
             ..MockConfig::default()
         }),
     };

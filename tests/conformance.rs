@@ -4,7 +4,8 @@
 //!
 //! Target: `VSPC_TARGET` (with `VSPC_TOKEN`, or `VSPC_USERNAME` and `VSPC_PASSWORD`) when set,
 //! else the embedded mock; `VSPC_API_VERSION` picks the API version (else read from a console,
-//! 3.6.1 for the mock). Each trial also snapshots its normalized exchange with insta, one
+//! 3.6.1 for the mock); `VSPC_MOCK_VARIANT=alternative` gives the embedded mock its other
+//! personality (docs/mock-choices.md). Each trial also snapshots its normalized exchange with insta, one
 //! snapshot set per target and version (the suffix), so contract drift shows as a diff in
 //! `cargo insta review`. Cases the target cannot run (mock-only, mutating, unresolved
 //! variables) are ignored with their reason printed.
@@ -27,7 +28,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use vspc_conformance::case::{self, Case, Origin};
 use vspc_conformance::contract::ApiVersion;
-use vspc_conformance::mock::MockConfig;
+use vspc_conformance::mock::{MockConfig, Personality};
 use vspc_conformance::partition::fnv1a;
 use vspc_conformance::report::matrix::Matrix;
 use vspc_conformance::report::record::{RunInfo, RunRecord};
@@ -53,7 +54,8 @@ fn env(name: &str) -> Option<String> {
 }
 
 /// The target and the version: `embedded-mock-3.6.1`, or the target's host and port and the
-/// version: `staging.example.com-1280-3.7`.
+/// version: `staging.example.com-1280-3.7`; the embedded mock's Alternative personality is a
+/// target of its own: `embedded-mock-alternative-3.6.1`.
 fn snapshot_suffix(target: &Target) -> String {
     let label = target.label.split("://").last().unwrap_or(&target.label);
     let host: String = label
@@ -67,7 +69,26 @@ fn snapshot_suffix(target: &Target) -> String {
             }
         })
         .collect();
-    format!("{host}-{}", target.version)
+    let personality = match (target.is_embedded_mock(), mock_variant()) {
+        (true, Personality::Alternative) => "-alternative",
+        _ => "",
+    };
+    format!("{host}{personality}-{}", target.version)
+}
+
+/// `VSPC_MOCK_VARIANT` (standard or alternative), the embedded mock's personality; an unknown
+/// one ends the run (exit 2).
+fn mock_variant() -> Personality {
+    let Some(text) = env("VSPC_MOCK_VARIANT") else {
+        return Personality::Standard;
+    };
+    match Personality::parse(&text) {
+        Some(personality) => personality,
+        None => {
+            eprintln!("error: VSPC_MOCK_VARIANT={text} is not standard or alternative");
+            std::process::exit(2);
+        }
+    }
 }
 
 /// `VSPC_API_VERSION`, when set; an unknown one ends the run (exit 2).
@@ -85,7 +106,10 @@ fn api_version() -> Option<ApiVersion> {
 fn connect() -> Result<Target, String> {
     let spec = match env("VSPC_TARGET") {
         Some(url) => TargetSpec::Remote(url),
-        None => TargetSpec::EmbeddedMock(MockConfig::default()),
+        None => TargetSpec::EmbeddedMock(MockConfig {
+            personality: mock_variant(),
+            ..MockConfig::default()
+        }),
     };
     let auth = Auth {
         token: env("VSPC_TOKEN").map(Secret::new),

@@ -197,12 +197,11 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The stage: None for anonymous operations (`anonymous`: the catalogue says so), else the
-/// request's principal or a 401/403. `user_exists` tells whether a token's user is still in the
+/// request's principal or a 401 ([`authorize`] gives the 403). `user_exists` tells whether a token's user is still in the
 /// state.
 pub fn authenticate(
     tokens: &Tokens,
     anonymous: bool,
-    method: &Method,
     headers: &HeaderMap,
     user_exists: impl Fn(&str) -> bool,
 ) -> Result<Option<Principal>, ApiError> {
@@ -228,12 +227,18 @@ pub fn authenticate(
             "The user of the access token no longer exists.",
         ));
     }
-    if principal.read_only && *method != Method::GET {
-        return Err(ApiError::forbidden(format!(
-            "A read-only access token cannot be used for {method} requests."
-        )));
-    }
     Ok(Some(principal))
+}
+
+/// A read-only token may only read (GET): 403 on anything else. Apart from
+/// [`authenticate`] because when it is checked is a choice of the personality.
+pub fn authorize(principal: Option<&Principal>, method: &Method) -> Result<(), ApiError> {
+    match principal {
+        Some(p) if p.read_only && *method != Method::GET => Err(ApiError::forbidden(format!(
+            "A read-only access token cannot be used for {method} requests."
+        ))),
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -288,13 +293,14 @@ mod tests {
             read_only: true,
         });
         let h = headers(&format!("Bearer {}", issued.access_token));
-        assert!(authenticate(&tokens, false, &Method::GET, &h, |_| true).is_ok());
-        let denied = authenticate(&tokens, false, &Method::DELETE, &h, |_| true).unwrap_err();
+        let principal = authenticate(&tokens, false, &h, |_| true).unwrap();
+        assert!(authorize(principal.as_ref(), &Method::GET).is_ok());
+        let denied = authorize(principal.as_ref(), &Method::DELETE).unwrap_err();
         assert_eq!(denied.code(), 403);
-        let gone = authenticate(&tokens, false, &Method::GET, &h, |_| false).unwrap_err();
+        let gone = authenticate(&tokens, false, &h, |_| false).unwrap_err();
         assert_eq!(gone.code(), 401);
         assert!(
-            authenticate(&tokens, true, &Method::POST, &HeaderMap::new(), |_| true)
+            authenticate(&tokens, true, &HeaderMap::new(), |_| true)
                 .unwrap()
                 .is_none()
         );

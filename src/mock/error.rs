@@ -6,12 +6,16 @@
 //! for `POST /token`, the OAuth2 shape with 400. Violation modes (`violate.rs`) bend the
 //! `WireError` afterwards; nothing else in the mock builds an error response.
 
+use super::personality::{Choice, Personality};
 use crate::contract::{self, ErrorType};
 use axum::body::Body;
 use axum::http::{HeaderValue, Response, StatusCode, header};
 use serde_json::{Map, Value, json};
 
 pub const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
+
+/// The content type of error bodies when [`Choice::PlainJsonContentType`] is picked.
+pub const PLAIN_JSON_CONTENT_TYPE: &str = "application/json";
 
 /// One `ResponseError` of the envelope.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +27,9 @@ pub struct ResponseError {
     pub property_name: Option<String>,
     pub retry_after: Option<u64>,
     pub failed_json_patch: Option<Value>,
+    /// What the message is about (the missing id of a 404, the path nobody serves), so that a
+    /// reworded message can still name it. Never on the wire by itself.
+    pub subject: Option<String>,
 }
 
 /// An error of `POST /token` in the OAuth2 shape (RFC 6749 section 5.2).
@@ -50,7 +57,15 @@ impl ApiError {
             property_name: None,
             retry_after: None,
             failed_json_patch: None,
+            subject: None,
         }))
+    }
+
+    fn about(mut self, subject: &str) -> ApiError {
+        if let ApiError::Vspc(e) = &mut self {
+            e.subject = Some(subject.to_string());
+        }
+        self
     }
 
     /// 400: a query or path parameter has an invalid value.
@@ -88,11 +103,12 @@ impl ApiError {
             ErrorType::Logical,
             format!("{resource} with {id_label} '{id}' does not exist."),
         )
+        .about(id)
     }
 
-    /// 404 for a path nothing serves.
-    pub fn no_such_path(message: impl Into<String>) -> ApiError {
-        Self::vspc(404, ErrorType::Logical, message)
+    /// 404 for a path nothing serves; the message names `path`.
+    pub fn no_such_path(path: &str, message: impl Into<String>) -> ApiError {
+        Self::vspc(404, ErrorType::Logical, message).about(path)
     }
 
     /// 409: a resource with the same identity exists.
@@ -106,14 +122,14 @@ impl ApiError {
     }
 
     /// 429: a throttling limit was broken; `retry_after` seconds until the next period.
-    pub fn throttled(retry_after: u64) -> ApiError {
+    pub fn throttled(retry_after: Option<u64>) -> ApiError {
         let mut error = Self::vspc(
             429,
             ErrorType::Transport,
             "Number of requests exceeds throttling limitations.",
         );
         if let ApiError::Vspc(e) = &mut error {
-            e.retry_after = Some(retry_after);
+            e.retry_after = retry_after;
         }
         error
     }
@@ -171,25 +187,65 @@ impl ApiError {
         }
     }
 
-    /// The conforming wire form of this error.
+    /// The conforming wire form of this error, as [`Personality::Standard`] renders it.
     pub fn render(&self) -> WireError {
+        self.render_as(Personality::Standard)
+    }
+
+    /// The conforming wire form of this error as `personality` renders it: the status rule
+    /// and the envelope are the same for both; wording, types, the spelling of
+    /// `retryableLogical`, the content type and the members beside `errors` are its choices.
+    pub fn render_as(&self, personality: Personality) -> WireError {
         let body = match self {
-            ApiError::Vspc(e) => json!({ "errors": [e.to_json()] }),
-            ApiError::OAuth2(e) => e.to_json(),
+            ApiError::Vspc(e) => {
+                let mut body = json!({ "errors": [e.to_json_as(personality)] });
+                if personality.picks(Choice::NullMetaAndData) {
+                    body["meta"] = Value::Null;
+                    body["data"] = Value::Null;
+                }
+                body
+            }
+            ApiError::OAuth2(e) => e.to_json_as(personality),
+        };
+        let content_type = if personality.picks(Choice::PlainJsonContentType) {
+            PLAIN_JSON_CONTENT_TYPE
+        } else {
+            JSON_CONTENT_TYPE
         };
         WireError {
             status: self.status(),
-            content_type: JSON_CONTENT_TYPE.to_string(),
+            content_type: content_type.to_string(),
             body: WireBody::Json(body),
         }
     }
 }
 
 impl ResponseError {
+    /// The member as [`Personality::Standard`] writes it.
     pub fn to_json(&self) -> Value {
+        self.to_json_as(Personality::Standard)
+    }
+
+    /// The member as `personality` writes it (also inside an async action's envelope).
+    pub fn to_json_as(&self, personality: Personality) -> Value {
         let mut out = Map::new();
-        out.insert("message".into(), Value::from(self.message.as_str()));
-        out.insert("type".into(), Value::from(self.kind.as_str()));
+        let silent = self.code == 429 && personality.picks(Choice::ThrottleWithoutMessage);
+        if !silent {
+            let message = if personality.picks(Choice::RewordedMessages) {
+                reword(self)
+            } else {
+                self.message.clone()
+            };
+            out.insert("message".into(), Value::from(message));
+        }
+        let kind = code_type_as(personality, self.code);
+        let spelled = match kind {
+            ErrorType::RetryableLogical if personality.picks(Choice::LowercaseRetryable) => {
+                "retryablelogical"
+            }
+            _ => kind.as_str(),
+        };
+        out.insert("type".into(), Value::from(spelled));
         out.insert("code".into(), Value::from(self.code));
         if let Some(name) = &self.parameter_name {
             out.insert("parameterName".into(), Value::from(name.as_str()));
@@ -209,7 +265,93 @@ impl ResponseError {
 
 impl OAuth2Error {
     pub fn to_json(&self) -> Value {
-        json!({ "error": self.error, "error_description": self.description, "error_uri": null })
+        self.to_json_as(Personality::Standard)
+    }
+
+    pub fn to_json_as(&self, personality: Personality) -> Value {
+        let description = if personality.picks(Choice::RewordedMessages) {
+            format!("Token request refused: {}", lower_first(&self.description))
+        } else {
+            self.description.clone()
+        };
+        json!({ "error": self.error, "error_description": description, "error_uri": null })
+    }
+}
+
+/// The Alternative wording of a message ([`Choice::RewordedMessages`]): the documented
+/// sentences and the 404s said another way, every other message led in by what kind of
+/// failure it is, so no message is the Standard one and each keeps its detail (a 1000 still
+/// says why).
+fn reword(error: &ResponseError) -> String {
+    let message = error.message.trim_end_matches('.');
+    if error.code == 404 {
+        if let Some(subject) = &error.subject {
+            return if subject.starts_with('/') {
+                format!("Nothing is served at '{subject}'.")
+            } else {
+                format!("No object has the identifier '{subject}'.")
+            };
+        }
+    }
+    let bound = |prefix: &str| message.strip_prefix(prefix).map(str::trim);
+    if let Some(n) = bound("Property value must be larger or equal to") {
+        return format!("The value may not be less than {n}.");
+    }
+    if let Some(n) = bound("Property value must be less or equal to") {
+        return format!("The value may not be greater than {n}.");
+    }
+    if let Some(kind) = bound("Property value must be") {
+        return format!("The value given is not {}.", with_article(kind));
+    }
+    if let Some(name) = message
+        .strip_prefix("Property '")
+        .and_then(|rest| rest.strip_suffix("' is required"))
+    {
+        return format!("A value for '{name}' must be given.");
+    }
+    let lead = match error.code {
+        400 => "Invalid input",
+        401 => "Not authenticated",
+        403 => "Not allowed",
+        404 => "Not found",
+        409 => "Conflict",
+        415 => "Wrong media type",
+        429 => "Too many requests",
+        500 => "Internal failure",
+        504 => "Console server unreachable",
+        1000 => "Cannot do this now",
+        _ => "The operation failed",
+    };
+    format!("{lead}: {}.", lower_first(message))
+}
+
+/// `a UUID` stays, `integer` -> `an integer`, `true or false` -> `true or false`.
+fn with_article(kind: &str) -> String {
+    let starts = |w: &str| kind.starts_with(w);
+    if starts("a ") || starts("an ") || starts("one of") || starts("true") || starts("500") {
+        kind.to_string()
+    } else if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {kind}")
+    } else {
+        format!("a {kind}")
+    }
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    // Keep acronyms and names (`UID`, `JSON`, `Veeam`) as they are.
+    let second_upper = chars.clone().next().is_some_and(char::is_uppercase);
+    if second_upper || first.is_lowercase() {
+        return text.to_string();
+    }
+    match text.split_whitespace().next() {
+        Some("The" | "A" | "An" | "Each" | "Either" | "Specified" | "Provided" | "Property") => {
+            first.to_lowercase().chain(chars).collect()
+        }
+        _ => text.to_string(),
     }
 }
 
@@ -225,8 +367,32 @@ pub fn custom_type(code: u16) -> ErrorType {
     }
 }
 
-/// The type of any code the mock emits: the one its constructor above gives it.
+/// The type of any code the mock emits as [`Personality::Standard`] types it: the one its
+/// constructor above gives it.
 pub fn code_type(code: u16) -> ErrorType {
+    code_type_as(Personality::Standard, code)
+}
+
+/// The type `personality` gives `code`. [`Choice::OtherErrorTypes`] changes only the types the
+/// contract documents nowhere; 400, 401, 403 and 429 keep theirs.
+pub fn code_type_as(personality: Personality, code: u16) -> ErrorType {
+    if !personality.picks(Choice::OtherErrorTypes) {
+        return standard_type(code);
+    }
+    match code {
+        404 => ErrorType::Unspecified,
+        409 => ErrorType::RetryableLogical,
+        415 | 500 => ErrorType::Transport,
+        504 => ErrorType::Unspecified,
+        1000.. => match custom_type(code) {
+            ErrorType::RetryableLogical | ErrorType::Security => ErrorType::Logical,
+            _ => ErrorType::RetryableLogical,
+        },
+        _ => standard_type(code),
+    }
+}
+
+fn standard_type(code: u16) -> ErrorType {
     match code {
         401 | 403 => ErrorType::Security,
         429 | 504 => ErrorType::Transport,
@@ -320,10 +486,10 @@ mod tests {
             ApiError::unauthorized("x"),
             ApiError::forbidden("x"),
             ApiError::missing_resource("Company", "UID", "x"),
-            ApiError::no_such_path("x"),
+            ApiError::no_such_path("/x", "x"),
             ApiError::conflict("x"),
             ApiError::unsupported_media_type("x"),
-            ApiError::throttled(1),
+            ApiError::throttled(Some(1)),
             ApiError::unspecified(),
             ApiError::server_unreachable(),
             ApiError::patch_failed(json!({"op": "replace", "path": "/id", "value": 1}), "x"),

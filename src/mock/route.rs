@@ -30,12 +30,17 @@ fn api_path(path: &str) -> Option<&str> {
 }
 
 /// Whether the catalogue lets this request through without credentials.
-pub fn is_anonymous(catalogue: &Operations, method: &Method, path: &str) -> bool {
+pub fn is_anonymous(
+    catalogue: &Operations,
+    slash: TrailingSlash,
+    method: &Method,
+    path: &str,
+) -> bool {
     let Some(rest) = api_path(path) else {
         return false;
     };
     matches!(
-        catalogue.route(method.as_str(), rest, TrailingSlash::Ignored),
+        catalogue.route(method.as_str(), rest, slash),
         Route::Found(op, _) if op.anonymous
     )
 }
@@ -47,8 +52,12 @@ pub fn resolve(
     method: &Method,
     path: &str,
 ) -> Result<Routed, ApiError> {
-    let not_found =
-        || ApiError::no_such_path(format!("The resource at path '{path}' does not exist."));
+    let not_found = || {
+        ApiError::no_such_path(
+            path,
+            format!("The resource at path '{path}' does not exist."),
+        )
+    };
     let rest = api_path(path).ok_or_else(not_found)?;
     match catalogue.route(method.as_str(), rest, slash) {
         Route::Found(operation, parameters) => Ok(Routed {
@@ -58,10 +67,13 @@ pub fn resolve(
                 .map(|(name, raw)| (name, percent_decode(&raw, false)))
                 .collect(),
         }),
-        Route::MethodNotAllowed(methods) => Err(ApiError::no_such_path(format!(
-            "The resource at path '{path}' does not exist for {method} (it serves {}).",
-            methods.join(", ")
-        ))),
+        Route::MethodNotAllowed(methods) => Err(ApiError::no_such_path(
+            path,
+            format!(
+                "The resource at path '{path}' does not exist for {method} (it serves {}).",
+                methods.join(", ")
+            ),
+        )),
         Route::NotFound => Err(not_found()),
     }
 }
@@ -137,7 +149,8 @@ mod tests {
 
     #[test]
     fn only_the_token_endpoint_is_anonymous() {
-        let anonymous = |method, path| is_anonymous(catalogue(), method, path);
+        let anonymous =
+            |method, path| is_anonymous(catalogue(), TrailingSlash::Ignored, method, path);
         assert!(anonymous(&Method::POST, "/api/v3/token"));
         assert!(!anonymous(&Method::GET, "/api/v3/token"));
         assert!(!anonymous(&Method::GET, "/api/v3/about"));

@@ -183,12 +183,13 @@ pub enum Ty {
     /// An integer within the bounds.
     Int(i64, i64),
     Uuid,
-    Object,
+    /// A JSON object whose known properties are these (none: any object).
+    Object(&'static [Property]),
     /// One of the strings, compared case-insensitively.
     Enum(&'static [&'static str]),
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Property {
     pub name: &'static str,
     pub ty: Ty,
@@ -277,6 +278,14 @@ pub static LOCATION: Model = Model {
     ],
 };
 
+/// A user's `profile`: the one nested object of a modelled body.
+const USER_PROFILE: &[Property] = &[
+    prop("firstName", Ty::Str),
+    prop("lastName", Ty::Str),
+    prop("title", Ty::Str),
+    prop("email", Ty::Str),
+];
+
 pub static USER: Model = Model {
     properties: &[
         required("organizationUid", Ty::Uuid),
@@ -284,7 +293,7 @@ pub static USER: Model = Model {
         required("password", Ty::Name),
         required("role", Ty::Enum(USER_ROLES)),
         prop("status", Ty::Enum(&["enabled", "disabled"])),
-        prop("profile", Ty::Object),
+        prop("profile", Ty::Object(USER_PROFILE)),
         prop(
             "mfaPolicyStatus",
             Ty::Enum(&["disabled", "enabled", "enforced"]),

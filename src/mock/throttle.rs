@@ -28,6 +28,7 @@
 //! hold their place for [`ThrottleConfig::heavy_service_time`], is throttled.
 
 use super::error::ApiError;
+use super::personality::{Choice, Personality};
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
@@ -133,6 +134,8 @@ impl Default for ThrottleConfig {
 
 pub struct Throttle {
     config: ThrottleConfig,
+    /// Whether a parallel limit's 429 leaves `retryAfter` out ([`Choice::RetryAfterOnlyPerTime`]).
+    retry_after_only_per_time: bool,
     inner: Mutex<Counters>,
 }
 
@@ -199,9 +202,25 @@ impl Drop for Slot<'_> {
 }
 
 impl Throttle {
+    #[cfg(test)]
     pub fn new(config: ThrottleConfig) -> Throttle {
+        Throttle::as_personality(config, Personality::Standard)
+    }
+
+    /// The throttle of a console of `personality`. Throttling off by default
+    /// ([`Choice::NoDefaultThrottling`]) applies to the default configuration only, so that
+    /// limits configured explicitly still show how the personality answers a 429.
+    pub fn as_personality(config: ThrottleConfig, personality: Personality) -> Throttle {
+        let config = if personality.picks(Choice::NoDefaultThrottling)
+            && config == ThrottleConfig::default()
+        {
+            ThrottleConfig::disabled()
+        } else {
+            config
+        };
         Throttle {
             config,
+            retry_after_only_per_time: personality.picks(Choice::RetryAfterOnlyPerTime),
             inner: Mutex::new(Counters::default()),
         }
     }
@@ -231,22 +250,28 @@ impl Throttle {
             .collect();
         let mut counters = self.counters();
         // First every rule must have room; nothing is counted for a refused request.
+        let mut refused = false;
         let mut wait: Option<u64> = None;
         for (rule, key) in self.config.rules.iter().zip(&keys) {
-            let refused = match rule.limit {
+            let (full, seconds) = match rule.limit {
                 ThrottleLimit::Parallel(max) => {
-                    (counters.in_flight.get(key).copied().unwrap_or(0) >= max).then_some(1)
+                    let full = counters.in_flight.get(key).copied().unwrap_or(0) >= max;
+                    (full, (full && !self.retry_after_only_per_time).then_some(1))
                 }
-                ThrottleLimit::PerTime { requests, per } => counters
-                    .periods
-                    .get(key)
-                    .filter(|p| now.duration_since(p.started) < per && p.count >= requests)
-                    .map(|p| whole_seconds((p.started + per).saturating_duration_since(now))),
+                ThrottleLimit::PerTime { requests, per } => {
+                    let seconds = counters
+                        .periods
+                        .get(key)
+                        .filter(|p| now.duration_since(p.started) < per && p.count >= requests)
+                        .map(|p| whole_seconds((p.started + per).saturating_duration_since(now)));
+                    (seconds.is_some(), seconds)
+                }
             };
-            wait = wait.max(refused);
+            refused |= full;
+            wait = wait.max(seconds);
         }
-        if let Some(seconds) = wait {
-            return Err(ApiError::throttled(seconds));
+        if refused {
+            return Err(ApiError::throttled(wait));
         }
         if counters.periods.len() > PURGE_ABOVE {
             let rules = &self.config.rules;

@@ -8,8 +8,9 @@
 
 use super::error::ApiError;
 use super::ids::parse_uuid;
+use super::personality::{Choice, Personality};
 use super::route::{Routed, percent_decode};
-use super::state::{self, Model, Ty};
+use super::state::{self, Model, Property, Ty};
 use crate::contract::{BodyKind, Operation};
 use axum::body::{Body as HttpBody, Bytes};
 use axum::http::{HeaderMap, header, request::Parts};
@@ -95,34 +96,54 @@ pub enum Body {
     Bytes(Bytes),
 }
 
-/// The stage.
-pub async fn validate(routed: Routed, parts: &Parts, body: HttpBody) -> Result<Valid, ApiError> {
-    let operation = routed.operation;
+/// The stage's first step: the content type of the body.
+pub fn content_type(
+    operation: &Operation,
+    parts: &Parts,
+    personality: Personality,
+) -> Result<(), ApiError> {
+    let Some(spec) = &operation.body else {
+        return Ok(());
+    };
     let media_type = media_type(&parts.headers);
-    if let Some(spec) = &operation.body {
-        check_content_type(
-            operation,
-            spec.kind,
-            &spec.content_type,
-            media_type.as_deref(),
-        )?;
-    }
-    let path = routed
+    check_content_type(
+        operation,
+        spec.kind,
+        &spec.content_type,
+        media_type.as_deref(),
+        personality,
+    )
+}
+
+/// The path parameters' values by their format (UUID, integer), in path order.
+pub fn path(routed: Routed) -> Result<Vec<(&'static str, String)>, ApiError> {
+    let operation = routed.operation;
+    routed
         .path_parameters
         .into_iter()
         .map(|(name, raw)| path_parameter(operation, name, raw).map(|value| (name, value)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let query = query(operation, parts.uri.query().unwrap_or(""))?;
+        .collect()
+}
+
+/// The stage's last steps: the query, then the body.
+pub async fn query_and_body(
+    operation: &'static Operation,
+    path: Vec<(&'static str, String)>,
+    parts: &Parts,
+    body: HttpBody,
+    personality: Personality,
+) -> Result<Valid, ApiError> {
+    let query = query(operation, parts.uri.query().unwrap_or(""), personality)?;
     let body = match &operation.body {
         None => Body::None,
         Some(spec) => {
             let bytes = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
-                ApiError::bad_property(
-                    "body",
+                whole_body(
+                    personality,
                     "The request body could not be read or is too large.",
                 )
             })?;
-            parse_body(operation, spec.kind, bytes)?
+            parse_body(operation, spec.kind, bytes, personality)?
         }
     };
     Ok(Valid {
@@ -132,6 +153,16 @@ pub async fn validate(routed: Routed, parts: &Parts, body: HttpBody) -> Result<V
         body,
         headers: parts.headers.clone(),
     })
+}
+
+/// A 400 about the body as a whole: `propertyName: body`, or `parameterName: body` where
+/// [`Choice::BodyAsParameter`] is picked.
+fn whole_body(personality: Personality, message: impl Into<String>) -> ApiError {
+    if personality.picks(Choice::BodyAsParameter) {
+        ApiError::bad_parameter("body", message)
+    } else {
+        ApiError::bad_property("body", message)
+    }
 }
 
 /// The media type of `Content-Type`, lowercased, without parameters.
@@ -151,6 +182,7 @@ fn check_content_type(
     kind: BodyKind,
     declared: &str,
     sent: Option<&str>,
+    personality: Personality,
 ) -> Result<(), ApiError> {
     let accepted: &[&str] = match kind {
         BodyKind::Json => &["application/json"],
@@ -161,6 +193,15 @@ fn check_content_type(
     };
     if sent.is_some_and(|s| accepted.contains(&s)) {
         return Ok(());
+    }
+    let json = matches!(kind, BodyKind::Json | BodyKind::JsonPatch);
+    if let (Some(sent), true) = (sent, json) {
+        if personality.picks(Choice::ContentTypeAsParameter) {
+            return Err(ApiError::bad_parameter(
+                "Content-Type",
+                format!("The body is JSON and must be sent as {declared}, not {sent}."),
+            ));
+        }
     }
     let sent = sent.unwrap_or("none");
     if operation.anonymous && kind == BodyKind::Form {
@@ -215,13 +256,26 @@ pub fn parse_pairs(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn query(operation: &Operation, raw: &str) -> Result<Query, ApiError> {
+fn query(operation: &Operation, raw: &str, personality: Personality) -> Result<Query, ApiError> {
     let pairs = parse_pairs(raw);
     let mut query = Query::default();
+    let exact = personality.picks(Choice::CaseSensitiveQueryNames);
+    let last = personality.picks(Choice::LastQueryValue);
     for declared in &operation.query_parameters {
         let name = declared.name.as_str();
-        // ASP.NET matches names case-insensitively and binds the first value.
-        let Some((_, value)) = pairs.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) else {
+        let named = |(n, _): &&(String, String)| {
+            if exact {
+                n == name
+            } else {
+                n.eq_ignore_ascii_case(name)
+            }
+        };
+        let found = if last {
+            pairs.iter().rfind(named)
+        } else {
+            pairs.iter().find(named)
+        };
+        let Some((_, value)) = found else {
             continue;
         };
         match declared.kind.as_str() {
@@ -378,36 +432,46 @@ fn select_expression(item: &Value, at: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn parse_body(operation: &Operation, kind: BodyKind, bytes: Bytes) -> Result<Body, ApiError> {
+fn parse_body(
+    operation: &Operation,
+    kind: BodyKind,
+    bytes: Bytes,
+    personality: Personality,
+) -> Result<Body, ApiError> {
     match kind {
         BodyKind::Json | BodyKind::JsonPatch => {
             if bytes.iter().all(u8::is_ascii_whitespace) {
-                return Err(ApiError::bad_property(
-                    "body",
+                return Err(whole_body(
+                    personality,
                     "A non-empty request body is required.",
                 ));
             }
             let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
-                ApiError::bad_property("body", format!("The request body is not valid JSON: {e}."))
+                whole_body(
+                    personality,
+                    format!("The request body is not valid JSON: {e}."),
+                )
             })?;
             if kind == BodyKind::JsonPatch {
                 let Value::Array(operations) = value else {
-                    return Err(ApiError::bad_property(
-                        "body",
+                    return Err(whole_body(
+                        personality,
                         "The request body must be a JSON array of JSON Patch operations.",
                     ));
                 };
-                operations.iter().try_for_each(patch_operation)?;
+                for (i, operation) in operations.iter().enumerate() {
+                    patch_operation(operation, i, personality)?;
+                }
                 return Ok(Body::Patch(operations));
             }
             let Value::Object(object) = value else {
-                return Err(ApiError::bad_property(
-                    "body",
+                return Err(whole_body(
+                    personality,
                     "The request body must be a JSON object.",
                 ));
             };
             if let Some(model) = create_model(operation) {
-                check_properties(&object, model)?;
+                check_properties(&object, model, personality)?;
             }
             Ok(Body::Json(object))
         }
@@ -421,17 +485,29 @@ fn parse_body(operation: &Operation, kind: BodyKind, bytes: Bytes) -> Result<Bod
 
 /// One JSON Patch operation (RFC 6902 section 4): `op` and `path` always, `value` for add,
 /// replace and test, `from` for move and copy.
-fn patch_operation(operation: &Value) -> Result<(), ApiError> {
+fn patch_operation(
+    operation: &Value,
+    index: usize,
+    personality: Personality,
+) -> Result<(), ApiError> {
     let Some(object) = operation.as_object() else {
-        return Err(ApiError::bad_property(
-            "body",
+        return Err(whole_body(
+            personality,
             "Each JSON Patch operation must be a JSON object.",
         ));
+    };
+    // The operation's member: by its name, or by its JSON Pointer in the patch document.
+    let member = |name: &str, message: String| {
+        if personality.picks(Choice::PatchPointerNames) {
+            ApiError::bad_property(&format!("/{index}/{name}"), message)
+        } else {
+            ApiError::bad_property(name, message)
+        }
     };
     let op = match object.get("op") {
         Some(Value::String(op)) if one_of(op, &PATCH_OPERATIONS) => op.to_ascii_lowercase(),
         Some(Value::String(op)) => {
-            return Err(ApiError::bad_property(
+            return Err(member(
                 "op",
                 format!(
                     "JSON Patch operation '{op}' is not one of {}.",
@@ -440,30 +516,21 @@ fn patch_operation(operation: &Value) -> Result<(), ApiError> {
             ));
         }
         Some(_) => {
-            return Err(ApiError::bad_property(
-                "op",
-                "Property value must be a string.",
-            ));
+            return Err(member("op", "Property value must be a string.".into()));
         }
-        None => return Err(ApiError::bad_property("op", "Property 'op' is required.")),
+        None => return Err(member("op", "Property 'op' is required.".into())),
     };
     match object.get("path") {
         Some(Value::String(_)) => {}
         Some(_) => {
-            return Err(ApiError::bad_property(
-                "path",
-                "Property value must be a string.",
-            ));
+            return Err(member("path", "Property value must be a string.".into()));
         }
         None => {
-            return Err(ApiError::bad_property(
-                "path",
-                "Property 'path' is required.",
-            ));
+            return Err(member("path", "Property 'path' is required.".into()));
         }
     }
     if matches!(op.as_str(), "add" | "replace" | "test") && !object.contains_key("value") {
-        return Err(ApiError::bad_property(
+        return Err(member(
             "value",
             format!("Property 'value' is required for '{op}'."),
         ));
@@ -471,7 +538,7 @@ fn patch_operation(operation: &Value) -> Result<(), ApiError> {
     if matches!(op.as_str(), "move" | "copy")
         && !matches!(object.get("from"), Some(Value::String(_)))
     {
-        return Err(ApiError::bad_property(
+        return Err(member(
             "from",
             format!("Property 'from' is required for '{op}'."),
         ));
@@ -492,10 +559,36 @@ pub fn create_model(operation: &Operation) -> Option<&'static Model> {
     }
 }
 
-/// A body against its model: required properties present, every known property well typed.
-/// Names match case-insensitively (as System.Text.Json's web defaults); unknown ones are ignored.
-pub fn check_properties(body: &Map<String, Value>, model: &Model) -> Result<(), ApiError> {
-    for property in model.properties {
+/// A body against its model: required properties present, every known property well typed,
+/// nested objects too. Names match case-insensitively (as System.Text.Json's web defaults);
+/// unknown ones are ignored.
+pub fn check_properties(
+    body: &Map<String, Value>,
+    model: &Model,
+    personality: Personality,
+) -> Result<(), ApiError> {
+    check_object(body, model.properties, "", personality)
+}
+
+/// The properties of one object of a body; `at` is the dotted path of the object from the root
+/// (empty at the root).
+fn check_object(
+    body: &Map<String, Value>,
+    properties: &[Property],
+    at: &str,
+    personality: Personality,
+) -> Result<(), ApiError> {
+    for property in properties {
+        let full = if at.is_empty() {
+            property.name.to_string()
+        } else {
+            format!("{at}.{}", property.name)
+        };
+        let name = if personality.picks(Choice::DottedPropertyPaths) {
+            full.as_str()
+        } else {
+            property.name
+        };
         let value = body
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(property.name))
@@ -503,14 +596,19 @@ pub fn check_properties(body: &Map<String, Value>, model: &Model) -> Result<(), 
         match value {
             None | Some(Value::Null) if property.required => {
                 return Err(ApiError::bad_property(
-                    property.name,
-                    format!("Property '{}' is required.", property.name),
+                    name,
+                    format!("Property '{name}' is required."),
                 ));
             }
             None | Some(Value::Null) => {}
-            Some(value) => type_problem(property.ty, value).map_or(Ok(()), |why| {
-                Err(ApiError::bad_property(property.name, why))
-            })?,
+            Some(value) => {
+                if let Some(why) = type_problem(property.ty, value) {
+                    return Err(ApiError::bad_property(name, why));
+                }
+                if let (Ty::Object(inner), Value::Object(object)) = (property.ty, value) {
+                    check_object(object, inner, &full, personality)?;
+                }
+            }
         }
     }
     Ok(())
@@ -533,7 +631,7 @@ pub fn type_problem(ty: Ty, value: &Value) -> Option<String> {
             None => false,
         },
         Ty::Uuid => value.as_str().and_then(parse_uuid).is_some(),
-        Ty::Object => value.is_object(),
+        Ty::Object(_) => value.is_object(),
         Ty::Enum(allowed) => value.as_str().is_some_and(|s| one_of(s, allowed)),
     };
     if ok {
@@ -545,7 +643,7 @@ pub fn type_problem(ty: Ty, value: &Value) -> Option<String> {
         Ty::Bool => "Property value must be true or false.".to_string(),
         Ty::Int(..) => "Property value must be an integer.".to_string(),
         Ty::Uuid => "Property value must be a UUID.".to_string(),
-        Ty::Object => "Property value must be an object.".to_string(),
+        Ty::Object(_) => "Property value must be an object.".to_string(),
         Ty::Enum(allowed) => format!("Property value must be one of: {}.", allowed.join(", ")),
     })
 }
@@ -555,6 +653,8 @@ mod tests {
     use super::*;
     use crate::contract::Contract;
     use serde_json::json;
+
+    const STD: Personality = Personality::Standard;
 
     fn op(method: &str, path: &str) -> &'static Operation {
         Contract::get()
@@ -571,7 +671,7 @@ mod tests {
     }
 
     fn query_error(raw: &str) -> (u16, Option<String>, Option<String>, String) {
-        parameter_of(query(op("GET", "/organizations/companies"), raw).unwrap_err())
+        parameter_of(query(op("GET", "/organizations/companies"), raw, STD).unwrap_err())
     }
 
     #[test]
@@ -601,6 +701,7 @@ mod tests {
         let ok = query(
             op("GET", "/organizations/companies"),
             "limit=5&offset=2&unknown=x",
+            STD,
         )
         .unwrap();
         assert_eq!((ok.limit, ok.offset), (Some(5), Some(2)));
@@ -616,7 +717,7 @@ mod tests {
             r#"select=[{"propertyPath":"instanceUid"}]"#,
         ] {
             assert!(
-                query(op("GET", "/organizations/companies"), good).is_ok(),
+                query(op("GET", "/organizations/companies"), good, STD).is_ok(),
                 "{good}"
             );
         }
@@ -655,7 +756,8 @@ mod tests {
     fn json_bodies_and_patches_name_the_offending_property() {
         let create = op("POST", "/organizations/companies");
         let property = |kind, body: &str| {
-            parameter_of(parse_body(create, kind, Bytes::from(body.to_string())).unwrap_err()).2
+            parameter_of(parse_body(create, kind, Bytes::from(body.to_string()), STD).unwrap_err())
+                .2
         };
         assert_eq!(property(BodyKind::Json, "{").as_deref(), Some("body"));
         assert_eq!(property(BodyKind::Json, "[1]").as_deref(), Some("body"));
@@ -700,7 +802,8 @@ mod tests {
             parse_body(
                 create,
                 BodyKind::Json,
-                Bytes::from(r#"{"NAME":"x","other":1}"#)
+                Bytes::from(r#"{"NAME":"x","other":1}"#),
+                STD
             )
             .is_ok()
         );
@@ -711,15 +814,17 @@ mod tests {
     fn content_types_are_checked_by_body_kind() {
         let create = op("POST", "/organizations/companies");
         let json = &create.body.as_ref().unwrap().content_type;
-        assert!(check_content_type(create, BodyKind::Json, json, Some("application/json")).is_ok());
+        assert!(
+            check_content_type(create, BodyKind::Json, json, Some("application/json"), STD).is_ok()
+        );
         assert_eq!(
-            check_content_type(create, BodyKind::Json, json, Some("text/plain"))
+            check_content_type(create, BodyKind::Json, json, Some("text/plain"), STD)
                 .unwrap_err()
                 .code(),
             415
         );
         assert_eq!(
-            check_content_type(create, BodyKind::Json, json, None)
+            check_content_type(create, BodyKind::Json, json, None, STD)
                 .unwrap_err()
                 .code(),
             415
@@ -730,14 +835,15 @@ mod tests {
                 patch,
                 BodyKind::JsonPatch,
                 json,
-                Some("application/json-patch+json")
+                Some("application/json-patch+json"),
+                STD
             )
             .is_ok()
         );
         let token = op("POST", "/token");
         let form = &token.body.as_ref().unwrap().content_type;
         assert!(matches!(
-            check_content_type(token, BodyKind::Form, form, Some("application/json")),
+            check_content_type(token, BodyKind::Form, form, Some("application/json"), STD),
             Err(ApiError::OAuth2(_))
         ));
     }

@@ -8,7 +8,7 @@
 use super::{Cx, data, empty, missing, page};
 use crate::mock::error::{ApiError, Reply};
 use crate::mock::state::AsyncAction;
-use crate::mock::{Delivery, Trigger};
+use crate::mock::{Delivery, Personality, Trigger};
 use serde_json::json;
 
 pub(super) const TRIGGERS: &[Trigger] = &[
@@ -71,7 +71,10 @@ pub(super) fn operate(cx: &mut Cx) -> Option<Result<Reply, ApiError>> {
             Ok(page(all, cx.request))
         }
         ("GET", "/asyncActions/config") => Ok(data(json!({"resultRetentionTime": 86400}))),
-        ("GET", "/asyncActions/{actionId}") => action(cx, &id).map(envelope),
+        ("GET", "/asyncActions/{actionId}") => {
+            let personality = cx.console.config.personality;
+            action(cx, &id).map(|a| envelope(a, personality))
+        }
         ("GET", "/asyncActions/{actionId}/result") => action(cx, &id).and_then(outcome),
         ("DELETE", "/asyncActions/{actionId}") => cancel(cx, &id),
         ("DELETE", "/asyncActions/{actionId}/result") => delete_result(cx, &id),
@@ -85,11 +88,11 @@ fn action<'a>(cx: &'a Cx, id: &str) -> Result<&'a AsyncAction, ApiError> {
 }
 
 /// The action's info; a failed or canceled action carries its error beside it.
-fn envelope(action: &AsyncAction) -> Reply {
+fn envelope(action: &AsyncAction, personality: Personality) -> Reply {
     let mut body = json!({ "data": action.doc });
     if let (Some((code, message)), false) = (&action.error, action.is_running()) {
         if let ApiError::Vspc(error) = ApiError::custom(*code, message.clone()) {
-            body["errors"] = json!([error.to_json()]);
+            body["errors"] = json!([error.to_json_as(personality)]);
         }
     }
     Reply::ok(body)

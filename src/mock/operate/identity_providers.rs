@@ -20,7 +20,7 @@ use crate::mock::error::{ApiError, Reply};
 use crate::mock::patch::{self, Schema};
 use crate::mock::state::{self, IdentityProvider};
 use crate::mock::validate::check_properties;
-use crate::mock::{Delivery, Trigger};
+use crate::mock::{Choice, Delivery, Trigger};
 use serde_json::{Value, json};
 
 const CREATE: &str = "/organizations/{organizationUid}/identityProviders/saml2";
@@ -193,6 +193,13 @@ fn organization_operation(cx: &mut Cx, path: &str) -> Result<Reply, ApiError> {
     }
     let name = cx.id("identityProviderName");
     let Some(provider) = cx.state.identity_provider(&organization, &name).cloned() else {
+        if cx.console.picks(Choice::MissingProviderIs404) {
+            return Err(ApiError::missing_resource(
+                "Identity provider",
+                "name",
+                &name,
+            ));
+        }
         return Err(ApiError::custom(
             1200,
             format!(
@@ -318,7 +325,11 @@ fn create(cx: &mut Cx, organization: &str) -> Result<Reply, ApiError> {
     let body = cx.body();
     // Checked here rather than in the validation stage: the organization of the path is found
     // (404) and its policy applied before the body's properties are.
-    check_properties(&body, &state::SAML2_IDENTITY_PROVIDER)?;
+    check_properties(
+        &body,
+        &state::SAML2_IDENTITY_PROVIDER,
+        cx.console.config.personality,
+    )?;
     let name = body_text(&body, "name");
     let display_name = body_text(&body, "displayName");
     name_is_free(cx, &name)?;

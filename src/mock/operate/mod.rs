@@ -200,7 +200,7 @@ pub async fn operate(
     } else {
         let mut state = console.state();
         state.settle(Instant::now(), &console.config.async_actions);
-        check_path_resources(&state, request)?;
+        check_path_resources(&state, request.operation, &request.path)?;
         let mut cx = Cx {
             console,
             state: &mut state,
@@ -264,11 +264,35 @@ pub(super) fn missing(parameter: &str, id: &str) -> ApiError {
     ApiError::missing_resource(&resource, label, id)
 }
 
+/// [`check_path_resources`] before the operation stage, for a personality that looks the
+/// path's ids up before it validates the rest ([`super::Choice::ExistenceBeforeValidation`]).
+pub(super) fn path_resources_exist(
+    console: &Console,
+    operation: &Operation,
+    path: &[(&'static str, String)],
+) -> Result<(), ApiError> {
+    if operation.anonymous {
+        return Ok(());
+    }
+    let mut state = console.state();
+    state.settle(Instant::now(), &console.config.async_actions);
+    check_path_resources(&state, operation, path)
+}
+
 /// Every UUID and integer path parameter names an existing resource; a backup agent job must
 /// also belong to the agent of the path.
-fn check_path_resources(state: &State, request: &Valid) -> Result<(), ApiError> {
-    for parameter in &request.operation.path_parameters {
-        let Some(value) = request.path_parameter(&parameter.name) else {
+fn check_path_resources(
+    state: &State,
+    operation: &Operation,
+    path: &[(&'static str, String)],
+) -> Result<(), ApiError> {
+    let path_parameter = |name: &str| {
+        path.iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    };
+    for parameter in &operation.path_parameters {
+        let Some(value) = path_parameter(&parameter.name) else {
             continue;
         };
         let kind = Kind::of_parameter(&parameter.name);
@@ -278,15 +302,11 @@ fn check_path_resources(state: &State, request: &Valid) -> Result<(), ApiError> 
             _ => true,
         };
         let belongs = match kind {
-            Some(Kind::BackupAgentJob) => {
-                request
-                    .path_parameter("backupAgentUid")
-                    .is_none_or(|agent| {
-                        state
-                            .resource(Kind::BackupAgentJob, value)
-                            .is_some_and(|job| job["backupAgentUid"] == agent)
-                    })
-            }
+            Some(Kind::BackupAgentJob) => path_parameter("backupAgentUid").is_none_or(|agent| {
+                state
+                    .resource(Kind::BackupAgentJob, value)
+                    .is_some_and(|job| job["backupAgentUid"] == agent)
+            }),
             _ => true,
         };
         if !exists || !belongs {
@@ -341,7 +361,23 @@ impl Cx<'_> {
 
     /// Starts the operation as an async action working on `subject` and answers `202
     /// Accepted` with its `Location`. `X-Request-id`, when sent, is the action's id.
+    /// A personality that answers long operations synchronously
+    /// ([`super::Choice::SynchronousLongOperations`]) answers with the plan's outcome instead.
     pub fn start(&mut self, subject: Option<&str>, plan: Plan) -> Result<Reply, ApiError> {
+        if self.console.picks(super::Choice::SynchronousLongOperations) {
+            request_id(self.request)?;
+            return match plan {
+                Plan::Succeed(result) => Ok(data(result)),
+                Plan::Fail(code, message) => Err(ApiError::custom(code, message)),
+                Plan::Hang => Err(ApiError::custom(
+                    1051,
+                    format!(
+                        "The task took too long to execute and was stopped after {} ms.",
+                        self.console.config.async_actions.time_limit.as_millis()
+                    ),
+                )),
+            };
+        }
         let id = match request_id(self.request)? {
             Some(id) if self.state.action(&id).is_some() => {
                 return Err(ApiError::conflict(format!(

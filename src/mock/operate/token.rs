@@ -11,11 +11,11 @@
 //! the VSPC envelope where MFA is set up (`POST /users/{userUid}/logins/totp`, `identity.rs`).
 
 use super::identity::{self, CodeCheck};
-use crate::mock::Console;
 use crate::mock::auth::Principal;
 use crate::mock::error::{ApiError, Reply};
 use crate::mock::state;
 use crate::mock::validate::{Body, Valid};
+use crate::mock::{Choice, Console};
 use serde_json::{Value, json};
 
 pub(super) fn token(console: &Console, request: &Valid) -> Result<Reply, ApiError> {
@@ -58,7 +58,12 @@ pub(super) fn token(console: &Console, request: &Valid) -> Result<Reply, ApiErro
             let user = state
                 .user_by_login(username)
                 .filter(|u| !u.password.is_empty() && u.password == password);
-            let user = user.ok_or_else(|| ApiError::oauth2("invalid_request", WRONG))?;
+            let wrong = if console.picks(Choice::InvalidGrantForCredentials) {
+                "invalid_grant"
+            } else {
+                "invalid_request"
+            };
+            let user = user.ok_or_else(|| ApiError::oauth2(wrong, WRONG))?;
             let principal = Principal {
                 user_uid: state::uid(&user.doc).to_string(),
                 read_only,

@@ -1,0 +1,92 @@
+//! The default set against both personalities of the mock at every API version: the cases the
+//! harness ships must conform wherever the contract leaves a choice open and it is made the other
+//! way (`docs/mock-choices.md`), and a precondition the target does not meet is inconclusive.
+
+mod common;
+
+use common::bin;
+use serde_json::Value;
+use vspc_conformance::contract::ApiVersion;
+
+fn run(version: ApiVersion, variant: &str) -> std::process::Child {
+    bin()
+        .args(["run", "--color", "never", "--api-version", version.as_str()])
+        .args(["--mock-variant", variant, "--report", "json=-"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn the_default_set_conforms_on_both_personalities_at_every_version() {
+    let mut broken = Vec::new();
+    for version in ApiVersion::ALL {
+        // Both personalities at once: one run per core.
+        let children = ["standard", "alternative"].map(|variant| (variant, run(version, variant)));
+        for (variant, child) in children {
+            let output = child.wait_with_output().unwrap();
+            let report: Value = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+            let summary = &report["summary"];
+            let failing: Vec<String> = report["cases"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|c| c["outcome"] == "non_conforming" || c["outcome"] == "error")
+                .map(|c| c["name"].as_str().unwrap_or("").to_string())
+                .take(10)
+                .collect();
+            assert_eq!(
+                report["api_version"],
+                version.as_str(),
+                "{variant} {version}"
+            );
+            if output.status.code() != Some(0)
+                || summary["non_conforming"] != 0
+                || summary["errors"] != 0
+                || summary["cases"].as_u64().unwrap_or(0) < 7000
+            {
+                broken.push(format!("{variant} at {version}: {summary} {failing:?}"));
+            }
+            if variant == "alternative" {
+                let burst = report["cases"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|c| c["name"] == "throttling::burst_of_usage_reports")
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                assert_eq!(burst["outcome"], "inconclusive", "{version}: {burst}");
+                assert!(
+                    burst["reason"]
+                        .as_str()
+                        .is_some_and(|r| r.contains("never") || r.contains("throttled")),
+                    "{burst}"
+                );
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{broken:#?}");
+}
+
+/// A burst against a console that never throttles is inconclusive, and the run still passes:
+/// exit 0, the reason printed, counted apart from the failures.
+#[test]
+fn a_burst_against_an_unthrottled_target_is_inconclusive_not_a_failure() {
+    let output = bin()
+        .args(["run", "--color", "never", "--mock-variant", "alternative"])
+        .args(["throttling::"])
+        .output()
+        .unwrap();
+    let text = common::text(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("1 cases: 0 conforming, 0 non-conforming, 1 inconclusive"),
+        "{text}"
+    );
+    assert!(text.contains("inconclusive, in no cell: 429 ×1"), "{text}");
+    assert!(
+        text.contains("no copy of the burst of 100 was throttled"),
+        "{text}"
+    );
+}

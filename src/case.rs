@@ -1040,6 +1040,78 @@ oauth2_error = "invalid_request"
 "#;
 
     #[test]
+    fn sources_tolerated_codes_and_accepted_oauth2_errors_load_with_their_strengths() {
+        let (cases, problems) = parse(
+            r#"
+[[case]]
+name = "sourced"
+request = { method = "GET", path = "/organizations/companies", query = { offset = -1 } }
+expect = { code = 400, parameter = "offset", message = "0", tolerate = [404], source = { code = "spec: offset minimum 0", message = { example = "the 400 example" } } }
+
+[[case]]
+name = "either"
+request = { method = "POST", path = "/token", credentials = "none", form = { grant_type = "password" } }
+expect = { oauth2_error = ["invalid_grant", "invalid_request"], source = "RFC 6749 §5.2" }
+"#,
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let e = &cases[0].expect;
+        assert_eq!(&e.tolerate[..], &[404]);
+        let code = e.sources.of(Claim::Code);
+        assert_eq!(
+            (code.strength, code.text.as_ref()),
+            (fact::Strength::Stated, "spec: offset minimum 0")
+        );
+        assert_eq!(
+            e.sources.of(Claim::Message).strength,
+            fact::Strength::Example
+        );
+        // A claim without a source is the case's own, taken as stated.
+        assert_eq!(e.sources.get(Claim::Field), None);
+        assert_eq!(e.sources.of(Claim::Field).strength, fact::Strength::Stated);
+        assert!(
+            matches!(&cases[1].expect.error, ExpectedError::OAuth2 { accepted } if accepted.len() == 2)
+        );
+        assert_eq!(
+            cases[1].expect.sources.of(Claim::Code).text,
+            "RFC 6749 §5.2"
+        );
+    }
+
+    #[test]
+    fn a_bad_source_or_tolerated_code_is_a_diagnostic_at_its_line() {
+        for (expect, wanted) in [
+            (
+                r#"{ code = 400, source = { cod = "x" } }"#,
+                "`source.cod` names no claim",
+            ),
+            (
+                r#"{ code = 400, source = { message = "x" } }"#,
+                "a claim the expectation does not make",
+            ),
+            (
+                r#"{ code = 400, source = { code = { example = "x", reading = "y" } } }"#,
+                "exactly one of stated",
+            ),
+            (
+                r#"{ code = 400, tolerate = [4711] }"#,
+                "code 4711 is not in the error code catalogue",
+            ),
+        ] {
+            let text = format!(
+                "[[case]]\nname = \"x\"\nrequest = {{ method = \"GET\", path = \"/organizations/companies\" }}\nexpect = {expect}\n"
+            );
+            let (_, problems) = parse(&text);
+            assert!(
+                problems
+                    .iter()
+                    .any(|p| p.message.contains(wanted) && p.position.line == 4),
+                "{expect}: {problems:?}"
+            );
+        }
+    }
+
+    #[test]
     fn a_good_file_loads_with_test_names_and_normalized_requests() {
         let (cases, problems) = parse(GOOD);
         assert!(problems.is_empty(), "{problems:?}");

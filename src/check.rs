@@ -353,19 +353,19 @@ impl Judge<'_> {
         &self,
         body: Option<&'b Value>,
         shape: &Source,
-    ) -> Result<(&'b Value, bool), CheckResult> {
+    ) -> Result<(&'b Value, bool), Box<CheckResult>> {
         let observed = self.observed;
         let result = CheckResult::new(Check::Envelope, Verdict::Pass);
         if observed.body.iter().all(u8::is_ascii_whitespace) {
-            return Err(self.fail(result, shape).note("the body is empty"));
+            return Err(Box::new(self.fail(result, shape).note("the body is empty")));
         }
         let Some(body) = body else {
             let note = format!("the body is not JSON: {}", excerpt(observed.body));
-            return Err(self.fail(result, shape).note(note));
+            return Err(Box::new(self.fail(result, shape).note(note)));
         };
         match is_json_media_type(observed.content_type) {
             Ok(media) => Ok((body, media)),
-            Err(note) => Err(self.fail(result, &fact::JSON_BODY).note(note)),
+            Err(note) => Err(Box::new(self.fail(result, &fact::JSON_BODY).note(note))),
         }
     }
 
@@ -375,7 +375,7 @@ impl Judge<'_> {
         let fail = |note: String| self.fail(result.clone(), &fact::ENVELOPE).note(note);
         let (body, media) = match self.json(body, &fact::ENVELOPE) {
             Ok(json) => json,
-            Err(failed) => return failed,
+            Err(failed) => return *failed,
         };
         if body.get("errors").is_none()
             && let Some(error) = body.get("error")
@@ -696,7 +696,7 @@ impl Judge<'_> {
         let fail = |note: String| self.fail(result.clone(), &fact::OAUTH2_SHAPE).note(note);
         let body = match self.json(body, &fact::OAUTH2_SHAPE) {
             Ok((body, _)) => body,
-            Err(failed) => return failed,
+            Err(failed) => return *failed,
         };
         if body.get("errors").is_some() {
             return fail("a VSPC error envelope; POST /token answers with the OAuth2 shape {\"error\", \"error_description\"}".into());

@@ -78,6 +78,8 @@ pub struct PacingConfig {
     pub concurrency: Option<usize>,
     /// Seconds to wait for each answer.
     pub timeout: Option<f64>,
+    /// Seconds to wait for an async action to end.
+    pub async_timeout: Option<f64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -158,6 +160,7 @@ pub struct Overrides {
     pub concurrency: Option<usize>,
     pub rps: Option<f64>,
     pub timeout: Option<f64>,
+    pub async_timeout: Option<f64>,
     pub ca_cert: Option<PathBuf>,
     pub insecure: bool,
     pub allow_mutations: bool,
@@ -280,6 +283,15 @@ pub fn resolve(
             "--timeout {timeout}: expected a positive number of seconds"
         ));
     }
+    let async_timeout = cli
+        .async_timeout
+        .or(file.pacing.async_timeout)
+        .unwrap_or(30.0);
+    if !(async_timeout > 0.0 && async_timeout.is_finite()) {
+        return Err(format!(
+            "--async-timeout {async_timeout}: expected a positive number of seconds"
+        ));
+    }
     let rps = cli.rps.or(file.pacing.rps).or(remote.then_some(REMOTE_RPS));
     if let Some(rps) = rps
         && !(rps > 0.0 && rps.is_finite())
@@ -368,6 +380,7 @@ pub fn resolve(
         },
         send: SendOptions {
             timeout: Duration::from_secs_f64(timeout),
+            async_timeout: Duration::from_secs_f64(async_timeout),
             api_version,
             ca_cert,
             insecure,

@@ -12,16 +12,22 @@
 //! ```
 //!
 //! - [`contract`]: the contract as data, from `schemas/`: the status rule (400..=499 verbatim,
-//!   everything else 520), the 53 error codes, the error types, the 942 operations of API 3.6.1
-//!   and the compiled envelope schema. Parsed and compiled once per process.
+//!   everything else 520), the 53 error codes, the error types, the operations of API 3.5.1,
+//!   3.6, 3.6.1, 3.6.2 and 3.7 and the compiled envelope schema, parsed and compiled once per
+//!   process; [`contract::fact`]: every fact a check applies, with its source and its strength
+//!   (stated, example, convention, reading), so a mismatch fails only where the contract states
+//!   the fact.
 //! - [`case`]: loads case files into [`case::Case`]s, or [`diagnostic::Diagnostic`]s that point
 //!   at `file:line:col`. [`select`] picks cases by test name and tag.
 //! - [`target`]: where requests go and with which credentials ([`token`]: given tokens, or
 //!   login sessions that renew themselves); [`send`] turns a case into an [`send::Exchange`]
 //!   (reqwest on tokio, one pooled client, paced).
 //! - [`check`]: pure functions from an expectation and an exchange to six verdicts: status,
-//!   envelope, type, code, field, message.
-//! - [`run`]: takes the selected cases through send and check with bounded concurrency and emits
+//!   envelope, type, code, field, message; a failed or deviating verdict carries the fact it
+//!   rests on.
+//! - [`run`]: takes the selected cases through send and check with bounded concurrency, decides
+//!   each outcome (conforming, non-conforming, inconclusive where the target did not meet the
+//!   case's precondition, skipped, error) and emits
 //!   [`run::Event`]s; [`report`] holds their consumers (terminal with progress, JSON, JUnit,
 //!   Markdown, HTML, the matrix model, snapshot normalization, merging of shard reports).
 //!   Reporters render verdicts; they never re-run a check.
@@ -32,7 +38,8 @@
 //! - [`mock`]: the embedded mock console, over HTTP or HTTPS. Requests pass the stages of a real
 //!   server (throttle, auth, route, validate, operate), every failure becomes a response in one
 //!   mapping, and violation modes bend that mapping so the harness can prove each check catches
-//!   its rule.
+//!   its rule. Two personalities make every choice the contract leaves open one way and the
+//!   other (`docs/mock-choices.md`).
 
 pub mod case;
 pub mod check;

@@ -107,6 +107,10 @@ struct RunArgs {
     /// Seconds to wait for each answer [default: 10].
     #[arg(long, value_name = "SECONDS")]
     timeout: Option<f64>,
+    /// Seconds to wait for an async action (202 Accepted) to end; one still running then is
+    /// inconclusive [default: 30].
+    #[arg(long, value_name = "SECONDS")]
+    async_timeout: Option<f64>,
     /// A PEM file with the private CA that signed the console's certificate.
     #[arg(long, value_name = "PEM")]
     ca_cert: Option<PathBuf>,
@@ -361,6 +365,7 @@ fn settings(args: &RunArgs) -> Result<Settings, Failure> {
         concurrency: args.concurrency,
         rps: args.rps,
         timeout: args.timeout,
+        async_timeout: args.async_timeout,
         ca_cert: args.ca_cert.clone(),
         insecure: args.insecure,
         allow_mutations: args.allow_mutations,

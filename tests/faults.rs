@@ -277,7 +277,9 @@ fn the_command_reports_transport_failures_per_case_and_exits_1() {
     assert!(shown.contains("ERROR faults::never_answers"), "{shown}");
     assert!(shown.contains("ERROR faults::redirect"), "{shown}");
     assert!(
-        shown.contains("7 cases: 2 conforming, 1 non-conforming, 0 skipped, 4 errors"),
+        shown.contains(
+            "7 cases: 2 conforming, 1 non-conforming, 0 inconclusive, 0 skipped, 4 errors"
+        ),
         "{shown}"
     );
     assert!(!shown.contains("a-token"));

@@ -90,3 +90,61 @@ fn a_burst_against_an_unthrottled_target_is_inconclusive_not_a_failure() {
         "{text}"
     );
 }
+
+/// A case on seeded state whose variable names a resource not in the state it needs (a company
+/// name nobody has, so the "duplicate" is created) is inconclusive, not a failure.
+#[test]
+fn a_resource_not_in_the_needed_state_is_inconclusive() {
+    let output = bin()
+        .args([
+            "run",
+            "--color",
+            "never",
+            "--var",
+            "companyName=vspc-conformance-fresh-name",
+        ])
+        .args([
+            "--exact",
+            "resources::duplicate_company_name",
+            "--report",
+            "json=-",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", common::text(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let case = &report["cases"][0];
+    assert_eq!(case["outcome"], "inconclusive", "{case}");
+    assert!(
+        case["reason"]
+            .as_str()
+            .is_some_and(|r| r.contains("HTTP 200") && r.contains("state")),
+        "{case}"
+    );
+    assert_eq!(report["summary"]["inconclusive"], 1);
+    assert_eq!(report["matrix"]["rows"][4]["code"], 409);
+    assert_eq!(report["matrix"]["rows"][4]["inconclusive"], 1);
+    assert_eq!(report["matrix"]["rows"][4]["cases"], 0);
+}
+
+/// An async action still running when the wait ends is inconclusive, with the action named.
+#[test]
+fn an_async_action_still_running_at_the_deadline_is_inconclusive() {
+    let output = bin()
+        .args(["run", "--color", "never", "--async-timeout", "0.01"])
+        .args([
+            "--exact",
+            "deployment::deploy_to_a_computer_that_never_answers",
+        ])
+        .args(["--report", "junit=-"])
+        .output()
+        .unwrap();
+    let junit = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{}", common::text(&output));
+    assert!(
+        junit.contains("<skipped message=\"inconclusive: async action ")
+            && junit.contains("still running after 10ms"),
+        "{junit}"
+    );
+    assert!(!junit.contains("<failure"), "{junit}");
+}

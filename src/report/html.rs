@@ -74,9 +74,9 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
     page.push_str("<p class=\"legend\"><span class=\"cell pass\">passed</span> <span class=\"cell dev\">deviations</span> <span class=\"cell fail\">failed</span> <span class=\"cell none\">not run</span> Each cell is passed/run over the cases expecting that code. Click a cell to see its cases. <label><input type=\"checkbox\" id=\"hide-unexercised\"> hide unexercised codes</label></p>\n");
     page.push_str(&grid(matrix));
     if let Some(line) = matrix.inconclusive_line() {
-        let _ = write!(
+        let _ = writeln!(
             page,
-            "<p class=\"legend\" id=\"inconclusive\">Inconclusive, counted in no cell: {}</p>\n",
+            "<p class=\"legend\" id=\"inconclusive\">Inconclusive, counted in no cell: {}</p>",
             escape(&line)
         );
     }

@@ -572,6 +572,20 @@ impl Judge<'_> {
             "parameterName" => &property,
             _ => &parameter,
         };
+        // Another input of the operation named instead: the console validated it first, and
+        // the contract orders no checks.
+        let named_instead = match (&parameter, &property) {
+            (Some(Value::String(name)), None) => Some(Input::Parameter(name)),
+            (None, Some(Value::String(_))) => Some(Input::Body),
+            _ => None,
+        };
+        if let Some(input) = named_instead
+            && self.is_another_input(input)
+        {
+            return self
+                .deviation(result, &fact::ORDER_OF_CHECKS)
+                .note("names another input of the operation: the console checked it first");
+        }
         let note = match (actual, other) {
             (Some(a), _) => format!("names `{a}`, not `{}`", field.value()),
             (None, Some(_)) => format!(
@@ -581,6 +595,30 @@ impl Judge<'_> {
             (None, None) => format!("no `{}`", field.member()),
         };
         self.mismatch(result, self.source(Claim::Field)).note(note)
+    }
+
+    /// Whether the operation answered has this input: a path or query parameter of that name,
+    /// or a body.
+    fn is_another_input(&self, input: Input) -> bool {
+        let path = self.observed.path.split('?').next().unwrap_or("");
+        let catalogue = Contract::get().catalogue(self.readings.version);
+        let Route::Found(op, _) =
+            catalogue.route(self.observed.method, path, TrailingSlash::Ignored)
+        else {
+            return false;
+        };
+        match input {
+            Input::Parameter(name) => {
+                op.path_parameters
+                    .iter()
+                    .any(|p| p.name.eq_ignore_ascii_case(name))
+                    || op
+                        .query_parameters
+                        .iter()
+                        .any(|p| p.name.eq_ignore_ascii_case(name))
+            }
+            Input::Body => op.body.is_some(),
+        }
     }
 
     fn message_check(
@@ -732,6 +770,13 @@ impl Judge<'_> {
             None => result.note("no `error_description` (optional in RFC 6749 §5.2)"),
         }
     }
+}
+
+/// What an error named: a parameter by its name, or a property of the body.
+#[derive(Clone, Copy)]
+enum Input<'a> {
+    Parameter(&'a str),
+    Body,
 }
 
 /// `retryableLogical` as the spec enum spells it, `retryablelogical` as the prose does, or any
@@ -1154,6 +1199,28 @@ mod tests {
         let results = run(&reading, 200, JSON, ok);
         assert!(conforms(&results));
         assert_eq!(results[0].verdict, Verdict::Deviation);
+    }
+
+    #[test]
+    fn naming_another_input_of_the_operation_deviates_naming_none_of_its_inputs_fails() {
+        let observed = |body: &'static str| Observed {
+            status: 400,
+            content_type: Some(JSON),
+            body: body.as_bytes(),
+            method: "GET",
+            path: "/organizations/companies?offset=-1&limit=0",
+        };
+        let limit =
+            r#"{"errors":[{"message":"x","type":"logical","code":400,"parameterName":"limit"}]}"#;
+        let results = check(&offset_case(), observed(limit), Readings::default());
+        assert_eq!(
+            verdict(&results, Check::Field),
+            Verdict::Deviation,
+            "{results:#?}"
+        );
+        let id = r#"{"errors":[{"message":"x","type":"logical","code":400,"parameterName":"id"}]}"#;
+        let results = check(&offset_case(), observed(id), Readings::default());
+        assert_eq!(failing(&results), vec![Check::Field]);
     }
 
     #[test]

@@ -287,6 +287,46 @@ impl Readings {
     }
 }
 
+/// The six checks of the contract, in report order: what a rule of the contract is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Check {
+    Status,
+    Envelope,
+    Type,
+    Code,
+    Field,
+    Message,
+}
+
+impl Check {
+    pub const ALL: [Check; 6] = [
+        Check::Status,
+        Check::Envelope,
+        Check::Type,
+        Check::Code,
+        Check::Field,
+        Check::Message,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Check::Status => "status",
+            Check::Envelope => "envelope",
+            Check::Type => "type",
+            Check::Code => "code",
+            Check::Field => "field",
+            Check::Message => "message",
+        }
+    }
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// `ResponseErrorType`, compared case-insensitively.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, serde::Serialize,

@@ -19,18 +19,25 @@
 //!   the fact.
 //! - [`case`]: loads case files into [`case::Case`]s, or [`diagnostic::Diagnostic`]s that point
 //!   at `file:line:col`. [`select`] picks cases by test name and tag.
-//! - [`target`]: where requests go and with which credentials ([`token`]: given tokens, or
-//!   login sessions that renew themselves); [`send`] turns a case into an [`send::Exchange`]
-//!   (reqwest on tokio, one pooled client, paced).
+//! - [`exchange`]: what was sent and what came back, as data: everything after sending reads
+//!   it, nothing after sending needs the HTTP client.
+//! - [`target`]: where requests go and with which credentials ([`secret`]: the one type they
+//!   travel in; [`send::token`]: given tokens, or login sessions that renew themselves through
+//!   the sender); [`send`] turns a case into an [`exchange::Exchange`] (reqwest on tokio, one
+//!   pooled client, paced).
 //! - [`check`]: pure functions from an expectation and an exchange to six verdicts: status,
 //!   envelope, type, code, field, message; a failed or deviating verdict carries the fact it
 //!   rests on.
 //! - [`run`]: takes the selected cases through send and check with bounded concurrency, decides
 //!   each outcome (conforming, non-conforming, inconclusive where the target did not meet the
 //!   case's precondition, skipped, error) and emits
-//!   [`run::Event`]s; [`report`] holds their consumers (terminal with progress, JSON, JUnit,
-//!   Markdown, HTML, the matrix model, snapshot normalization, merging of shard reports).
-//!   Reporters render verdicts; they never re-run a check.
+//!   [`run::Event`]s. [`outcome`] is the data it decides (outcomes with typed reasons, case
+//!   reports, the summary), [`matrix`] counts them once; [`report`] holds the events' consumers
+//!   (terminal with progress, JSON, JUnit, Markdown, HTML, snapshot normalization, merging of
+//!   shard reports). Reporters render verdicts; they never re-run a check.
+//!
+//! The arrows are a test (`tests/layering.rs`): no import cycle, no pure step names the
+//! network, and the mock imports the contract and nothing else of the crate.
 //! - [`partition`]: shards of a run (`--partition count:K/N`, as cargo-nextest means it), whose
 //!   JSON reports `merge` joins into one report with one matrix.
 //! - [`config`]: `vspc-conformance.toml`, the command line over it, defaults under it (modest
@@ -46,11 +53,17 @@ pub mod check;
 pub mod config;
 pub mod contract;
 pub mod diagnostic;
+pub mod exchange;
+pub mod matrix;
 pub mod mock;
+pub mod outcome;
 pub mod partition;
 pub mod report;
 pub mod run;
+pub mod secret;
 pub mod select;
 pub mod send;
 pub mod target;
-pub mod token;
+
+/// Logins and sessions live with the sender that renews them: `send::token`.
+pub use send::token;

@@ -4,38 +4,12 @@
 
 use crate::contract::{ApiVersion, Detected};
 use crate::mock::{ADMIN_PASSWORD, ADMIN_USERNAME, MockConfig, MockConsole, MockError};
+use crate::send::token::{Token, TokenError, login};
 use crate::send::{SendOptions, Sender, Tokens, TransportError};
-use crate::token::{Token, TokenError, login};
 use std::collections::BTreeMap;
-use std::fmt;
 use thiserror::Error;
 
-/// A token, password or API key. Debug and Display show `[redacted]`; only [`Secret::expose`]
-/// gives the text, and only the sender calls it, to build a header or a login form.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(text: impl Into<String>) -> Secret {
-        Secret(text.into())
-    }
-
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
+pub use crate::secret::Secret;
 
 /// Which console to test.
 #[derive(Debug, Clone)]

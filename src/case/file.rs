@@ -20,7 +20,7 @@ pub struct CaseFile {
     #[schemars(with = "Vec<CaseDef>")]
     pub case: Vec<Spanned<CaseDef>>,
     /// Rules generating cases from the catalogue of the API version under test
-    /// (schemas/operations-<version>.json). A generated case's test name is
+    /// (`schemas/operations-<version>.json`). A generated case's test name is
     /// `sweep::<rule>::<METHOD> <path>`.
     #[serde(default)]
     #[schemars(with = "Vec<SweepDef>")]
@@ -169,7 +169,7 @@ pub struct RequestDef {
     #[schemars(with = "String")]
     pub method: Spanned<String>,
     /// The path under `/api/v3`, an operation of a version's catalogue
-    /// (schemas/operations-<version>.json): `/organizations/companies/{companyUid}`.
+    /// (`schemas/operations-<version>.json`): `/organizations/companies/{companyUid}`.
     #[schemars(with = "String")]
     pub path: Spanned<String>,
     /// Query parameters, sent as given (`offset = -1`, `filter = '[{"property":1}]'`).

@@ -4,7 +4,7 @@
 //! bent mock and must report the mode's [`Violation::check`] as failed.
 
 use super::error::{ApiError, WireBody, WireError};
-use crate::check::Check;
+use crate::contract::Check;
 use serde_json::{Value, json};
 use std::fmt;
 use std::str::FromStr;

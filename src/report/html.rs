@@ -9,10 +9,10 @@
 //! row and verdicts the record gives them. A selection is kept in the address's fragment
 //! (`#cell=500/status&case=server_faults::unspecified_error`), so a link opens the same view.
 
-use super::matrix::Matrix;
 use super::record::RunRecord;
 use crate::check::Check;
 use crate::contract::Contract;
+use crate::matrix::Matrix;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;

@@ -3,9 +3,9 @@
 //! `schemas/report.schema.json` describes it (a test validates every report it writes).
 
 use super::ReportError;
-use super::matrix::{Matrix, RowKey};
 use super::record::{CaseRecord, RunRecord};
 use crate::check::Check;
+use crate::matrix::{Matrix, RowKey};
 use crate::run::{CaseReport, Summary};
 use serde::Serialize;
 use serde_json::{Map, Value, json};

@@ -11,7 +11,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
-pub mod matrix;
+pub use crate::matrix;
 pub mod merge;
 pub mod record;
 pub mod snapshot;

@@ -6,12 +6,12 @@
 //! Its serde form *is* the JSON report (`schemas/report.schema.json`), so a JSON report read
 //! back is the same record that wrote it.
 
-use super::matrix::{Matrix, RowKey, Tally};
 use super::{body_for_report, redact_secrets};
 use crate::case::{Body, ExpectedError, Field};
 use crate::check::{Check, CheckResult, Shown, Verdict};
 use crate::contract::{Readings, Strength};
-use crate::run::{CaseReport, Outcome, Summary};
+use crate::matrix::{Matrix, RowKey, Tally};
+use crate::outcome::{CaseReport, Outcome, Summary};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;

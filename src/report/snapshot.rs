@@ -4,7 +4,7 @@
 
 use super::redact_secrets;
 use crate::case::Case;
-use crate::send::Exchange;
+use crate::exchange::Exchange;
 use serde_json::Value;
 
 /// The request (as the case wrote it, variables unresolved) and the response, normalized.

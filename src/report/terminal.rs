@@ -3,10 +3,10 @@
 //! matrix and a summary line. Colour only where [`Style`] says so; the plain text is stable
 //! (tests and log readers depend on it) and colour only wraps parts of it.
 
-use super::matrix::Matrix;
 use super::record::{CheckRecord, compact};
 use super::{ReportError, Reporter};
 use crate::check::{Check, CheckResult, Verdict};
+use crate::matrix::Matrix;
 use crate::run::{CaseReport, Event, Outcome, Summary};
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -2,8 +2,8 @@
 //! password grant) that renews itself with the `refresh_token` grant before `expires_in` runs
 //! out, so a run longer than the token's life keeps working.
 
-use crate::send::{Sender, TransportError, describe, form_encode};
-use crate::target::Secret;
+use super::{Sender, TransportError, describe, form_encode};
+use crate::secret::Secret;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use thiserror::Error;

@@ -5,7 +5,7 @@
 use crate::case::ExpectedError;
 use crate::check::{Check, Verdict};
 use crate::contract::Contract;
-use crate::run::{CaseReport, Outcome};
+use crate::outcome::{CaseReport, Outcome};
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,0 +1,57 @@
+//! What was sent and what came back: the data every step after sending reads (the checks, the
+//! runner, the reporters), free of the HTTP client that produced it.
+
+use crate::case::Credentials;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// The request as sent, without secrets: what reports and snapshots show.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SentRequest {
+    pub method: String,
+    /// The resolved path under `/api/v3`.
+    pub path: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub query: Vec<(String, String)>,
+    pub credentials: Credentials,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+}
+
+/// One request and its response.
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    pub request: SentRequest,
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub location: Option<String>,
+    pub body: Vec<u8>,
+    pub elapsed: Duration,
+    /// Boxed, like `async_action`: rare, and a run holds every exchange until it ends.
+    pub burst: Option<Box<BurstSummary>>,
+    /// 429s the case did not ask for, waited out (after `retryAfter`) and sent again.
+    pub throttled_retries: u32,
+    /// Set when the target answered 202 Accepted and the outcome came from the async action.
+    pub async_action: Option<Box<AsyncTrail>>,
+}
+
+/// How a 202 was followed: the action polled until it ended, then its result fetched.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AsyncTrail {
+    /// The action's id, from the `Location` header.
+    pub action: String,
+    /// The action's final status: `succeed`, `failed` or `canceled`.
+    pub status: String,
+    /// How many times the action was polled.
+    pub polls: u32,
+}
+
+/// What a burst saw across its copies.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct BurstSummary {
+    pub sent: u32,
+    /// Responses per HTTP status.
+    pub statuses: BTreeMap<u16, u32>,
+    /// Copies that failed in transport.
+    pub transport_errors: u32,
+}

@@ -1,0 +1,134 @@
+//! Outcomes: how a case ended (and why, when it was inconclusive, skipped or an error), the case
+//! report that carries it with its verdicts, and the summary of a run. Data only: the runner
+//! decides outcomes, the matrix and the reporters read them.
+
+use crate::case::Case;
+use crate::check::CheckResult;
+use crate::exchange::Exchange;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How one case ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// No check failed.
+    Conforming,
+    /// At least one check failed.
+    NonConforming,
+    /// Sent, but the target did not meet the case's precondition, so the case could not provoke
+    /// its error: neither conforming nor not.
+    Inconclusive(Inconclusive),
+    /// Not sent, with the reason (a mock-only case on a real console, an unresolved variable...).
+    Skipped(String),
+    /// Sent, but could not be evaluated (transport failure), with the reason.
+    Error(String),
+}
+
+impl Outcome {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Outcome::Conforming => "conforming",
+            Outcome::NonConforming => "non_conforming",
+            Outcome::Inconclusive(_) => "inconclusive",
+            Outcome::Skipped(_) => "skipped",
+            Outcome::Error(_) => "error",
+        }
+    }
+
+    pub fn reason(&self) -> Option<String> {
+        match self {
+            Outcome::Skipped(r) | Outcome::Error(r) => Some(r.clone()),
+            Outcome::Inconclusive(why) => Some(why.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// Why a sent case could not be judged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inconclusive {
+    /// No copy of a burst was throttled: the target's limits are above the burst (or off).
+    NeverThrottled { sent: u32 },
+    /// The target accepted the request where the case's claim rests on an example, a
+    /// convention or a reading: the console may read the contract otherwise.
+    Accepted { status: u16 },
+    /// A case on seeded resources (`{variables}`) got success or another well-formed error:
+    /// the resource the variable names may not be in the state the case needs.
+    StateNotMet { status: u16, code: Option<i64> },
+    /// The async action was still running when the wait ended.
+    StillRunning { action: String, waited: Duration },
+}
+
+impl std::fmt::Display for Inconclusive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Inconclusive::NeverThrottled { sent } => write!(
+                f,
+                "no copy of the burst of {sent} was throttled: the target's limits are higher (or throttling is off)"
+            ),
+            Inconclusive::Accepted { status } => write!(
+                f,
+                "the target accepted the request ({status}); the case's claim is not stated by the contract"
+            ),
+            Inconclusive::StateNotMet { status, code } => {
+                let answer = match code {
+                    Some(code) => format!("code {code} (HTTP {status})"),
+                    None => format!("HTTP {status}"),
+                };
+                write!(
+                    f,
+                    "answered {answer}: the resource the case's variables name may not be in the state it needs"
+                )
+            }
+            Inconclusive::StillRunning { action, waited } => write!(
+                f,
+                "async action {action} still running after {waited:?} (raise --async-timeout)"
+            ),
+        }
+    }
+}
+
+/// A finished case: what was sent and seen, and the verdicts.
+#[derive(Debug, Clone)]
+pub struct CaseReport {
+    pub case: Arc<Case>,
+    pub outcome: Outcome,
+    pub exchange: Option<Exchange>,
+    pub checks: Vec<CheckResult>,
+    pub elapsed: Duration,
+}
+
+/// Counts of a finished run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    pub cases: usize,
+    pub conforming: usize,
+    pub non_conforming: usize,
+    pub inconclusive: usize,
+    pub skipped: usize,
+    pub errors: usize,
+}
+
+impl Summary {
+    pub fn of(reports: &[CaseReport]) -> Summary {
+        let mut s = Summary {
+            cases: reports.len(),
+            ..Summary::default()
+        };
+        for r in reports {
+            match r.outcome {
+                Outcome::Conforming => s.conforming += 1,
+                Outcome::NonConforming => s.non_conforming += 1,
+                Outcome::Inconclusive(_) => s.inconclusive += 1,
+                Outcome::Skipped(_) => s.skipped += 1,
+                Outcome::Error(_) => s.errors += 1,
+            }
+        }
+        s
+    }
+
+    /// Every evaluated case conformed (skips do not break a run; errors do).
+    pub fn passed(&self) -> bool {
+        self.non_conforming == 0 && self.errors == 0
+    }
+}

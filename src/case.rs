@@ -176,6 +176,17 @@ pub struct Expectation {
     pub lines: Arc<ExpectationLines>,
 }
 
+impl Expectation {
+    /// The status the answer must have: the case's own, else the status rule's for its code
+    /// (400 for the OAuth2 errors of `POST /token`).
+    pub fn wanted_status(&self) -> u16 {
+        self.status.unwrap_or(match &self.error {
+            ExpectedError::Vspc { code } => crate::contract::status_for_code(i64::from(*code)),
+            ExpectedError::OAuth2 { .. } => 400,
+        })
+    }
+}
+
 /// A claim an expectation makes, as `source` keys name them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Claim {

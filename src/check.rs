@@ -11,8 +11,9 @@ use crate::exchange::Exchange;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// A check's verdict. A case conforms when none of its checks fails.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// A check's verdict. A case conforms when none of its checks fails. Reports spell it `pass`,
+/// `fail`, `skip`, `deviation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     Pass,
@@ -193,13 +194,7 @@ impl Judge<'_> {
     /// A 2xx: the console did not refuse the request. That breaks the case's claim only as firmly
     /// as the claim is supported; there is no error left to check.
     fn success(&self) -> Vec<CheckResult> {
-        let wanted = match &self.expect.error {
-            ExpectedError::Vspc { code } => self
-                .expect
-                .status
-                .unwrap_or_else(|| status_for_code(i64::from(*code))),
-            ExpectedError::OAuth2 { .. } => self.expect.status.unwrap_or(400),
-        };
+        let wanted = self.expect.wanted_status();
         let status = CheckResult::new(Check::Status, Verdict::Pass)
             .expected(wanted)
             .actual(self.observed.status)
@@ -242,10 +237,7 @@ impl Judge<'_> {
 
     fn status_check(&self, code: u16, answered: Option<i64>) -> CheckResult {
         let actual = self.observed.status;
-        let wanted = self
-            .expect
-            .status
-            .unwrap_or_else(|| status_for_code(i64::from(code)));
+        let wanted = self.expect.wanted_status();
         let result = CheckResult::new(Check::Status, Verdict::Pass)
             .expected(wanted)
             .actual(actual);
@@ -640,7 +632,7 @@ impl Judge<'_> {
             .and_then(Value::as_object)
             .filter(|o| o.contains_key("error"));
         let error = object.and_then(|o| o.get("error")).and_then(Value::as_str);
-        let wanted = self.expect.status.unwrap_or(400);
+        let wanted = self.expect.wanted_status();
         let status = CheckResult::new(Check::Status, Verdict::Pass)
             .expected(wanted)
             .actual(observed.status);

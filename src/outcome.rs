@@ -5,6 +5,7 @@
 use crate::case::Case;
 use crate::check::CheckResult;
 use crate::exchange::Exchange;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,13 +27,12 @@ pub enum Outcome {
 
 impl Outcome {
     pub fn as_str(&self) -> &'static str {
-        match self {
-            Outcome::Conforming => "conforming",
-            Outcome::NonConforming => "non_conforming",
-            Outcome::Inconclusive(_) => "inconclusive",
-            Outcome::Skipped(_) => "skipped",
-            Outcome::Error(_) => "error",
-        }
+        self.kind().as_str()
+    }
+
+    /// The outcome without its reason.
+    pub fn kind(&self) -> OutcomeKind {
+        OutcomeKind::of(self)
     }
 
     pub fn reason(&self) -> Option<String> {
@@ -111,17 +111,21 @@ pub struct Summary {
 
 impl Summary {
     pub fn of(reports: &[CaseReport]) -> Summary {
-        let mut s = Summary {
-            cases: reports.len(),
-            ..Summary::default()
-        };
-        for r in reports {
-            match r.outcome {
-                Outcome::Conforming => s.conforming += 1,
-                Outcome::NonConforming => s.non_conforming += 1,
-                Outcome::Inconclusive(_) => s.inconclusive += 1,
-                Outcome::Skipped(_) => s.skipped += 1,
-                Outcome::Error(_) => s.errors += 1,
+        Summary::count(reports.iter().map(|r| r.outcome.kind()))
+    }
+
+    /// The one place outcomes are counted: a run's reports, or the cases of JSON reports read
+    /// back and merged.
+    pub fn count(outcomes: impl IntoIterator<Item = OutcomeKind>) -> Summary {
+        let mut s = Summary::default();
+        for outcome in outcomes {
+            s.cases += 1;
+            match outcome {
+                OutcomeKind::Conforming => s.conforming += 1,
+                OutcomeKind::NonConforming => s.non_conforming += 1,
+                OutcomeKind::Inconclusive => s.inconclusive += 1,
+                OutcomeKind::Skipped => s.skipped += 1,
+                OutcomeKind::Error => s.errors += 1,
             }
         }
         s
@@ -130,5 +134,43 @@ impl Summary {
     /// Every evaluated case conformed (skips do not break a run; errors do).
     pub fn passed(&self) -> bool {
         self.non_conforming == 0 && self.errors == 0
+    }
+}
+
+/// How a case ended, as the report spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    Conforming,
+    NonConforming,
+    Inconclusive,
+    Skipped,
+    Error,
+}
+
+impl OutcomeKind {
+    pub fn of(outcome: &Outcome) -> OutcomeKind {
+        match outcome {
+            Outcome::Conforming => OutcomeKind::Conforming,
+            Outcome::NonConforming => OutcomeKind::NonConforming,
+            Outcome::Inconclusive(_) => OutcomeKind::Inconclusive,
+            Outcome::Skipped(_) => OutcomeKind::Skipped,
+            Outcome::Error(_) => OutcomeKind::Error,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutcomeKind::Conforming => "conforming",
+            OutcomeKind::NonConforming => "non_conforming",
+            OutcomeKind::Inconclusive => "inconclusive",
+            OutcomeKind::Skipped => "skipped",
+            OutcomeKind::Error => "error",
+        }
+    }
+
+    /// Sent and checked: the cases the matrix counts.
+    pub fn evaluated(self) -> bool {
+        matches!(self, OutcomeKind::Conforming | OutcomeKind::NonConforming)
     }
 }

@@ -2,9 +2,9 @@
 //! concurrency, and emits [`Event`]s that reporters consume. Verdicts are decided here once;
 //! nothing downstream re-evaluates them.
 
-use crate::case::{Case, Credentials, ExpectedError, tags};
+use crate::case::{Case, Credentials, tags};
 use crate::check::{self, Check, CheckResult, Verdict};
-use crate::contract::{Readings, status_for_code};
+use crate::contract::Readings;
 use crate::matrix::Matrix;
 pub use crate::outcome::{CaseReport, Inconclusive, Outcome, Summary};
 use crate::send::{Exchange, SendError, TransportError};
@@ -49,14 +49,6 @@ pub enum Event<'a> {
         matrix: &'a Matrix,
         elapsed: Duration,
     },
-}
-
-/// The status a case's answer must have: the case's own, else the status rule's.
-pub fn expected_status(case: &Case) -> u16 {
-    case.expect.status.unwrap_or(match &case.expect.error {
-        ExpectedError::Vspc { code } => status_for_code(i64::from(*code)),
-        ExpectedError::OAuth2 { .. } => 400,
-    })
 }
 
 /// Runs the cases against the target and returns every report in case order. Burst cases run
@@ -252,7 +244,7 @@ pub async fn evaluate(target: &Target, case: Arc<Case>, options: &RunOptions) ->
             &case,
             &target.tokens,
             &target.variables,
-            expected_status(&case),
+            case.expect.wanted_status(),
         )
         .await;
     match sent {

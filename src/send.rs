@@ -303,16 +303,11 @@ impl Sender {
             Body::Json(value) => Some(resolve(&value.to_string())?.into_bytes()),
             Body::Raw(text) => Some(resolve(text)?.into_bytes()),
             Body::Form(pairs) => {
-                let mut encoded = String::new();
-                for (i, (k, v)) in pairs.iter().enumerate() {
-                    if i > 0 {
-                        encoded.push('&');
-                    }
-                    encoded.push_str(&form_encode(k));
-                    encoded.push('=');
-                    encoded.push_str(&form_encode(&resolve(v)?));
-                }
-                Some(encoded.into_bytes())
+                let resolved = pairs
+                    .iter()
+                    .map(|(k, v)| Ok((k, resolve(v)?)))
+                    .collect::<Result<Vec<_>, SendError>>()?;
+                Some(form_pairs(resolved).into_bytes())
             }
         };
         let content_type = r
@@ -324,15 +319,7 @@ impl Sender {
         }
         let method = reqwest::Method::from_bytes(r.method.as_bytes())
             .map_err(|e| SendError::Transport(TransportError::Other(e.to_string())))?;
-        let mut encoded = String::new();
-        for (i, (k, v)) in query.iter().enumerate() {
-            if i > 0 {
-                encoded.push('&');
-            }
-            encoded.push_str(&form_encode(k));
-            encoded.push('=');
-            encoded.push_str(&form_encode(v));
-        }
+        let encoded = form_pairs(query.iter().map(|(k, v)| (k, v)));
         Ok(Prepared {
             method,
             url: self
@@ -633,6 +620,20 @@ fn header_value(text: &str) -> Result<HeaderValue, SendError> {
             text.chars().take(40).collect::<String>()
         )))
     })
+}
+
+/// `a=1&b=x+y`: pairs as a query string or an `application/x-www-form-urlencoded` body.
+pub fn form_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: impl IntoIterator<Item = (K, V)>) -> String {
+    let mut encoded = String::new();
+    for (i, (k, v)) in pairs.into_iter().enumerate() {
+        if i > 0 {
+            encoded.push('&');
+        }
+        encoded.push_str(&form_encode(k.as_ref()));
+        encoded.push('=');
+        encoded.push_str(&form_encode(v.as_ref()));
+    }
+    encoded
 }
 
 pub fn form_encode(text: &str) -> String {

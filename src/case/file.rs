@@ -262,6 +262,16 @@ pub struct ExpectDef {
     pub source: Option<Spanned<SourceDef>>,
 }
 
+impl ExpectDef {
+    /// Whether a claim stands on the `{parameter}` a sweep over path parameters fills in.
+    pub fn names_the_parameter(&self) -> bool {
+        [&self.parameter, &self.property, &self.message]
+            .into_iter()
+            .flatten()
+            .any(|text| text.get_ref().contains("{parameter}"))
+    }
+}
+
 /// One value or a list of them.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]

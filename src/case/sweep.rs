@@ -45,8 +45,7 @@ impl Checker<'_> {
         let selector = rule.select.into_inner();
         self.check_selector(&selector);
         let per_parameter = rule.request.path_parameter.is_some();
-        let expect_text = format!("{:?}", rule.expect.get_ref());
-        if expect_text.contains("{parameter}") && !per_parameter {
+        if rule.expect.get_ref().names_the_parameter() && !per_parameter {
             let d = self.at(
                 rule.expect.span(),
                 "`{parameter}` needs `path_parameter` in [sweep.request]",

@@ -7,7 +7,8 @@
 //! Written by hand: the format is a handful of elements, and the only subtle part, escaping, is
 //! [`escape`] below (see Cargo.toml for why quick-junit is not used).
 
-use super::record::{CaseRecord, OutcomeKind, RunRecord, check_line, compact};
+use super::record::{CaseRecord, RunRecord, check_line, compact};
+use crate::outcome::OutcomeKind;
 use std::fmt::Write as _;
 
 #[derive(Default)]

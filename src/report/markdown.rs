@@ -2,9 +2,10 @@
 //! comments: a summary line, the matrix as a table (the codes some case exercised), a short list
 //! of non-conforming cases with expected vs actual, errors, and the codes no case exercised.
 
-use super::record::{OutcomeKind, RunRecord, check_line};
+use super::record::{RunRecord, check_line};
 use crate::check::Check;
 use crate::matrix::Matrix;
+use crate::outcome::OutcomeKind;
 use std::fmt::Write as _;
 
 /// At most this many non-conforming cases are listed; the rest are counted.

@@ -11,7 +11,8 @@ use crate::case::{Body, ExpectedError, Field};
 use crate::check::{Check, CheckResult, Shown, Verdict};
 use crate::contract::{Readings, Strength};
 use crate::matrix::{Matrix, RowKey, Tally};
-use crate::outcome::{CaseReport, Outcome, Summary};
+pub use crate::outcome::OutcomeKind;
+use crate::outcome::{CaseReport, Summary};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -76,20 +77,7 @@ impl RunRecord {
 
     /// Counts the outcomes of `cases` into `summary` (after reading or merging records).
     pub fn recount(&mut self) {
-        let mut s = Summary {
-            cases: self.cases.len(),
-            ..Summary::default()
-        };
-        for case in &self.cases {
-            match case.outcome {
-                OutcomeKind::Conforming => s.conforming += 1,
-                OutcomeKind::NonConforming => s.non_conforming += 1,
-                OutcomeKind::Inconclusive => s.inconclusive += 1,
-                OutcomeKind::Skipped => s.skipped += 1,
-                OutcomeKind::Error => s.errors += 1,
-            }
-        }
-        self.summary = s;
+        self.summary = Summary::count(self.cases.iter().map(|c| c.outcome));
     }
 
     /// The matrix of these cases, counted by [`Matrix::tally`] as a run's is.
@@ -106,44 +94,6 @@ impl RunRecord {
                     Some((c.row()?, tally))
                 }),
         )
-    }
-}
-
-/// How a case ended, as the report spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutcomeKind {
-    Conforming,
-    NonConforming,
-    Inconclusive,
-    Skipped,
-    Error,
-}
-
-impl OutcomeKind {
-    pub fn of(outcome: &Outcome) -> OutcomeKind {
-        match outcome {
-            Outcome::Conforming => OutcomeKind::Conforming,
-            Outcome::NonConforming => OutcomeKind::NonConforming,
-            Outcome::Inconclusive(_) => OutcomeKind::Inconclusive,
-            Outcome::Skipped(_) => OutcomeKind::Skipped,
-            Outcome::Error(_) => OutcomeKind::Error,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OutcomeKind::Conforming => "conforming",
-            OutcomeKind::NonConforming => "non_conforming",
-            OutcomeKind::Inconclusive => "inconclusive",
-            OutcomeKind::Skipped => "skipped",
-            OutcomeKind::Error => "error",
-        }
-    }
-
-    /// Sent and checked: the cases the matrix counts.
-    pub fn evaluated(self) -> bool {
-        matches!(self, OutcomeKind::Conforming | OutcomeKind::NonConforming)
     }
 }
 
@@ -366,7 +316,7 @@ impl ExpectedRecord {
         ExpectedRecord {
             code,
             oauth2_error,
-            status: crate::run::expected_status(&report.case),
+            status: report.case.expect.wanted_status(),
             error_type: e.error_type.map(|t| t.as_str().to_string()),
             parameter,
             property,
@@ -400,7 +350,6 @@ fn is_zero(n: &u32) -> bool {
 /// One check's verdict, with what was expected and seen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckRecord {
-    #[serde(with = "verdict_name")]
     pub verdict: Verdict,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected: Option<Value>,
@@ -493,39 +442,6 @@ impl Checks {
 
     pub fn verdicts(&self) -> Vec<(Check, Verdict)> {
         self.iter().map(|(c, r)| (c, r.verdict)).collect()
-    }
-}
-
-/// A verdict's name in reports: `pass`, `fail`, `skip`, `deviation`.
-pub fn verdict_str(verdict: Verdict) -> &'static str {
-    match verdict {
-        Verdict::Pass => "pass",
-        Verdict::Fail => "fail",
-        Verdict::Skip => "skip",
-        Verdict::Deviation => "deviation",
-    }
-}
-
-mod verdict_name {
-    use crate::check::Verdict;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(verdict: &Verdict, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(super::verdict_str(*verdict))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Verdict, D::Error> {
-        let name = String::deserialize(d)?;
-        match name.as_str() {
-            "pass" => Ok(Verdict::Pass),
-            "fail" => Ok(Verdict::Fail),
-            "skip" => Ok(Verdict::Skip),
-            "deviation" => Ok(Verdict::Deviation),
-            other => Err(serde::de::Error::unknown_variant(
-                other,
-                &["pass", "fail", "skip", "deviation"],
-            )),
-        }
     }
 }
 

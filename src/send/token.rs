@@ -2,7 +2,7 @@
 //! password grant) that renews itself with the `refresh_token` grant before `expires_in` runs
 //! out, so a run longer than the token's life keeps working.
 
-use super::{Sender, TransportError, describe, form_encode};
+use super::{Sender, TransportError, describe, form_pairs};
 use crate::secret::Secret;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -98,10 +98,7 @@ pub async fn login(
 
 async fn request(sender: &Sender, form: &[(&str, &str)]) -> Result<Grant, TokenError> {
     let url = sender.base().trim_end_matches("/api/v3").to_string();
-    let body: Vec<String> = form
-        .iter()
-        .map(|(k, v)| format!("{k}={}", form_encode(v)))
-        .collect();
+    let body = form_pairs(form.iter().copied());
     let unreachable = |e| TokenError::Unreachable {
         url: url.clone(),
         detail: describe(e),
@@ -110,7 +107,7 @@ async fn request(sender: &Sender, form: &[(&str, &str)]) -> Result<Grant, TokenE
     let response = sender
         .request(reqwest::Method::POST, &format!("{}/token", sender.base()))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(body.join("&"))
+        .body(body)
         .send()
         .await
         .map_err(unreachable)?;

@@ -55,3 +55,15 @@ pub struct BurstSummary {
     /// Copies that failed in transport.
     pub transport_errors: u32,
 }
+
+/// `?k=v&k2=v2` as written, not encoded (for people to read), or nothing without pairs.
+pub fn query_text<K: AsRef<str>, V: AsRef<str>>(pairs: impl IntoIterator<Item = (K, V)>) -> String {
+    let mut text = String::new();
+    for (k, v) in pairs {
+        text.push(if text.is_empty() { '?' } else { '&' });
+        text.push_str(k.as_ref());
+        text.push('=');
+        text.push_str(v.as_ref());
+    }
+    text
+}

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use vspc_conformance::case::{self, Case};
 use vspc_conformance::config::{self, Settings};
 use vspc_conformance::contract::{ApiVersion, CustomCodeStatus, RetryAfterReading, Strength};
+use vspc_conformance::exchange::query_text;
 use vspc_conformance::mock::{MockConfig, MockConsole, Personality, Violation};
 use vspc_conformance::partition::Partition;
 use vspc_conformance::report::record::RunInfo;
@@ -593,7 +594,7 @@ fn dry_run(cases: &[Arc<Case>], settings: &Settings, version: ApiVersion) -> Str
             out.push_str(&format!(
                 "discover GET /api/v3{}{}  ({{{}}} at {})\n",
                 rule.path,
-                query_string(&rule.query),
+                query_text(rule.query.iter().map(|(k, v)| (k, v.to_string()))),
                 rule.name,
                 rule.pointer
             ));
@@ -628,7 +629,7 @@ fn dry_run(cases: &[Arc<Case>], settings: &Settings, version: ApiVersion) -> Str
             None
         };
         let path = substitute(&r.path, &settings.vars).unwrap_or_else(|_| r.path.clone());
-        let query = query_string(&r.query);
+        let query = query_text(r.query.iter().map(|(k, v)| (k, v)));
         let burst = r.burst.map(|n| format!(" x{n}")).unwrap_or_default();
         let line = format!(
             "{} /api/v3{path}{query}{burst}  [{}]",
@@ -666,16 +667,6 @@ fn dry_run(cases: &[Arc<Case>], settings: &Settings, version: ApiVersion) -> Str
         cases.len() - sending
     ));
     out
-}
-
-/// `?k=v&k2=v2` as written (not encoded: for people to read), or nothing.
-fn query_string(pairs: &[(String, String)]) -> String {
-    let pairs: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    if pairs.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", pairs.join("&"))
-    }
 }
 
 /// Parses every `--report` and makes sure each path can be written, before anything is sent.

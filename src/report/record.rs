@@ -264,13 +264,8 @@ impl RequestRecord {
 
     /// `GET /organizations/companies?offset=-1`
     pub fn line(&self) -> String {
-        let mut line = format!("{} {}", self.method, self.path);
-        if !self.query.is_empty() {
-            let query: Vec<String> = self.query.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            line.push('?');
-            line.push_str(&query.join("&"));
-        }
-        line
+        let query = crate::exchange::query_text(&self.query);
+        format!("{} {}{query}", self.method, self.path)
     }
 }
 

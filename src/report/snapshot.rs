@@ -9,17 +9,14 @@ use serde_json::Value;
 
 /// The request (as the case wrote it, variables unresolved) and the response, normalized.
 pub fn normalized_exchange(case: &Case, exchange: &Exchange) -> String {
-    let mut out = format!("{} {}", case.request.method, case.request.path);
-    if !exchange.request.query.is_empty() {
-        let query: Vec<String> = exchange
+    let query = crate::exchange::query_text(
+        exchange
             .request
             .query
             .iter()
-            .map(|(k, v)| format!("{k}={}", redact_text(v)))
-            .collect();
-        out.push('?');
-        out.push_str(&query.join("&"));
-    }
+            .map(|(k, v)| (k, redact_text(v))),
+    );
+    let mut out = format!("{} {}{query}", case.request.method, case.request.path);
     out.push_str(&format!(
         "\ncredentials: {}\n",
         case.request.credentials.as_str()

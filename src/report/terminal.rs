@@ -337,17 +337,7 @@ pub fn render_failure_styled(report: &CaseReport, style: Style) -> String {
     );
     let bar = style.dim("|");
     if let Some(exchange) = &report.exchange {
-        let query: Vec<String> = exchange
-            .request
-            .query
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        let query = if query.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", query.join("&"))
-        };
+        let query = crate::exchange::query_text(exchange.request.query.iter().map(|(k, v)| (k, v)));
         out.push_str(&format!(
             "   {bar}  {} {}{query} -> HTTP {} {}\n",
             exchange.request.method,

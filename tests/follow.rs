@@ -1,17 +1,17 @@
 //! A 202 Accepted is followed to the async action's final error, within bounds, on the target
 //! only.
 
-mod support;
+mod common;
 
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
+use common::server::TestServer;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
-use support::TestServer;
 use vspc_conformance::case::parse_cases;
 use vspc_conformance::check::{self, Verdict};
 use vspc_conformance::contract::ApiVersion;

@@ -2,6 +2,8 @@
 //! and validation of reports against their schemas.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

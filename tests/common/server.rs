@@ -1,7 +1,5 @@
 //! A small scripted HTTP server for tests that need a target misbehaving in one precise way.
 
-#![allow(dead_code)]
-
 use axum::Router;
 use std::net::SocketAddr;
 

@@ -1,5 +1,8 @@
 //! The mock console over real HTTP, as the harness (or a user with curl) sees it.
 
+mod common;
+
+use common::answer::Observed;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -10,25 +13,6 @@ use vspc_conformance::mock::{
     ADMIN_PASSWORD, ADMIN_USERNAME, AsyncConfig, MFA_PASSWORD, MFA_USERNAME, MOCK_TOTP_CODE,
     MockConfig, MockConsole, ThrottleConfig, ThrottleGroup, ThrottleLimit, Violation,
 };
-
-/// What came back.
-#[derive(Debug, Clone)]
-struct Observed {
-    status: u16,
-    content_type: String,
-    location: Option<String>,
-    text: String,
-}
-
-impl Observed {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("{e}: {}", self.text))
-    }
-
-    fn error(&self) -> Value {
-        self.json()["errors"][0].clone()
-    }
-}
 
 struct Client {
     http: reqwest::Client,

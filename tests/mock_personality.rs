@@ -3,6 +3,9 @@
 //! choice says (status, member, content type, message, order of checks), while both answers
 //! keep every rule the contract states.
 
+mod common;
+
+use common::answer::Observed;
 use serde_json::{Value, json};
 use std::time::Duration;
 use vspc_conformance::contract::{Contract, ErrorType, status_for_code};
@@ -10,28 +13,6 @@ use vspc_conformance::mock::{
     ADMIN_PASSWORD, ADMIN_USERNAME, Choice, MockConfig, MockConsole, Personality, ThrottleConfig,
     ThrottleGroup, ThrottleLimit,
 };
-
-#[derive(Debug, Clone)]
-struct Observed {
-    status: u16,
-    content_type: String,
-    location: Option<String>,
-    text: String,
-}
-
-impl Observed {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("{e}: {}", self.text))
-    }
-
-    fn error(&self) -> Value {
-        self.json()["errors"][0].clone()
-    }
-
-    fn code(&self) -> Value {
-        self.error()["code"].clone()
-    }
-}
 
 /// One console of a personality, logged in as the administrator.
 struct Console {

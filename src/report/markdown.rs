@@ -110,42 +110,8 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
     if let Some(line) = matrix.inconclusive_line() {
         let _ = writeln!(out, "\nInconclusive, counted in no cell: {line}.");
     }
-    let inconclusive: Vec<_> = run
-        .cases
-        .iter()
-        .filter(|c| c.outcome == OutcomeKind::Inconclusive)
-        .collect();
-    if !inconclusive.is_empty() {
-        let _ = writeln!(out, "\n### Inconclusive ({})\n", inconclusive.len());
-        for case in inconclusive.iter().take(LISTED_FAILURES) {
-            let _ = writeln!(
-                out,
-                "- `{}`: {}",
-                cell(&case.name),
-                cell(case.reason.as_deref().unwrap_or(""))
-            );
-        }
-    }
-
-    let errors: Vec<_> = run
-        .cases
-        .iter()
-        .filter(|c| c.outcome == OutcomeKind::Error)
-        .collect();
-    if !errors.is_empty() {
-        let _ = writeln!(out, "\n### Not evaluated ({})\n", errors.len());
-        for case in errors.iter().take(LISTED_FAILURES) {
-            let _ = writeln!(
-                out,
-                "- `{}`: {}",
-                cell(&case.name),
-                cell(case.reason.as_deref().unwrap_or(""))
-            );
-        }
-        if errors.len() > LISTED_FAILURES {
-            let _ = writeln!(out, "\n…and {} more.", errors.len() - LISTED_FAILURES);
-        }
-    }
+    reasons(&mut out, run, OutcomeKind::Inconclusive, "Inconclusive");
+    reasons(&mut out, run, OutcomeKind::Error, "Not evaluated");
 
     let unexercised = matrix.unexercised_codes();
     if !unexercised.is_empty() {
@@ -158,4 +124,25 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         );
     }
     out
+}
+
+/// A section listing the cases of one outcome with their reasons, the first
+/// [`LISTED_FAILURES`] of them.
+fn reasons(out: &mut String, run: &RunRecord, kind: OutcomeKind, title: &str) {
+    let cases: Vec<_> = run.cases.iter().filter(|c| c.outcome == kind).collect();
+    if cases.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n### {title} ({})\n", cases.len());
+    for case in cases.iter().take(LISTED_FAILURES) {
+        let _ = writeln!(
+            out,
+            "- `{}`: {}",
+            cell(&case.name),
+            cell(case.reason.as_deref().unwrap_or(""))
+        );
+    }
+    if cases.len() > LISTED_FAILURES {
+        let _ = writeln!(out, "\n…and {} more.", cases.len() - LISTED_FAILURES);
+    }
 }

@@ -2,6 +2,7 @@
 //! and validation of reports against their schemas.
 #![allow(dead_code)]
 
+pub mod answer;
 pub mod server;
 
 use std::path::{Path, PathBuf};

@@ -143,31 +143,87 @@ pub fn load(path: &Path) -> Result<ConfigFile, Vec<Diagnostic>> {
     })
 }
 
-/// Flags given on the command line; each one given wins over the file.
-#[derive(Debug, Default, Clone)]
+/// Flags given on the command line; each one given wins over the file. They are `run`'s flags
+/// as clap parses them, so what the user types and what the file is overlaid with are one type.
+#[derive(Debug, Default, Clone, clap::Args)]
 pub struct Overrides {
-    pub target: Option<String>,
-    pub token: Option<String>,
-    pub readonly_token: Option<String>,
-    pub username: Option<String>,
-    pub password: Option<String>,
-    pub api_version: Option<ApiVersion>,
-    pub cases: Vec<PathBuf>,
+    /// Run only cases whose test name contains one of these (as in `cargo test`).
     pub filters: Vec<String>,
+    /// Filters match whole test names.
+    #[arg(long)]
     pub exact: bool,
+    /// Leave out cases whose name contains this (repeatable).
+    #[arg(long, value_name = "FILTER")]
     pub skip: Vec<String>,
+    /// Run only cases with this tag (repeatable: all must match).
+    #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
+    /// Case files or directories [default: cases].
+    #[arg(long = "cases", value_name = "PATH")]
+    pub cases: Vec<PathBuf>,
+    /// The console to test (`https://host:1280`); without it, the embedded mock.
+    #[arg(long, env = "VSPC_TARGET")]
+    pub target: Option<String>,
+    /// Bearer token or API key for the target.
+    #[arg(long, env = "VSPC_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+    /// A read-only token for the `read-only` credential.
+    #[arg(long, env = "VSPC_READONLY_TOKEN", hide_env_values = true)]
+    pub readonly_token: Option<String>,
+    /// Log in with this user through POST /api/v3/token.
+    #[arg(long, env = "VSPC_USERNAME")]
+    pub username: Option<String>,
+    /// The user's password (prefer the VSPC_PASSWORD environment variable).
+    #[arg(long, env = "VSPC_PASSWORD", hide_env_values = true)]
+    pub password: Option<String>,
+    /// Requests in flight at once [default: 32 against the embedded mock, 4 against a console].
+    #[arg(long)]
     pub concurrency: Option<usize>,
+    /// Requests per second at most [default: none against the embedded mock, 20 against a console].
+    #[arg(long)]
     pub rps: Option<f64>,
+    /// Seconds to wait for each answer [default: 10].
+    #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
+    /// Seconds to wait for an async action (202 Accepted) to end; one still running then is
+    /// inconclusive [default: 30].
+    #[arg(long, value_name = "SECONDS")]
     pub async_timeout: Option<f64>,
+    /// A PEM file with the private CA that signed the console's certificate.
+    #[arg(long, value_name = "PEM")]
     pub ca_cert: Option<PathBuf>,
+    /// Accept any TLS certificate (prints a warning). Only for a console you control.
+    #[arg(long)]
     pub insecure: bool,
+    /// Run `mutating` cases against a real console.
+    #[arg(long)]
     pub allow_mutations: bool,
+    /// Which status custom codes (>= 1000) may travel with: auto follows the version (stated as
+    /// 520 from 3.7, a reading before) [default: auto].
+    #[arg(long, value_enum)]
     pub custom_code_status: Option<CustomCodeStatus>,
+    /// Whether a 429 must carry retryAfter (the throttling page says it may) [default: optional].
+    #[arg(long, value_enum)]
     pub retry_after: Option<RetryAfterReading>,
+    /// How firm a fact must be for its mismatch to fail: stated (the error page, the version's
+    /// spec, an RFC), example, convention or reading; weaker ones are deviations [default: stated].
+    #[arg(long, value_enum, value_name = "STRENGTH")]
     pub fail_on: Option<Strength>,
+    /// A value for a case variable (repeatable): --var companyUid=...
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
+    /// The REST API version to speak: its catalogue, X-Client-Version and rules [default: read
+    /// from the console's GET /api/v3/about, else 3.6.1; the embedded mock: 3.6.1].
+    #[arg(long, value_enum, value_name = "VERSION")]
+    pub api_version: Option<ApiVersion>,
+}
+
+/// `--var NAME=VALUE`.
+fn parse_var(pair: &str) -> Result<(String, String), String> {
+    match pair.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
+        _ => Err("expected NAME=VALUE".to_string()),
+    }
 }
 
 /// Everything a run needs, resolved.

@@ -4,6 +4,7 @@
 
 use crate::case::Case;
 use crate::check::CheckResult;
+use crate::contract::ApiVersion;
 use crate::exchange::Exchange;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -20,7 +21,7 @@ pub enum Outcome {
     /// its error: neither conforming nor not.
     Inconclusive(Inconclusive),
     /// Not sent, with the reason (a mock-only case on a real console, an unresolved variable...).
-    Skipped(String),
+    Skipped(Skip),
     /// Sent, but could not be evaluated (transport failure), with the reason.
     Error(String),
 }
@@ -37,9 +38,92 @@ impl Outcome {
 
     pub fn reason(&self) -> Option<String> {
         match self {
-            Outcome::Skipped(r) | Outcome::Error(r) => Some(r.clone()),
+            Outcome::Skipped(why) => Some(why.to_string()),
+            Outcome::Error(r) => Some(r.clone()),
             Outcome::Inconclusive(why) => Some(why.to_string()),
             _ => None,
+        }
+    }
+}
+
+/// Why a case was not sent. Decided in one place, `run::skip_reason`, which `--dry-run` asks
+/// too; reporters group skips by this value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Skip {
+    /// The case's operation is not in the catalogue of the version the target speaks.
+    NotInVersion {
+        version: ApiVersion,
+        operation: String,
+        versions: String,
+    },
+    /// The case provokes its error through a trigger only the embedded mock has.
+    MockOnly,
+    /// The case changes the target, and mutations were not allowed.
+    Mutating,
+    /// The case needs the `read-only` credential, and the target has none.
+    NeedsReadOnly,
+    /// Discovery could not read a variable the case needs, for this reason.
+    Undiscovered { variable: String, why: String },
+    /// Variables the case needs that have no value on this target.
+    Unresolved { variables: Vec<String> },
+    /// The target has no credentials of this kind.
+    NoCredentials(&'static str),
+}
+
+impl Skip {
+    /// A short name of the reason, for listings that tag each skipped case (a test runner's
+    /// kind column).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Skip::NotInVersion { .. } => "not-in-version",
+            Skip::MockOnly => "mock-only",
+            Skip::Mutating => "mutating",
+            Skip::NeedsReadOnly => "needs-read-only",
+            Skip::Undiscovered { .. } | Skip::Unresolved { .. } => "unresolved",
+            Skip::NoCredentials(_) => "no-credentials",
+        }
+    }
+}
+
+impl std::fmt::Display for Skip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Skip::NotInVersion {
+                version,
+                operation,
+                versions,
+            } => write!(
+                f,
+                "not in API {version}: `{operation}` is an operation of API {versions} only"
+            ),
+            Skip::MockOnly => {
+                f.write_str("mock-only: uses a trigger only the embedded mock console has")
+            }
+            Skip::Mutating => f.write_str(
+                "mutating: changes the target; run with --allow-mutations to include it",
+            ),
+            Skip::NeedsReadOnly => f.write_str(
+                "needs a read-only token: give --readonly-token, or --username/--password",
+            ),
+            Skip::Undiscovered { variable, why } => write!(
+                f,
+                "unresolved variable {{{variable}}}: {why} (give it with --var)"
+            ),
+            Skip::Unresolved { variables } => {
+                let names: Vec<String> = variables.iter().map(|v| format!("{{{v}}}")).collect();
+                let flags: Vec<String> = variables
+                    .iter()
+                    .map(|v| format!("--var {v}=VALUE"))
+                    .collect();
+                write!(
+                    f,
+                    "unresolved variable{} {}: give {}",
+                    if variables.len() > 1 { "s" } else { "" },
+                    names.join(", "),
+                    flags.join(" ")
+                )
+            }
+            Skip::NoCredentials(kind) => write!(f, "no {kind} credentials on this target"),
         }
     }
 }

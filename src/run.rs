@@ -4,11 +4,12 @@
 
 use crate::case::{Case, Credentials, tags};
 use crate::check::{self, Check, CheckResult, Verdict};
-use crate::contract::Readings;
+use crate::contract::{ApiVersion, Readings};
 use crate::matrix::Matrix;
-pub use crate::outcome::{CaseReport, Inconclusive, Outcome, Summary};
+pub use crate::outcome::{CaseReport, Inconclusive, Outcome, Skip, Summary};
 use crate::send::{Exchange, SendError, TransportError};
 use crate::target::Target;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -123,52 +124,69 @@ pub async fn run(
     reports
 }
 
-/// Why a case must not be sent to this target, if it must not.
-pub fn skip_reason(target: &Target, case: &Case, options: &RunOptions) -> Option<String> {
-    if !case.versions.contains(target.version) {
-        return Some(format!(
-            "not in API {}: `{} {}` is an operation of API {} only",
-            target.version, case.request.method, case.request.path, case.versions
-        ));
+/// What a target offers the cases: everything the skip decision reads. A connected [`Target`]
+/// offers what it has ([`Offer::of`]); `--dry-run` describes what a target would offer before
+/// anything is sent, and asks the same [`skip_reason`].
+#[derive(Debug, Clone, Copy)]
+pub struct Offer<'a> {
+    pub version: ApiVersion,
+    pub embedded_mock: bool,
+    /// The `read-only` credential is there (or will be, after a login).
+    pub read_only: bool,
+    /// Variables with a value (or a discovery rule that will give one).
+    pub variables: &'a BTreeMap<String, String>,
+    /// Variables discovery could not read, with why.
+    pub undiscovered: &'a BTreeMap<String, String>,
+}
+
+impl<'a> Offer<'a> {
+    pub fn of(target: &'a Target) -> Offer<'a> {
+        Offer {
+            version: target.version,
+            embedded_mock: target.is_embedded_mock(),
+            read_only: target.tokens.read_only.is_some(),
+            variables: &target.variables,
+            undiscovered: &target.undiscovered,
+        }
     }
-    if !target.is_embedded_mock() {
+}
+
+/// Why a case must not be sent to this target, if it must not: the one place a skip is decided.
+pub fn skip_reason(offer: &Offer<'_>, case: &Case, options: &RunOptions) -> Option<Skip> {
+    if !case.versions.contains(offer.version) {
+        return Some(Skip::NotInVersion {
+            version: offer.version,
+            operation: format!("{} {}", case.request.method, case.request.path),
+            versions: case.versions.to_string(),
+        });
+    }
+    if !offer.embedded_mock {
         if case.has_tag(tags::MOCK_ONLY) {
-            return Some("mock-only: uses a trigger only the embedded mock console has".into());
+            return Some(Skip::MockOnly);
         }
         if case.has_tag(tags::MUTATING) && !options.allow_mutations {
-            return Some(
-                "mutating: changes the target; run with --allow-mutations to include it".into(),
-            );
+            return Some(Skip::Mutating);
         }
     }
-    if case.request.credentials == Credentials::ReadOnly && target.tokens.read_only.is_none() {
-        return Some(
-            "needs a read-only token: give --readonly-token, or --username/--password".into(),
-        );
+    if case.request.credentials == Credentials::ReadOnly && !offer.read_only {
+        return Some(Skip::NeedsReadOnly);
     }
     let missing: Vec<String> = case
         .variables()
         .into_iter()
-        .filter(|v| !target.variables.contains_key(v))
+        .filter(|v| !offer.variables.contains_key(v))
         .collect();
-    if let Some(why) = missing
+    if let Some((variable, why)) = missing
         .iter()
-        .find_map(|v| target.undiscovered.get(v).map(|w| format!("{{{v}}}: {w}")))
+        .find_map(|v| offer.undiscovered.get_key_value(v))
     {
-        return Some(format!("unresolved variable {why} (give it with --var)"));
+        return Some(Skip::Undiscovered {
+            variable: variable.clone(),
+            why: why.clone(),
+        });
     }
     if !missing.is_empty() {
-        let flags: Vec<String> = missing.iter().map(|v| format!("--var {v}=VALUE")).collect();
-        return Some(format!(
-            "unresolved variable{} {}: give {}",
-            if missing.len() > 1 { "s" } else { "" },
-            missing
-                .iter()
-                .map(|v| format!("{{{v}}}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            flags.join(" ")
-        ));
+        return Some(Skip::Unresolved { variables: missing });
     }
     None
 }
@@ -235,7 +253,7 @@ pub async fn evaluate(target: &Target, case: Arc<Case>, options: &RunOptions) ->
         checks,
         elapsed: started.elapsed(),
     };
-    if let Some(reason) = skip_reason(target, &case, options) {
+    if let Some(reason) = skip_reason(&Offer::of(target), &case, options) {
         return finish(Outcome::Skipped(reason), None, Vec::new());
     }
     let sent = target
@@ -271,8 +289,17 @@ pub async fn evaluate(target: &Target, case: Arc<Case>, options: &RunOptions) ->
         Err(SendError::Transport(e)) => {
             finish(Outcome::Error(format!("transport: {e}")), None, Vec::new())
         }
-        Err(e @ (SendError::Unresolved(_) | SendError::NoCredentials(_))) => {
-            finish(Outcome::Skipped(e.to_string()), None, Vec::new())
-        }
+        Err(SendError::Unresolved(variable)) => finish(
+            Outcome::Skipped(Skip::Unresolved {
+                variables: vec![variable],
+            }),
+            None,
+            Vec::new(),
+        ),
+        Err(SendError::NoCredentials(kind)) => finish(
+            Outcome::Skipped(Skip::NoCredentials(kind)),
+            None,
+            Vec::new(),
+        ),
     }
 }

@@ -112,7 +112,7 @@ fn bad_arguments_exit_2_naming_the_option() {
     let output = bin().args(["run", "--var", "novalue"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        text(&output).contains("--var `novalue`"),
+        text(&output).contains("'novalue' for '--var <NAME=VALUE>': expected NAME=VALUE"),
         "{}",
         text(&output)
     );
@@ -561,15 +561,19 @@ fn dry_run_lists_every_request_and_every_skip_and_sends_nothing() {
         "a variable given with --var is not discovered:\n{shown}"
     );
     assert!(
-        shown.contains("(server_faults::unspecified_error: mock-only)"),
+        shown.contains(
+            "(server_faults::unspecified_error: mock-only: uses a trigger only the embedded mock console has)"
+        ),
         "{shown}"
     );
     assert!(
-        shown.contains("mutating (needs --allow-mutations)"),
+        shown.contains("mutating: changes the target; run with --allow-mutations to include it"),
         "{shown}"
     );
     assert!(
-        shown.contains("unresolved {runningAsyncActionId}: give --var"),
+        shown.contains(
+            "unresolved variable {runningAsyncActionId}: give --var runningAsyncActionId=VALUE"
+        ),
         "{shown}"
     );
     let sends = lines.iter().filter(|l| l.starts_with("send  ")).count();

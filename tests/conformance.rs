@@ -340,7 +340,7 @@ fn main() {
     let mut skipped = 0;
     let mut trials = Vec::new();
     for case in &cases {
-        match run::skip_reason(&target, case, &options) {
+        match run::skip_reason(&run::Offer::of(&target), case, &options) {
             Some(reason) => {
                 skipped += 1;
                 // A skip is recorded at once for the cases this process was asked for, so shards
@@ -362,7 +362,7 @@ fn main() {
                 trials.push(
                     Trial::test(case.name.clone(), || Ok(()))
                         .with_ignored_flag(true)
-                        .with_kind(short(&reason)),
+                        .with_kind(reason.kind()),
                 );
             }
             None => trials.push(trial(case.clone(), target.clone(), options.clone())),
@@ -430,13 +430,4 @@ fn selected(args: &Arguments, name: &str) -> bool {
         }
     };
     args.filter.as_deref().is_none_or(matches) && !args.skip.iter().any(|s| matches(s))
-}
-
-/// The first word of a skip reason (`mock-only`, `mutating`, `unresolved`), shown as the trial's kind.
-fn short(reason: &str) -> String {
-    reason
-        .split([':', ' '])
-        .next()
-        .unwrap_or("skipped")
-        .to_string()
 }

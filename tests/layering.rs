@@ -155,3 +155,14 @@ fn the_mock_knows_the_contract_and_nothing_of_the_harness() {
         graph["contract"]
     );
 }
+
+#[test]
+fn the_sender_knows_neither_the_mock_nor_who_chose_the_target() {
+    let (graph, _) = graph();
+    for above in ["mock", "target", "run", "config", "cli"] {
+        assert!(
+            !graph["send"].contains(above),
+            "`send` imports `{above}`: choosing and starting the target belong above the sender"
+        );
+    }
+}

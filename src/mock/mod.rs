@@ -481,6 +481,12 @@ impl MockConsole {
         self.console.refresh_grants.load(Ordering::Relaxed)
     }
 
+    /// The seeded ids and names every mock console has, before one is started (what
+    /// `--dry-run` tells apart from unresolved variables).
+    pub fn seeded_variables() -> BTreeMap<String, String> {
+        state::State::variables()
+    }
+
     /// Seeded ids and names cases can use, each a resource in one condition:
     ///
     /// - organizations: `companyUid`, `companyName`, `organizationUid`: Acme Corp, which has

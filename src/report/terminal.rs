@@ -7,7 +7,7 @@ use super::record::{CheckRecord, compact};
 use super::{ReportError, Reporter};
 use crate::check::{Check, CheckResult, Verdict};
 use crate::matrix::Matrix;
-use crate::run::{CaseReport, Event, Outcome, Summary};
+use crate::run::{CaseReport, Event, Outcome, Skip, Summary};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
@@ -417,11 +417,11 @@ fn render_check(report: &CaseReport, result: &CheckResult, style: Style) -> Stri
     line
 }
 
-fn skip_reasons(reports: &[CaseReport]) -> BTreeMap<&str, usize> {
+fn skip_reasons(reports: &[CaseReport]) -> BTreeMap<&Skip, usize> {
     let mut reasons = BTreeMap::new();
     for report in reports {
         if let Outcome::Skipped(reason) = &report.outcome {
-            *reasons.entry(reason.as_str()).or_default() += 1;
+            *reasons.entry(reason).or_default() += 1;
         }
     }
     reasons

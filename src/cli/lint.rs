@@ -1,0 +1,24 @@
+//! `lint`: loads case files and says what they hold, or where their problems are.
+
+use super::{Failure, load_cases};
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use vspc_conformance::contract::ApiVersion;
+
+#[derive(Args)]
+pub struct LintArgs {
+    /// Case files or directories.
+    #[arg(default_value = "cases")]
+    paths: Vec<PathBuf>,
+}
+
+pub fn command(args: LintArgs) -> Result<ExitCode, Failure> {
+    let cases = load_cases(&args.paths, ApiVersion::FALLBACK)?;
+    println!(
+        "{} cases (sweeps generated for API {}), no problems",
+        cases.len(),
+        ApiVersion::FALLBACK
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,50 @@
+//! `merge`: joins the JSON reports of shards into one report with one matrix.
+
+use super::{Failure, report_specs, verdict};
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use vspc_conformance::report::{self, merge};
+
+#[derive(Args)]
+pub struct MergeArgs {
+    /// JSON reports of shards, or directories holding them (`*.json`, walked recursively).
+    #[arg(required = true, value_name = "REPORT")]
+    inputs: Vec<PathBuf>,
+    /// Write the merged report: json=PATH, junit=PATH, md=PATH, html=PATH (repeatable; PATH `-`
+    /// is stdout). Without any, the merged matrix is printed.
+    #[arg(long = "report", value_name = "FORMAT=PATH")]
+    reports: Vec<String>,
+}
+
+pub fn command(args: MergeArgs) -> Result<ExitCode, Failure> {
+    let specs = report_specs(&args.reports)?;
+    let input = |e: merge::MergeError| Failure::Input(e.to_string());
+    let files = merge::collect(&args.inputs).map_err(input)?;
+    let records = files
+        .into_iter()
+        .map(|path| merge::read(&path).map(|record| (path, record)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(input)?;
+    let shards = records.len();
+    let merged = merge::merge(records).map_err(input)?;
+    let matrix = merged.matrix();
+    if specs.is_empty() {
+        print!("{}", report::terminal::render_matrix(&matrix));
+    }
+    for spec in &specs {
+        report::write_output(&spec.path, &spec.format.render(&merged, &matrix))
+            .map_err(|e| Failure::Input(e.to_string()))?;
+    }
+    let s = merged.summary;
+    eprintln!(
+        "merged {shards} report{}: {} cases, {} conforming, {} non-conforming, {} skipped, {} errors",
+        if shards == 1 { "" } else { "s" },
+        s.cases,
+        s.conforming,
+        s.non_conforming,
+        s.skipped,
+        s.errors
+    );
+    Ok(verdict(&s))
+}

@@ -1,0 +1,249 @@
+//! `run`: resolves the settings (file, flags, environment), chooses the target, runs the
+//! selected cases and wires the reporters; `--list` and `--dry-run` stop before the target.
+
+use super::{Failure, dry_run, load_cases, report_specs, verdict, violation};
+use clap::Args;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use vspc_conformance::case::Case;
+use vspc_conformance::config::{self, Settings};
+use vspc_conformance::contract::ApiVersion;
+use vspc_conformance::mock::{MockConfig, Personality};
+use vspc_conformance::partition::Partition;
+use vspc_conformance::report::Reporter;
+use vspc_conformance::report::record::RunInfo;
+use vspc_conformance::report::terminal::{ColorChoice, Progress, Terminal};
+use vspc_conformance::run::{self, Event};
+use vspc_conformance::target::{Target, TargetSpec};
+
+#[derive(Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    overrides: config::Overrides,
+    /// The configuration file [default: ./vspc-conformance.toml when it exists].
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
+    /// Write a report: json=PATH, junit=PATH, md=PATH, html=PATH (repeatable; PATH `-` is stdout).
+    #[arg(long = "report", value_name = "FORMAT=PATH")]
+    reports: Vec<String>,
+    /// Run only one shard of the selected cases: count:K/N or hash:K/N (as cargo-nextest's
+    /// --partition); merge the shards' JSON reports with `merge`.
+    #[arg(long, value_name = "SCHEME:K/N")]
+    partition: Option<String>,
+    /// Colour the terminal output (auto: on a terminal, unless NO_COLOR is set).
+    #[arg(long, value_enum, default_value_t, value_name = "WHEN")]
+    color: ColorChoice,
+    /// Run against the embedded mock bent by this violation mode (the harness's self-test).
+    #[arg(long, value_name = "MODE")]
+    mock_violate: Option<String>,
+    /// The embedded mock's personality: which way it makes the choices the contract leaves open
+    /// (docs/mock-choices.md) [default: standard].
+    #[arg(long, value_enum, value_name = "VARIANT")]
+    mock_variant: Option<Personality>,
+    /// List the requests the run would send, without sending anything.
+    #[arg(long)]
+    dry_run: bool,
+    /// List the selected cases and exit.
+    #[arg(long)]
+    list: bool,
+    /// Print every case as it finishes.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+/// Reads the configuration file (`--config`, else `./vspc-conformance.toml` if present) and puts
+/// the flags over it.
+fn settings(args: &RunArgs) -> Result<Settings, Failure> {
+    let (file, base) = match &args.config {
+        Some(path) => (
+            Some(path.clone()),
+            path.parent().map(PathBuf::from).unwrap_or_default(),
+        ),
+        None if Path::new(config::DEFAULT_FILE).exists() => {
+            (Some(PathBuf::from(config::DEFAULT_FILE)), PathBuf::new())
+        }
+        None => (None, PathBuf::new()),
+    };
+    let file = match file {
+        Some(path) => config::load(&path).map_err(|problems| {
+            for problem in &problems {
+                eprintln!("{problem}");
+            }
+            Failure::Input(format!(
+                "{}: the configuration has problems; nothing was sent",
+                path.display()
+            ))
+        })?,
+        None => config::ConfigFile::default(),
+    };
+    config::resolve(file, &base, args.overrides.clone(), |name| {
+        std::env::var(name).ok()
+    })
+    .map_err(Failure::Input)
+}
+
+pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
+    let settings = settings(&args)?;
+    for path in &settings.cases {
+        if !path.exists() {
+            return Err(Failure::Input(format!(
+                "--cases {}: no such file or directory (run from the project directory, or point --cases at your case files)",
+                path.display()
+            )));
+        }
+    }
+    let partition: Option<Partition> = args
+        .partition
+        .as_deref()
+        .map(|p| {
+            p.parse()
+                .map_err(|e| Failure::Input(format!("--partition {e}")))
+        })
+        .transpose()?;
+    // The cases of a version: loaded (sweeps generated for it), selected, this shard's.
+    let (paths, selection) = (settings.cases.clone(), settings.selection.clone());
+    let select = |version: ApiVersion| -> Result<Vec<Arc<Case>>, Failure> {
+        let mut cases: Vec<Arc<Case>> = load_cases(&paths, version)?
+            .into_iter()
+            .filter(|c| selection.selects(c))
+            .map(Arc::new)
+            .collect();
+        // The collect above reuses the loaded cases' buffer (a `Case` wide per case) for the
+        // `Arc`s (a pointer each): give the rest back rather than hold it through the run.
+        cases.shrink_to_fit();
+        if let Some(partition) = &partition {
+            cases = partition.retain(cases, |c| c.name.as_str());
+        }
+        Ok(cases)
+    };
+    // Case files are checked before anything is sent; a console whose version is read from it
+    // gets its own sweeps once it is known.
+    let assumed = settings.send.api_version.unwrap_or(ApiVersion::FALLBACK);
+    let mut cases = select(assumed)?;
+    if args.list {
+        for case in &cases {
+            println!("{}", case.name);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.dry_run {
+        print!("{}", dry_run::render(&cases, &settings, assumed));
+        return Ok(ExitCode::SUCCESS);
+    }
+    for warning in &settings.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let specs = report_specs(&args.reports)?;
+    if let (Some(_), Some(_)) = (&settings.target, args.mock_variant) {
+        return Err(Failure::Input(
+            "--mock-variant picks the embedded mock's personality; it cannot go with --target"
+                .into(),
+        ));
+    }
+    let spec = match (&settings.target, &args.mock_violate) {
+        (Some(_), Some(_)) => {
+            return Err(Failure::Input(
+                "--mock-violate bends the embedded mock; it cannot go with --target".into(),
+            ));
+        }
+        (Some(url), None) => TargetSpec::Remote(url.clone()),
+        (None, mode) => TargetSpec::EmbeddedMock(MockConfig {
+            api_version: assumed,
+            violation: mode
+                .as_deref()
+                .map(|n| violation(n, "--mock-violate"))
+                .transpose()?,
+            personality: args.mock_variant.unwrap_or_default(),
+            ..MockConfig::default()
+        }),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::Input(format!("cannot start the async runtime: {e}")))?;
+    let target_label = settings
+        .target
+        .clone()
+        .unwrap_or_else(|| "embedded-mock".into());
+    let Settings {
+        auth,
+        send,
+        run: mut options,
+        vars,
+        discover,
+        ..
+    } = settings;
+    let target = runtime
+        .block_on(Target::connect_discovering(
+            spec, auth, &send, vars, &discover,
+        ))
+        .map_err(Failure::Target)?;
+    if let Some(warning) = &target.version_warning {
+        eprintln!("warning: {warning}");
+    }
+    if target.version != assumed {
+        cases = select(target.version)?;
+    }
+    options.readings.version = target.version;
+    let readings = options.readings;
+    let info = RunInfo {
+        target: target_label,
+        api_version: target.version.as_str().to_string(),
+        readings,
+        partition: partition.map(|p| p.to_string()),
+    };
+    // A report on stdout keeps stdout to itself: the terminal output moves to stderr.
+    let report_on_stdout = specs.iter().any(|s| s.path.as_os_str() == "-");
+    let mut reporters: Vec<Box<dyn Reporter + Send>> =
+        vec![terminal(report_on_stdout, args.color, args.verbose)];
+    for spec in specs {
+        reporters.push(spec.format.reporter(spec.path, info.clone()));
+    }
+    let target = Arc::new(target);
+    let (summary, report_error) = runtime.block_on(async {
+        // The runner's loop runs on a worker thread, beside the cases it spawns: a finished case
+        // wakes it through the worker's queue, not with a futex call to the thread in block_on.
+        let runner = tokio::spawn(async move {
+            let (mut summary, mut report_error) = (None, None);
+            let reports = run::run(&target, cases, &options, |event| {
+                if let Event::RunFinished { summary: s, .. } = &event {
+                    summary = Some(*s);
+                }
+                for reporter in reporters.iter_mut() {
+                    if let Err(e) = reporter.on_event(&event) {
+                        report_error.get_or_insert(e);
+                    }
+                }
+            })
+            .await;
+            // The process ends right after: freeing every report, its exchange and verdicts one
+            // by one would only add a serial tail to the run (4% of its instructions).
+            std::mem::forget(reports);
+            (summary.unwrap_or_default(), report_error)
+        });
+        runner
+            .await
+            .map_err(|e| Failure::Input(format!("the run stopped: {e}")))
+    })?;
+    if let Some(e) = report_error {
+        return Err(Failure::Input(e.to_string()));
+    }
+    Ok(verdict(&summary))
+}
+
+/// The terminal reporter, on stdout, or on stderr when a report takes stdout.
+fn terminal(on_stderr: bool, color: ColorChoice, verbose: bool) -> Box<dyn Reporter + Send> {
+    use std::io::IsTerminal;
+    let (out, is_terminal): (Box<dyn Write + Send>, bool) = if on_stderr {
+        (Box::new(std::io::stderr()), std::io::stderr().is_terminal())
+    } else {
+        (Box::new(std::io::stdout()), std::io::stdout().is_terminal())
+    };
+    let mut t = Terminal::new(out)
+        .with_style(color.style(is_terminal))
+        .with_progress(Progress::detect());
+    t.verbose = verbose;
+    Box::new(t)
+}

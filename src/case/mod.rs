@@ -1,0 +1,28 @@
+//! Load: case files (`cases/**/*.toml`) become [`Case`]s, or [`Diagnostic`]s that point at
+//! `file:line:col`.
+//!
+//! Two layers: the file format ([`file`](mod@file), serde types with spans, from which
+//! `schemas/case.schema.json` is generated) and the checked model ([`Case`]), built only from a
+//! file that parsed and whose every reference (code, operation, type, regex) resolved.
+//!
+//! ```text
+//!   walk (files, test names) ──▶ file (serde, spans) ──lower──▶ model (Case)
+//!                                                      └─sweep─▶ generated Cases
+//! ```
+//! [`template`] holds the `{variable}` placeholders cases use and their substitution.
+
+pub mod file;
+mod lower;
+mod model;
+mod sweep;
+pub mod template;
+mod walk;
+
+pub use file::Credentials;
+use lower::Checker;
+pub use lower::parse_cases;
+pub(crate) use lower::toml_diagnostic;
+pub use model::*;
+pub use sweep::{MISSING_UUID, glob_matches, selects};
+pub use template::{placeholders, substitute};
+pub use walk::{Loaded, load};

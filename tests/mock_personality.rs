@@ -408,7 +408,7 @@ async fn a_trailing_slash_is_ignored_or_significant() {
     assert_eq!((s.status, a.status), (200, 200));
 }
 
-/// A burst of heavy requests all in flight at once, as `tests/mock_console.rs` throttles it
+/// A burst of heavy requests all in flight at once, as `tests/mock/throttling.rs` throttles it
 /// by default.
 async fn burst(console: &Console) -> Vec<Observed> {
     let mut burst = tokio::task::JoinSet::new();

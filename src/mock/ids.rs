@@ -1,7 +1,7 @@
 //! Fresh identifiers for what the mock creates at run time (tokens, new resources).
 //!
 //! A splitmix64 sequence seeded from the clock and a process-wide counter: unpredictable enough
-//! for a test double, reproducible nowhere (seeded ids live in `state.rs` and are fixed).
+//! for a test double, reproducible nowhere (seeded ids live in `state/seed.rs` and are fixed).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};

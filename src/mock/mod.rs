@@ -7,7 +7,7 @@
 //! `throttle.rs` (the console's throttling groups: all, by user, by IP, by user + IP, each with a
 //! parallel and a per-time limit) -> `auth.rs` (bearer tokens, read-only tokens, expiry)
 //! -> `route.rs` (the catalogue's router over all 942 operations under `/api/v3`) -> `validate.rs`
-//! (content type, path, query, body) -> `operate.rs` (the operation against the seeded `state.rs`).
+//! (content type, path, query, body) -> `operate/` (the operation against the seeded `state/`).
 //! A stage that refuses the request returns an [`ApiError`]; [`ApiError::render`] in `error.rs`
 //! is the one mapping from a failure to a response (the envelope, the status rule), and
 //! [`Violation`]s, when configured, bend its output and nothing else.

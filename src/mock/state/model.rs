@@ -1,0 +1,196 @@
+//! The property models: what a modelled resource's body and representation may hold (each
+//! property's type, whether it is required or nullable) and which properties JSON Patch may not
+//! change. `validate.rs` checks create bodies against them, `patch.rs` checks patches, and the
+//! operations copy what a body sets into a representation ([`merge_known`]). They live apart from
+//! the store because they describe the API's resources, not the console's contents.
+
+use serde_json::{Map, Value};
+
+/// The type a body property must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ty {
+    /// A string, possibly empty.
+    Str,
+    /// A string with at least one non-blank character.
+    Name,
+    Bool,
+    /// An integer within the bounds.
+    Int(i64, i64),
+    Uuid,
+    /// A JSON object whose known properties are these (none: any object).
+    Object(&'static [Property]),
+    /// One of the strings, compared case-insensitively.
+    Enum(&'static [&'static str]),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Property {
+    pub name: &'static str,
+    pub ty: Ty,
+    pub required: bool,
+    pub nullable: bool,
+}
+
+const fn prop(name: &'static str, ty: Ty) -> Property {
+    Property {
+        name,
+        ty,
+        required: false,
+        nullable: true,
+    }
+}
+
+const fn required(name: &'static str, ty: Ty) -> Property {
+    Property {
+        name,
+        ty,
+        required: true,
+        nullable: false,
+    }
+}
+
+/// What a modelled resource looks like: its properties (create body and representation) and
+/// which of them JSON Patch may not change.
+#[derive(Debug)]
+pub struct Model {
+    pub properties: &'static [Property],
+    pub read_only: &'static [&'static str],
+}
+
+impl Model {
+    pub fn property(&self, name: &str) -> Option<&Property> {
+        self.properties
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+    }
+}
+
+const USER_ROLES: &[&str] = &[
+    "portalAdministrator",
+    "portalOperator",
+    "readOnlyUser",
+    "companyOwner",
+    "companyAdministrator",
+    "companyInvoiceAuditor",
+    "companySubtenant",
+    "resellerOwner",
+    "resellerAdministrator",
+    "resellerOperator",
+    "resellerUser",
+];
+
+pub static COMPANY: Model = Model {
+    properties: &[
+        required("name", Ty::Name),
+        prop("alias", Ty::Str),
+        prop("taxId", Ty::Str),
+        prop("email", Ty::Str),
+        prop("phone", Ty::Str),
+        prop("country", Ty::Int(0, 1000)),
+        prop("city", Ty::Str),
+        prop("street", Ty::Str),
+        prop("resellerUid", Ty::Uuid),
+        prop("subscriptionPlanUid", Ty::Uuid),
+        prop("isAlarmDetectEnabled", Ty::Bool),
+        prop("status", Ty::Enum(&["active", "disabled"])),
+    ],
+    read_only: &["instanceUid", "id", "createdDate"],
+};
+
+pub static LOCATION: Model = Model {
+    properties: &[
+        required("organizationUid", Ty::Uuid),
+        required("name", Ty::Name),
+        prop("quotaGb", Ty::Int(0, i32::MAX as i64)),
+    ],
+    read_only: &[
+        "instanceUid",
+        "id",
+        "organizationUid",
+        "type",
+        "createdDate",
+    ],
+};
+
+/// A user's `profile`: the one nested object of a modelled body.
+const USER_PROFILE: &[Property] = &[
+    prop("firstName", Ty::Str),
+    prop("lastName", Ty::Str),
+    prop("title", Ty::Str),
+    prop("email", Ty::Str),
+];
+
+pub static USER: Model = Model {
+    properties: &[
+        required("organizationUid", Ty::Uuid),
+        required("login", Ty::Name),
+        required("password", Ty::Name),
+        required("role", Ty::Enum(USER_ROLES)),
+        prop("status", Ty::Enum(&["enabled", "disabled"])),
+        prop("profile", Ty::Object(USER_PROFILE)),
+        prop(
+            "mfaPolicyStatus",
+            Ty::Enum(&["disabled", "enabled", "enforced"]),
+        ),
+    ],
+    read_only: &[
+        "instanceUid",
+        "id",
+        "organizationUid",
+        "login",
+        "mfaPolicyConfigurationStatus",
+        "createdDate",
+    ],
+};
+
+pub static SAML2_IDENTITY_PROVIDER: Model = Model {
+    properties: &[
+        required("name", Ty::Name),
+        required("displayName", Ty::Name),
+        prop(
+            "template",
+            Ty::Enum(&["ADFS", "Okta", "Keycloak", "Custom"]),
+        ),
+        prop("enabled", Ty::Bool),
+        prop("metadataUrl", Ty::Str),
+        prop("metadataXml", Ty::Str),
+    ],
+    read_only: &["name", "organizationUid", "type", "entityId"],
+};
+
+pub static RESET_PASSWORD: Model = Model {
+    properties: &[required("login", Ty::Name), prop("email", Ty::Str)],
+    read_only: &[],
+};
+
+pub static LOCAL_USER_RULE: Model = Model {
+    properties: &[
+        required("name", Ty::Name),
+        required("type", Ty::Enum(&["user", "group"])),
+        prop(
+            "role",
+            Ty::Enum(&["portalAdministrator", "portalOperator", "readOnlyUser"]),
+        ),
+        prop("description", Ty::Str),
+        prop("enabled", Ty::Bool),
+    ],
+    read_only: &[],
+};
+
+pub static PKCS12_DECRYPTION: Model = Model {
+    properties: &[
+        required("certificateContent", Ty::Name),
+        prop("password", Ty::Str),
+    ],
+    read_only: &[],
+};
+
+/// Copies the model's properties present in `body` into `doc` (except the password).
+pub fn merge_known(doc: &mut Value, body: &Map<String, Value>, model: &Model) {
+    for (key, value) in body {
+        match model.property(key) {
+            Some(p) if p.name != "password" => doc[p.name] = value.clone(),
+            _ => {}
+        }
+    }
+}

@@ -449,13 +449,18 @@ pub fn compact(value: &Value) -> String {
 }
 
 /// `expected 520, actual 500: note` — one failed (or deviating) check in words, as the
-/// terminal, JUnit and Markdown reports print it.
-pub fn check_line(record: &CheckRecord) -> String {
+/// terminal, JUnit and Markdown reports print it; `paint` dresses the expected and the actual
+/// value (the terminal colours them, the files leave them as they are).
+pub fn check_words(record: &CheckRecord, paint: Paint) -> String {
     let show = |v: &Option<Value>| v.as_ref().map(compact);
     let mut line = match (show(&record.expected), show(&record.actual)) {
-        (Some(e), Some(a)) => format!("expected {e}, actual {a}"),
-        (Some(e), None) => format!("expected {e}"),
-        (None, Some(a)) => format!("actual {a}"),
+        (Some(e), Some(a)) => format!(
+            "expected {}, actual {}",
+            (paint.expected)(&e),
+            (paint.actual)(&a)
+        ),
+        (Some(e), None) => format!("expected {}", (paint.expected)(&e)),
+        (None, Some(a)) => format!("actual {}", (paint.actual)(&a)),
         (None, None) => String::new(),
     };
     if let Some(note) = &record.note {
@@ -464,6 +469,26 @@ pub fn check_line(record: &CheckRecord) -> String {
         }
         line.push_str(note);
     }
+    line
+}
+
+/// How [`check_words`] dresses the values.
+#[derive(Clone, Copy)]
+pub struct Paint<'a> {
+    pub expected: &'a dyn Fn(&str) -> String,
+    pub actual: &'a dyn Fn(&str) -> String,
+}
+
+impl Paint<'_> {
+    pub const PLAIN: Paint<'static> = Paint {
+        expected: &str::to_string,
+        actual: &str::to_string,
+    };
+}
+
+/// [`check_words`] plain, with the fact it rests on: one line for JUnit and Markdown.
+pub fn check_line(record: &CheckRecord) -> String {
+    let mut line = check_words(record, Paint::PLAIN);
     if let Some(source) = record.rests_on() {
         line.push_str(&format!(" [{source}]"));
     }

@@ -3,7 +3,7 @@
 //! matrix and a summary line. Colour only where [`Style`] says so; the plain text is stable
 //! (tests and log readers depend on it) and colour only wraps parts of it.
 
-use super::record::{CheckRecord, compact};
+use super::record::{CheckRecord, Paint, check_words};
 use super::{ReportError, Reporter};
 use crate::check::{Check, CheckResult, Verdict};
 use crate::matrix::Matrix;
@@ -381,17 +381,12 @@ fn render_check(report: &CaseReport, result: &CheckResult, style: Style) -> Stri
     let record = CheckRecord::from(result);
     let name = format!("{:<9}", result.check.as_str());
     let mut line = format!("   {}", style.bold(&name));
-    let show = |v: &Option<serde_json::Value>| v.as_ref().map(compact);
-    let expected = show(&record.expected).map(|e| format!("expected {}", style.green(&e)));
-    let actual = show(&record.actual).map(|a| format!("actual {}", style.red(&a)));
-    let values: Vec<String> = expected.into_iter().chain(actual).collect();
-    line.push_str(&values.join(", "));
-    if let Some(note) = &record.note {
-        if !values.is_empty() {
-            line.push_str(": ");
-        }
-        line.push_str(note);
-    }
+    let (green, red) = (|v: &str| style.green(v), |v: &str| style.red(v));
+    let paint = Paint {
+        expected: &green,
+        actual: &red,
+    };
+    line.push_str(&check_words(&record, paint));
     let lines = &report.case.expect.lines;
     let set_at = match result.check {
         Check::Status => lines.status.or(lines.error),

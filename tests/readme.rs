@@ -232,3 +232,71 @@ fn the_readme_counts_the_shipped_cases_as_they_load() {
         }
     }
 }
+
+/// The `## Layout` block of the README.
+fn layout() -> String {
+    let text = readme();
+    let start = text.find("## Layout").expect("a Layout section");
+    let block = &text[start..];
+    let open = block.find("```text\n").expect("a text block") + "```text\n".len();
+    let close = block[open..].find("```").expect("a closed block");
+    block[open..open + close].to_string()
+}
+
+#[test]
+fn the_readme_layout_names_every_module_and_test_target_and_nothing_gone() {
+    let layout = layout();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    // Each line's first word is a path of the tree.
+    for line in layout.lines() {
+        let Some(path) = line
+            .split_whitespace()
+            .next()
+            .filter(|_| !line.starts_with(' '))
+        else {
+            continue;
+        };
+        assert!(
+            root.join(path).exists(),
+            "the layout names `{path}`, which is not in the tree"
+        );
+    }
+    // Every module of src/ has its line.
+    for entry in std::fs::read_dir(root.join("src")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let shown = if path.is_dir() {
+            format!("src/{name}/")
+        } else {
+            format!("src/{name}")
+        };
+        // A module folder beside its file (contract.rs and contract/) is one module.
+        let beside = path.is_dir() && root.join("src").join(format!("{name}.rs")).exists();
+        assert!(
+            beside || layout.lines().any(|l| l.starts_with(&format!("{shown} "))),
+            "the layout has no line for {shown}"
+        );
+    }
+    // Every file of the folders the layout details is named in it.
+    for folder in ["cli", "case", "send", "check"] {
+        for entry in std::fs::read_dir(root.join("src").join(folder)).unwrap() {
+            let name = entry.unwrap().file_name().to_string_lossy().to_string();
+            assert!(
+                layout.contains(&name),
+                "the layout does not name src/{folder}/{name}"
+            );
+        }
+    }
+    // Every test target is named.
+    for entry in std::fs::read_dir(root.join("tests")).unwrap() {
+        let path = entry.unwrap().path();
+        let stem = path.file_stem().unwrap().to_string_lossy().to_string();
+        let target = path.extension().is_some_and(|e| e == "rs") || path.join("main.rs").exists();
+        if target {
+            assert!(
+                layout.contains(&stem),
+                "the layout does not name the test target `{stem}`"
+            );
+        }
+    }
+}

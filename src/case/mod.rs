@@ -1,4 +1,4 @@
-//! Load: case files (`cases/**/*.toml`) become [`Case`]s, or [`Diagnostic`]s that point at
+//! Load: case files (`cases/**/*.toml`) become [`Case`]s, or [`Diagnostic`](crate::diagnostic::Diagnostic)s that point at
 //! `file:line:col`.
 //!
 //! Two layers: the file format ([`file`](mod@file), serde types with spans, from which

@@ -5,7 +5,14 @@ use crate::case::Credentials;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-/// The request as sent, without secrets: what reports and snapshots show.
+/// The bearer token every `invalid` case sends: well formed, never issued by anyone.
+pub const INVALID_TOKEN: &str = "vspc-conformance-invalid-token-0000000000000000";
+
+/// The `User-Agent` every request carries.
+pub const USER_AGENT: &str = concat!("vspc-conformance/", env!("CARGO_PKG_VERSION"));
+
+/// The request as sent, without secrets: what reports and snapshots show, and what a command
+/// that reproduces it is written from.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct SentRequest {
     pub method: String,
@@ -16,6 +23,16 @@ pub struct SentRequest {
     pub credentials: Credentials,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content_type: Option<String>,
+    /// The whole URL as sent, the query encoded.
+    #[serde(skip)]
+    pub url: String,
+    /// Every header sent, in order, but `Authorization` (the credential is
+    /// [`SentRequest::credentials`]) and `User-Agent` ([`USER_AGENT`]).
+    #[serde(skip)]
+    pub headers: Vec<(String, String)>,
+    /// The body as sent.
+    #[serde(skip)]
+    pub body: Option<String>,
 }
 
 /// One request and its response.

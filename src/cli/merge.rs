@@ -11,7 +11,7 @@ pub struct MergeArgs {
     /// JSON reports of shards, or directories holding them (`*.json`, walked recursively).
     #[arg(required = true, value_name = "REPORT")]
     inputs: Vec<PathBuf>,
-    /// Write the merged report: json=PATH, junit=PATH, md=PATH, html=PATH (repeatable; PATH `-`
+    /// Write the merged report: json=PATH, junit=PATH, md=PATH, html=PATH, curl=PATH (repeatable; PATH `-`
     /// is stdout). Without any, the merged matrix is printed.
     #[arg(long = "report", value_name = "FORMAT=PATH")]
     reports: Vec<String>,
@@ -33,7 +33,8 @@ pub fn command(args: MergeArgs) -> Result<ExitCode, Failure> {
         print!("{}", report::terminal::render_matrix(&matrix));
     }
     for spec in &specs {
-        report::write_output(&spec.path, &spec.format.render(&merged, &matrix))
+        spec.format
+            .write(&spec.path, &merged, &matrix)
             .map_err(|e| Failure::Input(e.to_string()))?;
     }
     let s = merged.summary;

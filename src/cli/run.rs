@@ -25,7 +25,7 @@ pub struct RunArgs {
     /// The configuration file [default: ./vspc-conformance.toml when it exists].
     #[arg(long, value_name = "PATH")]
     config: Option<PathBuf>,
-    /// Write a report: json=PATH, junit=PATH, md=PATH, html=PATH (repeatable; PATH `-` is stdout).
+    /// Write a report: json=PATH, junit=PATH, md=PATH, html=PATH, curl=PATH (repeatable; PATH `-` is stdout).
     #[arg(long = "report", value_name = "FORMAT=PATH")]
     reports: Vec<String>,
     /// Run only one shard of the selected cases: count:K/N or hash:K/N (as cargo-nextest's

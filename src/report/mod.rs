@@ -7,6 +7,7 @@
 //!   JSON reports ──read──▶ RunRecord ──merge──▶ RunRecord + Matrix::tally ──▶ the same renderers
 //! ```
 
+pub mod curl;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -43,6 +44,8 @@ pub enum Format {
     Junit,
     Markdown,
     Html,
+    /// A shell script of every non-conforming case's `curl` command.
+    Curl,
 }
 
 impl Format {
@@ -52,11 +55,12 @@ impl Format {
             "junit" => Some(Format::Junit),
             "md" | "markdown" => Some(Format::Markdown),
             "html" => Some(Format::Html),
+            "curl" => Some(Format::Curl),
             _ => None,
         }
     }
 
-    pub const NAMES: &'static [&'static str] = &["json", "junit", "md", "html"];
+    pub const NAMES: &'static [&'static str] = &["json", "junit", "md", "html", "curl"];
 
     /// The whole report of a run record in this format.
     pub fn render(self, run: &record::RunRecord, matrix: &matrix::Matrix) -> String {
@@ -65,7 +69,23 @@ impl Format {
             Format::Junit => junit::render(run),
             Format::Markdown => markdown::render(run, matrix),
             Format::Html => html::render(run, matrix),
+            Format::Curl => curl::script(run),
         }
+    }
+
+    /// Renders a run record in this format and writes it to `path` (`-`: stdout); a script is
+    /// made executable.
+    pub fn write(
+        self,
+        path: &std::path::Path,
+        run: &record::RunRecord,
+        matrix: &matrix::Matrix,
+    ) -> Result<(), ReportError> {
+        write_output(path, &self.render(run, matrix))?;
+        if self == Format::Curl && path.as_os_str() != "-" {
+            make_executable(path)?;
+        }
+        Ok(())
     }
 
     /// The reporter that writes this format to `path` at the end of a run.
@@ -102,7 +122,7 @@ impl Reporter for FileReport {
                 format => {
                     let record =
                         record::RunRecord::from_run(&self.info, reports, *summary, *elapsed);
-                    write_output(&self.path, &format.render(&record, matrix))
+                    format.write(&self.path, &record, matrix)
                 }
             },
         }
@@ -165,8 +185,17 @@ impl ReportSpec {
     }
 }
 
-/// Members of a response body that carry credentials; their values never reach a report,
-/// a log or a snapshot.
+/// Header names whose values are credentials; reports show them as `[redacted]`, reproducing
+/// commands as a variable.
+pub const SECRET_HEADERS: [&str; 4] = [
+    "authorization",
+    "x-api-key",
+    "cookie",
+    "proxy-authorization",
+];
+
+/// Members of a body that carry credentials; their values never reach a report, a log or a
+/// snapshot.
 pub const SECRET_MEMBERS: [&str; 6] = [
     "access_token",
     "refresh_token",
@@ -233,6 +262,22 @@ pub fn write_output_with(
         path: path.to_path_buf(),
         source,
     })
+}
+
+#[cfg(unix)]
+fn make_executable(path: &std::path::Path) -> Result<(), ReportError> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).map_err(|source| {
+        ReportError::Write {
+            path: path.to_path_buf(),
+            source,
+        }
+    })
+}
+
+#[cfg(not(unix))]
+fn make_executable(_: &std::path::Path) -> Result<(), ReportError> {
+    Ok(())
 }
 
 /// Writes a report to a file, or to stdout when the path is `-`.

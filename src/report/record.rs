@@ -12,7 +12,7 @@ use crate::check::{Check, CheckResult, Shown, Verdict};
 use crate::contract::{Readings, Strength};
 use crate::matrix::{Matrix, RowKey, Tally};
 pub use crate::outcome::OutcomeKind;
-use crate::outcome::{CaseReport, Summary};
+use crate::outcome::{CaseReport, Outcome, Summary};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -117,6 +117,10 @@ pub struct CaseRecord {
     pub reason: Option<String>,
     pub checks: Checks,
     pub elapsed_ms: u64,
+    /// A `curl` command that sends the request again, for a non-conforming case
+    /// ([`super::curl::command`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub curl: Option<String>,
 }
 
 impl CaseRecord {
@@ -145,6 +149,11 @@ impl CaseRecord {
             reason: report.outcome.reason(),
             checks: Checks::of(&report.checks),
             elapsed_ms: report.elapsed.as_millis() as u64,
+            curl: report
+                .exchange
+                .as_ref()
+                .filter(|_| report.outcome == Outcome::NonConforming)
+                .map(|e| super::curl::command(&e.request)),
         }
     }
 
@@ -185,14 +194,6 @@ fn display_path(path: &Path) -> String {
         .to_string()
         .replace('\\', "/")
 }
-
-/// Header names whose values are credentials; reports show them as `[redacted]`.
-const SECRET_HEADERS: [&str; 4] = [
-    "authorization",
-    "x-api-key",
-    "cookie",
-    "proxy-authorization",
-];
 
 /// What was sent: the request as sent when it was (variables resolved), else as the case wrote it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -244,7 +245,9 @@ impl RequestRecord {
                 .headers
                 .iter()
                 .map(|(k, v)| {
-                    let secret = SECRET_HEADERS.iter().any(|s| s.eq_ignore_ascii_case(k));
+                    let secret = super::SECRET_HEADERS
+                        .iter()
+                        .any(|s| s.eq_ignore_ascii_case(k));
                     let v = if secret {
                         "[redacted]".into()
                     } else {

@@ -373,6 +373,15 @@ pub fn render_failure_styled(report: &CaseReport, style: Style) -> String {
     for result in report.checks.iter().filter(|r| r.verdict == Verdict::Fail) {
         out.push_str(&render_check(report, result, style));
     }
+    if let Some(exchange) = &report.exchange {
+        out.push_str(&format!(
+            "   {}
+   {}
+",
+            style.dim("reproduce:"),
+            super::curl::command(&exchange.request)
+        ));
+    }
     out
 }
 

@@ -12,7 +12,7 @@ impl Sender {
             .connect_timeout(options.timeout)
             .redirect(reqwest::redirect::Policy::none())
             .pool_max_idle_per_host(256)
-            .user_agent(concat!("vspc-conformance/", env!("CARGO_PKG_VERSION")));
+            .user_agent(USER_AGENT);
         if let Some(pem) = &options.ca_cert {
             let cert = reqwest::Certificate::from_pem(pem).map_err(|e| {
                 TransportError::Other(format!("the CA certificate is not PEM: {e}"))

@@ -10,7 +10,9 @@
 
 use crate::case::{Body, Case, Credentials, substitute};
 use crate::contract::ApiVersion;
-pub use crate::exchange::{AsyncTrail, BurstSummary, Exchange, SentRequest};
+pub use crate::exchange::{
+    AsyncTrail, BurstSummary, Exchange, INVALID_TOKEN, SentRequest, USER_AGENT,
+};
 use crate::secret::Secret;
 mod burst;
 mod client;
@@ -31,9 +33,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use thiserror::Error;
 use token::Token;
-
-/// The bearer token every `invalid` case sends: well formed, never issued by anyone.
-pub const INVALID_TOKEN: &str = "vspc-conformance-invalid-token-0000000000000000";
 
 /// How requests are sent: one pooled client for the whole run.
 #[derive(Clone)]

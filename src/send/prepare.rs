@@ -54,21 +54,34 @@ impl Sender {
         let method = reqwest::Method::from_bytes(r.method.as_bytes())
             .map_err(|e| SendError::Transport(TransportError::Other(e.to_string())))?;
         let encoded = form_pairs(query.iter().map(|(k, v)| (k, v)));
+        let url = self
+            .url(&path, &encoded)
+            .map_err(|e| SendError::Transport(TransportError::Other(e)))?;
+        let sent = SentRequest {
+            method: r.method.clone(),
+            path,
+            query,
+            credentials: r.credentials,
+            content_type,
+            url: url.to_string(),
+            headers: headers
+                .iter()
+                .map(|(name, value)| {
+                    let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                    (name.as_str().to_string(), value)
+                })
+                .collect(),
+            body: body
+                .as_ref()
+                .map(|b| String::from_utf8_lossy(b).into_owned()),
+        };
         Ok(Prepared {
             method,
-            url: self
-                .url(&path, &encoded)
-                .map_err(|e| SendError::Transport(TransportError::Other(e)))?,
+            url,
             headers,
             credential,
             body,
-            sent: SentRequest {
-                method: r.method.clone(),
-                path,
-                query,
-                credentials: r.credentials,
-                content_type,
-            },
+            sent,
         })
     }
 

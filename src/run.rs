@@ -278,6 +278,7 @@ pub async fn evaluate(target: &Target, case: Arc<Case>, options: &RunOptions) ->
             let outcome = judge(&case, &exchange, &checks);
             if outcome == Outcome::Conforming {
                 hold_cut(&mut exchange.body);
+                exchange.request.forget_wire();
             }
             finish(outcome, Some(exchange), checks)
         }

@@ -29,6 +29,11 @@ pub struct ConfigFile {
     pub api_version: Option<ApiVersion>,
     /// Case files or directories, relative to the config file.
     pub cases: Option<Vec<PathBuf>>,
+    /// A baseline file of known non-conformances, relative to the config file.
+    pub baseline: Option<PathBuf>,
+    /// Fail also on a baseline entry whose case conforms now.
+    #[serde(default)]
+    pub strict_baseline: bool,
     #[serde(default)]
     pub credentials: CredentialsConfig,
     #[serde(default)]
@@ -216,6 +221,13 @@ pub struct Overrides {
     /// from the console's GET /api/v3/about, else 3.6.1; the embedded mock: 3.6.1].
     #[arg(long, value_enum, value_name = "VERSION")]
     pub api_version: Option<ApiVersion>,
+    /// A baseline file of known non-conformances (TOML): the run fails only on a failure no
+    /// entry covers, an entry whose case fails otherwise now, and an expired entry.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Fail also on a baseline entry whose case conforms now, so the file does not rot.
+    #[arg(long)]
+    pub strict_baseline: bool,
 }
 
 /// `--var NAME=VALUE`.
@@ -240,6 +252,9 @@ pub struct Settings {
     pub discover: Vec<DiscoverRule>,
     /// Said to the user before the run (e.g. certificate verification is off).
     pub warnings: Vec<String>,
+    /// The baseline file, and whether a fixed entry fails the run.
+    pub baseline: Option<PathBuf>,
+    pub strict_baseline: bool,
 }
 
 /// Defaults for a real console: a shared, throttled machine deserves a modest load.
@@ -394,6 +409,8 @@ pub fn resolve(
     } else {
         vec![PathBuf::from("cases")]
     };
+    let baseline = cli.baseline.or_else(|| file.baseline.map(|p| base.join(p)));
+    let strict_baseline = cli.strict_baseline || file.strict_baseline;
     let filters_given = !cli.filters.is_empty();
     let selection = Selection {
         filters: if filters_given {
@@ -447,12 +464,15 @@ pub fn resolve(
             concurrency,
             readings,
             allow_mutations: cli.allow_mutations || file.safety.allow_mutations,
+            baseline: None,
         },
         selection,
         cases,
         vars,
         discover,
         warnings,
+        baseline,
+        strict_baseline,
     })
 }
 

@@ -32,6 +32,8 @@
 //! - [`check`] (a folder: the VSPC envelope's checks, the OAuth2 checks): pure functions from an
 //!   expectation and an exchange to six verdicts: status, envelope, type, code, field, message;
 //!   a failed or deviating verdict carries the fact it rests on.
+//! - [`baseline`]: known deviations, from a baseline file: each judged case stands known, new,
+//!   changed, expired or fixed against it, so a run fails only on drift.
 //! - [`run`]: takes the selected cases through send and check with bounded concurrency, decides
 //!   each skip (for `--dry-run` too, over an [`run::Offer`]) and each outcome (conforming,
 //!   non-conforming, inconclusive where the target did not meet the case's precondition,
@@ -56,6 +58,7 @@
 //! import cycle, no pure step names the network, the sender never names the mock or the target,
 //! and the mock imports the contract and nothing else of the crate.
 
+pub mod baseline;
 pub mod case;
 pub mod check;
 pub mod config;

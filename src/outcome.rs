@@ -2,6 +2,7 @@
 //! report that carries it with its verdicts, and the summary of a run. Data only: the runner
 //! decides outcomes, the matrix and the reporters read them.
 
+use crate::baseline::Standing;
 use crate::case::Case;
 use crate::check::CheckResult;
 use crate::contract::ApiVersion;
@@ -180,6 +181,8 @@ pub struct CaseReport {
     pub exchange: Option<Exchange>,
     pub checks: Vec<CheckResult>,
     pub elapsed: Duration,
+    /// Where the case stands against the baseline, when the run has one.
+    pub standing: Option<Standing>,
 }
 
 /// Counts of a finished run.
@@ -191,18 +194,52 @@ pub struct Summary {
     pub inconclusive: usize,
     pub skipped: usize,
     pub errors: usize,
+    /// The cases a baseline file named or should have named, when the run has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineCounts>,
+}
+
+/// How the judged cases stand against the baseline.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct BaselineCounts {
+    pub known: usize,
+    pub new: usize,
+    pub changed: usize,
+    pub expired: usize,
+    pub fixed: usize,
+    /// Of `fixed`, those that fail the run (`--strict-baseline`).
+    pub stale: usize,
 }
 
 impl Summary {
     pub fn of(reports: &[CaseReport]) -> Summary {
-        Summary::count(reports.iter().map(|r| r.outcome.kind()))
+        Summary::count(
+            reports
+                .iter()
+                .map(|r| (r.outcome.kind(), r.standing.as_ref())),
+        )
     }
 
     /// The one place outcomes are counted: a run's reports, or the cases of JSON reports read
     /// back and merged.
-    pub fn count(outcomes: impl IntoIterator<Item = OutcomeKind>) -> Summary {
+    pub fn count<'a>(
+        outcomes: impl IntoIterator<Item = (OutcomeKind, Option<&'a Standing>)>,
+    ) -> Summary {
         let mut s = Summary::default();
-        for outcome in outcomes {
+        for (outcome, standing) in outcomes {
+            if let Some(standing) = standing {
+                let b = s.baseline.get_or_insert_with(BaselineCounts::default);
+                match standing {
+                    Standing::Known { .. } => b.known += 1,
+                    Standing::New => b.new += 1,
+                    Standing::Changed { .. } => b.changed += 1,
+                    Standing::Expired { .. } => b.expired += 1,
+                    Standing::Fixed { .. } => {
+                        b.fixed += 1;
+                        b.stale += usize::from(standing.fails());
+                    }
+                }
+            }
             s.cases += 1;
             match outcome {
                 OutcomeKind::Conforming => s.conforming += 1,
@@ -215,9 +252,11 @@ impl Summary {
         s
     }
 
-    /// Every evaluated case conformed (skips do not break a run; errors do).
+    /// Every evaluated case conformed, or failed as a baseline entry says (skips do not break
+    /// a run; errors do, and so does a fixed entry under `--strict-baseline`).
     pub fn passed(&self) -> bool {
-        self.non_conforming == 0 && self.errors == 0
+        let (known, stale) = self.baseline.map_or((0, 0), |b| (b.known, b.stale));
+        self.non_conforming == known && stale == 0 && self.errors == 0
     }
 }
 

@@ -2,6 +2,7 @@
 //! concurrency, and emits [`Event`]s that reporters consume. Verdicts are decided here once;
 //! nothing downstream re-evaluates them.
 
+use crate::baseline::{Baseline, Date, Known, Standing, fingerprint};
 use crate::case::{Case, Credentials, tags};
 use crate::check::{self, Check, CheckResult, Verdict};
 use crate::contract::{ApiVersion, Readings};
@@ -20,6 +21,8 @@ pub struct RunOptions {
     pub readings: Readings,
     /// Run `mutating` cases against a real console.
     pub allow_mutations: bool,
+    /// Known non-conformances: a case fails the run only where none covers it.
+    pub baseline: Option<Arc<Baseline>>,
 }
 
 impl Default for RunOptions {
@@ -28,6 +31,7 @@ impl Default for RunOptions {
             concurrency: 32,
             readings: Readings::default(),
             allow_mutations: false,
+            baseline: None,
         }
     }
 }
@@ -110,6 +114,7 @@ pub async fn run(
                 exchange: None,
                 checks: Vec::new(),
                 elapsed: Duration::ZERO,
+                standing: None,
             })
         })
         .collect();
@@ -230,6 +235,71 @@ fn judge(case: &Case, exchange: &Exchange, checks: &[CheckResult]) -> Outcome {
     Outcome::NonConforming
 }
 
+/// Where a judged case stands against the baseline: only conforming and non-conforming cases
+/// stand anywhere; one that could not be judged neither fixes nor breaks an entry.
+fn stand(
+    baseline: &Baseline,
+    case: &Case,
+    outcome: &Outcome,
+    exchange: &Exchange,
+    checks: &[CheckResult],
+) -> Option<Standing> {
+    let failed = judged_failures(outcome, checks)?;
+    let answer = fingerprint(exchange.status, &exchange.body);
+    baseline.standing(&case.name, &failed, &answer)
+}
+
+/// The failed checks of a judged case (none when it conformed); `None` when it was not judged.
+fn judged_failures(outcome: &Outcome, checks: &[CheckResult]) -> Option<Vec<Check>> {
+    match outcome {
+        Outcome::Conforming => Some(Vec::new()),
+        Outcome::NonConforming => Some(
+            checks
+                .iter()
+                .filter(|c| c.verdict == Verdict::Fail)
+                .map(|c| c.check)
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// The baseline a run leaves (`--write-baseline`): an entry for every non-conforming case, with
+/// the reason and expiry of the entry it had (a new one's reason says when it was first seen);
+/// no entry for a case that conforms now; the entries of cases this run did not judge (filtered
+/// out, another shard, skipped, inconclusive) as they were.
+pub fn baseline_after(reports: &[CaseReport], prior: &[Known], today: Date) -> Vec<Known> {
+    let mut entries: BTreeMap<String, Known> =
+        prior.iter().map(|k| (k.case.clone(), k.clone())).collect();
+    for report in reports {
+        let Some(failed) = judged_failures(&report.outcome, &report.checks) else {
+            continue;
+        };
+        let name = &report.case.name;
+        match (&report.exchange, failed.is_empty()) {
+            (Some(exchange), false) => {
+                let was = entries.remove(name);
+                entries.insert(
+                    name.clone(),
+                    Known {
+                        case: name.clone(),
+                        checks: failed,
+                        fingerprint: fingerprint(exchange.status, &exchange.body),
+                        reason: was
+                            .as_ref()
+                            .map_or_else(|| format!("first seen {today}"), |k| k.reason.clone()),
+                        expires: was.and_then(|k| k.expires),
+                    },
+                );
+            }
+            _ => {
+                entries.remove(name);
+            }
+        }
+    }
+    entries.into_values().collect()
+}
+
 /// How much of a conforming case's body is held until the run ends, for the reports: a body
 /// the checks passed needs no more than its start to be shown, and a run holds every case.
 pub const HELD_BODY: usize = 4096;
@@ -252,6 +322,7 @@ pub async fn evaluate(target: &Target, case: Arc<Case>, options: &RunOptions) ->
         exchange,
         checks,
         elapsed: started.elapsed(),
+        standing: None,
     };
     if let Some(reason) = skip_reason(&Offer::of(target), &case, options) {
         return finish(Outcome::Skipped(reason), None, Vec::new());
@@ -276,11 +347,18 @@ pub async fn evaluate(target: &Target, case: Arc<Case>, options: &RunOptions) ->
                 },
             );
             let outcome = judge(&case, &exchange, &checks);
+            let standing = options
+                .baseline
+                .as_ref()
+                .and_then(|baseline| stand(baseline, &case, &outcome, &exchange, &checks));
             if outcome == Outcome::Conforming {
                 hold_cut(&mut exchange.body);
                 exchange.request.forget_wire();
             }
-            finish(outcome, Some(exchange), checks)
+            CaseReport {
+                standing,
+                ..finish(outcome, Some(exchange), checks)
+            }
         }
         Err(SendError::Transport(TransportError::StillRunning { action, waited })) => finish(
             Outcome::Inconclusive(Inconclusive::StillRunning { action, waited }),

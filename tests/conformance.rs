@@ -353,6 +353,7 @@ fn main() {
                         exchange: None,
                         checks: Vec::new(),
                         elapsed: Duration::ZERO,
+                        standing: None,
                     };
                     if let Err(e) = write_fragment(&report) {
                         eprintln!("error: {}", e.message().unwrap_or_default());

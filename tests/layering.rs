@@ -120,6 +120,7 @@ fn the_pure_steps_never_touch_the_network() {
     let (graph, modules) = graph();
     for pure in [
         "contract",
+        "baseline",
         "case",
         "exchange",
         "outcome",

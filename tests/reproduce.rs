@@ -4,21 +4,11 @@
 
 mod common;
 
-use common::{bin, read_json, temp_dir, text};
+use common::{bin, read_json, temp_dir, text, tool_or_skip};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
 use vspc_conformance::mock::{ADMIN_PASSWORD, MockConfig, MockConsole, Violation};
-
-fn curl_present() -> bool {
-    let present = Command::new("curl").arg("--version").output().is_ok();
-    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
-    assert!(present || !ci, "curl is missing; .ci/run installs it");
-    if !present {
-        eprintln!("skipped: curl is not installed");
-    }
-    present
-}
 
 /// A token from the mock's POST /token, through curl too.
 fn login(mock: &MockConsole, read_only: bool) -> String {
@@ -57,7 +47,8 @@ fn replay(command: &str, env: &[(&str, &str)], dir: &Path) -> (u16, Vec<u8>) {
 
 #[test]
 fn every_failing_case_comes_with_a_curl_command_that_reproduces_it() {
-    if !curl_present() {
+    let test = "every_failing_case_comes_with_a_curl_command_that_reproduces_it";
+    if tool_or_skip("curl", test, "apt-get install curl").is_none() {
         return;
     }
     let dir = temp_dir("reproduce");

@@ -9,8 +9,10 @@ mod mock;
 mod run;
 
 use clap::{Parser, Subcommand};
+use std::path::Path;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use vspc_conformance::baseline::Known;
 use vspc_conformance::case::{self, Case};
 use vspc_conformance::contract::ApiVersion;
 use vspc_conformance::mock::Violation;
@@ -131,4 +133,17 @@ fn report_specs(args: &[String]) -> Result<Vec<ReportSpec>, Failure> {
             .map_err(|e| Failure::Input(e.to_string()))?;
     }
     Ok(specs)
+}
+
+/// Reads a baseline file; its problems are printed with their positions (exit 2).
+fn load_baseline(path: &Path) -> Result<Vec<Known>, Failure> {
+    vspc_conformance::baseline::load(path).map_err(|problems| {
+        for problem in &problems {
+            eprintln!("{problem}");
+        }
+        Failure::Input(format!(
+            "{}: the baseline has problems; nothing was sent",
+            path.display()
+        ))
+    })
 }

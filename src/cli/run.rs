@@ -1,20 +1,21 @@
 //! `run`: resolves the settings (file, flags, environment), chooses the target, runs the
 //! selected cases and wires the reporters; `--list` and `--dry-run` stop before the target.
 
-use super::{Failure, dry_run, load_cases, report_specs, verdict, violation};
+use super::{Failure, dry_run, load_baseline, load_cases, report_specs, verdict, violation};
 use clap::Args;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use vspc_conformance::baseline::{self, Baseline, Date};
 use vspc_conformance::case::Case;
 use vspc_conformance::config::{self, Settings};
 use vspc_conformance::contract::ApiVersion;
 use vspc_conformance::mock::{MockConfig, Personality};
 use vspc_conformance::partition::Partition;
-use vspc_conformance::report::Reporter;
 use vspc_conformance::report::record::RunInfo;
 use vspc_conformance::report::terminal::{ColorChoice, Progress, Terminal};
+use vspc_conformance::report::{ReportSpec, Reporter};
 use vspc_conformance::run::{self, Event};
 use vspc_conformance::target::{Target, TargetSpec};
 
@@ -45,6 +46,10 @@ pub struct RunArgs {
     /// List the requests the run would send, without sending anything.
     #[arg(long)]
     dry_run: bool,
+    /// Write a baseline file from this run: an entry per non-conforming case, keeping the
+    /// reasons and dates of entries that exist (in --baseline's file, else in FILE).
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     /// List the selected cases and exit.
     #[arg(long)]
     list: bool,
@@ -136,6 +141,22 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
         eprintln!("warning: {warning}");
     }
     let specs = report_specs(&args.reports)?;
+    let today = Date::today();
+    let prior = settings
+        .baseline
+        .as_deref()
+        .map(load_baseline)
+        .transpose()?;
+    let kept = match (&args.write_baseline, &prior) {
+        (_, Some(prior)) => prior.clone(),
+        (Some(path), None) if path.exists() => load_baseline(path)?,
+        _ => Vec::new(),
+    };
+    if let Some(path) = &args.write_baseline {
+        ReportSpec::preflight_path(path)
+            .map_err(|e| Failure::Input(format!("--write-baseline: {e}")))?;
+    }
+    let strict = settings.strict_baseline;
     if let (Some(_), Some(_)) = (&settings.target, args.mock_variant) {
         return Err(Failure::Input(
             "--mock-variant picks the embedded mock's personality; it cannot go with --target"
@@ -187,6 +208,8 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
         cases = select(target.version)?;
     }
     options.readings.version = target.version;
+    options.baseline = prior.map(|entries| Arc::new(Baseline::new(entries, today, strict)));
+    let write_baseline = args.write_baseline.clone();
     let readings = options.readings;
     let info = RunInfo {
         target: target_label,
@@ -202,14 +225,24 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
         reporters.push(spec.format.reporter(spec.path, info.clone()));
     }
     let target = Arc::new(target);
-    let (summary, report_error) = runtime.block_on(async {
+    let (summary, report_error, written) = runtime.block_on(async {
         // The runner's loop runs on a worker thread, beside the cases it spawns: a finished case
         // wakes it through the worker's queue, not with a futex call to the thread in block_on.
         let runner = tokio::spawn(async move {
-            let (mut summary, mut report_error) = (None, None);
+            let (mut summary, mut report_error, mut written) = (None, None, Ok(()));
             let reports = run::run(&target, cases, &options, |event| {
-                if let Event::RunFinished { summary: s, .. } = &event {
+                if let Event::RunFinished {
+                    summary: s,
+                    reports,
+                    ..
+                } = &event
+                {
                     summary = Some(*s);
+                    if let Some(path) = &write_baseline {
+                        let entries = run::baseline_after(reports, &kept, today);
+                        written = std::fs::write(path, baseline::render(&entries))
+                            .map_err(|e| format!("--write-baseline {}: {e}", path.display()));
+                    }
                 }
                 for reporter in reporters.iter_mut() {
                     if let Err(e) = reporter.on_event(&event) {
@@ -221,7 +254,7 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
             // The process ends right after: freeing every report, its exchange and verdicts one
             // by one would only add a serial tail to the run (4% of its instructions).
             std::mem::forget(reports);
-            (summary.unwrap_or_default(), report_error)
+            (summary.unwrap_or_default(), report_error, written)
         });
         runner
             .await
@@ -230,6 +263,7 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
     if let Some(e) = report_error {
         return Err(Failure::Input(e.to_string()));
     }
+    written.map_err(Failure::Input)?;
     Ok(verdict(&summary))
 }
 

@@ -70,6 +70,13 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         s.errors,
         run.elapsed_ms as f64 / 1000.0
     );
+    if let Some(b) = s.baseline {
+        let _ = writeln!(
+            page,
+            "<p id=\"baseline\">Baseline: {} known (not failing), <span class=\"n-fail\">{} new, {} changed, {} expired</span>, {} fixed</p>",
+            b.known, b.new, b.changed, b.expired, b.fixed
+        );
+    }
     page.push_str("<main>\n<section id=\"matrix-section\">\n<h2>Conformance matrix</h2>\n");
     page.push_str("<p class=\"legend\"><span class=\"cell pass\">passed</span> <span class=\"cell dev\">deviations</span> <span class=\"cell fail\">failed</span> <span class=\"cell none\">not run</span> Each cell is passed/run over the cases expecting that code. Click a cell to see its cases. <label><input type=\"checkbox\" id=\"hide-unexercised\"> hide unexercised codes</label></p>\n");
     page.push_str(&grid(matrix));
@@ -184,6 +191,7 @@ fn cases_panel(run: &RunRecord) -> String {
     out.push_str("</select></label>\n");
     out.push_str("<label>verdict <select id=\"filter-verdict\"><option value=\"\">any</option><option value=\"fail\">fail</option><option value=\"deviation\">deviation</option><option value=\"pass\">pass</option><option value=\"skip\">skip</option></select></label>\n");
     out.push_str("<label>outcome <select id=\"filter-outcome\"><option value=\"\">any</option><option value=\"non_conforming\">non-conforming</option><option value=\"error\">error</option><option value=\"inconclusive\">inconclusive</option><option value=\"skipped\">skipped</option><option value=\"conforming\">conforming</option></select></label>\n");
+    out.push_str("<label>baseline <select id=\"filter-baseline\"><option value=\"\">any</option><option value=\"new\">new</option><option value=\"changed\">changed</option><option value=\"expired\">expired</option><option value=\"known\">known</option><option value=\"fixed\">fixed</option></select></label>\n");
     out.push_str("<button type=\"button\" id=\"show-all\">all cells</button>\n<span id=\"case-count\"></span>\n</div>\n");
     out.push_str("<ul id=\"case-list\"></ul>\n<div id=\"case-detail\" hidden></div>\n</section>\n");
     out

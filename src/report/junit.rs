@@ -8,6 +8,7 @@
 //! [`escape`] below (see Cargo.toml for why quick-junit is not used).
 
 use super::record::{CaseRecord, RunRecord, check_line, compact};
+use crate::baseline::Standing;
 use crate::outcome::OutcomeKind;
 use std::fmt::Write as _;
 
@@ -24,8 +25,11 @@ impl Counts {
     fn add(&mut self, case: &CaseRecord) {
         self.tests += 1;
         self.millis += case.elapsed_ms;
+        let fails = case.baseline.as_ref().is_none_or(Standing::fails);
         match case.outcome {
+            OutcomeKind::Conforming if fails && case.baseline.is_some() => self.failures += 1,
             OutcomeKind::Conforming => {}
+            OutcomeKind::NonConforming if !fails => self.skipped += 1,
             OutcomeKind::NonConforming => self.failures += 1,
             OutcomeKind::Skipped | OutcomeKind::Inconclusive => self.skipped += 1,
             OutcomeKind::Error => self.errors += 1,
@@ -103,24 +107,42 @@ fn testcase(case: &CaseRecord) -> String {
         seconds(case.elapsed_ms)
     );
     let reason = case.reason.as_deref().unwrap_or("");
-    match case.outcome {
-        OutcomeKind::Conforming => {
+    match (case.outcome, &case.baseline) {
+        // A fixed entry under --strict-baseline: the case conforms, the baseline is stale.
+        (OutcomeKind::Conforming, Some(standing)) if standing.fails() => {
+            let _ = write!(
+                out,
+                ">\n      <failure message=\"{}\" type=\"baseline\"/>\n",
+                escape(&standing.to_string())
+            );
+        }
+        (OutcomeKind::Conforming, _) => {
             out.push_str("/>\n");
             return out;
         }
-        OutcomeKind::Skipped => {
+        // A failure the baseline knows: JUnit has no "expected failure", so a skip whose
+        // message says so (CI shows it apart and never counts it as a failure); the failure
+        // itself stays readable in system-out.
+        (OutcomeKind::NonConforming, Some(standing)) if !standing.fails() => {
+            let _ = write!(
+                out,
+                ">\n      <skipped message=\"known non-conformance (baseline): {}\"/>\n",
+                escape(&standing.to_string())
+            );
+        }
+        (OutcomeKind::Skipped, _) => {
             let _ = write!(out, ">\n      <skipped message=\"{}\"/>\n", escape(reason));
         }
         // JUnit has no inconclusive: a skip whose message says so, which CI shows apart from
         // failures and never counts as one.
-        OutcomeKind::Inconclusive => {
+        (OutcomeKind::Inconclusive, _) => {
             let _ = write!(
                 out,
                 ">\n      <skipped message=\"inconclusive: {}\"/>\n",
                 escape(reason)
             );
         }
-        OutcomeKind::Error => {
+        (OutcomeKind::Error, _) => {
             let kind = reason.split(':').next().unwrap_or("error");
             let _ = write!(
                 out,
@@ -130,11 +152,14 @@ fn testcase(case: &CaseRecord) -> String {
                 escape(&format!("{}\n{reason}\n", case.request.line()))
             );
         }
-        OutcomeKind::NonConforming => {
-            let failed: Vec<String> = case
+        (OutcomeKind::NonConforming, standing) => {
+            let mut failed: Vec<String> = case
                 .failures()
                 .map(|(check, r)| format!("{check}: {}", check_line(r)))
                 .collect();
+            if let Some(standing) = standing {
+                failed.insert(0, format!("baseline {standing}"));
+            }
             let kinds: Vec<&str> = case.failures().map(|(c, _)| c.as_str()).collect();
             let _ = write!(
                 out,

@@ -3,6 +3,7 @@
 //! of non-conforming cases with expected vs actual, errors, and the codes no case exercised.
 
 use super::record::{RunRecord, check_line};
+use crate::baseline::Standing;
 use crate::check::Check;
 use crate::matrix::Matrix;
 use crate::outcome::OutcomeKind;
@@ -45,6 +46,13 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         s.skipped,
         s.errors
     );
+    if let Some(b) = s.baseline {
+        let _ = writeln!(
+            out,
+            "Baseline: {} known (not failing), **{} new**, **{} changed**, **{} expired**, {} fixed.\n",
+            b.known, b.new, b.changed, b.expired, b.fixed
+        );
+    }
 
     out.push_str("### Conformance matrix\n\n");
     out.push_str("Each cell is passed/run over the cases expecting that code; ❌ some failed, ⚠️ some deviations.\n\n");
@@ -73,10 +81,14 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         out.push('\n');
     }
 
+    // A failure the baseline knows is listed apart, below.
     let failing: Vec<_> = run
         .cases
         .iter()
-        .filter(|c| c.outcome == OutcomeKind::NonConforming)
+        .filter(|c| {
+            c.outcome == OutcomeKind::NonConforming
+                && c.baseline.as_ref().is_none_or(Standing::fails)
+        })
         .collect();
     if !failing.is_empty() {
         let _ = writeln!(out, "\n### Non-conforming cases ({})\n", failing.len());
@@ -94,6 +106,9 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
                 case.line,
                 cell(&case.request.line())
             );
+            if let Some(standing) = &case.baseline {
+                let _ = writeln!(out, "  - baseline {}", cell(&standing.to_string()));
+            }
             for (check, r) in case.failures() {
                 let _ = writeln!(out, "  - {check}: {}", cell(&check_line(r)));
             }
@@ -104,6 +119,29 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
                 "\n…and {} more: see the JSON or HTML report.",
                 failing.len() - LISTED_FAILURES
             );
+        }
+    }
+
+    for (kind, title) in [
+        ("known", "Known non-conformances (baseline)"),
+        ("fixed", "Fixed: conforming now, baseline entries to remove"),
+    ] {
+        let listed: Vec<_> = run
+            .cases
+            .iter()
+            .filter_map(|c| Some((c, c.baseline.as_ref()?)))
+            .filter(|(_, s)| s.as_str() == kind)
+            .collect();
+        if !listed.is_empty() {
+            let _ = writeln!(out, "\n### {title} ({})\n", listed.len());
+            for (case, standing) in listed.iter().take(LISTED_FAILURES) {
+                let _ = writeln!(
+                    out,
+                    "- `{}`: {}",
+                    cell(&case.name),
+                    cell(&standing.to_string())
+                );
+            }
         }
     }
 

@@ -169,17 +169,22 @@ impl ReportSpec {
         if self.path.as_os_str() == "-" {
             return Ok(());
         }
-        let existed = self.path.exists();
+        ReportSpec::preflight_path(&self.path)
+    }
+
+    /// Makes sure a file can be written, leaving no trace (see [`ReportSpec::preflight`]).
+    pub fn preflight_path(path: &std::path::Path) -> Result<(), ReportError> {
+        let existed = path.exists();
         std::fs::OpenOptions::new()
             .append(true)
             .create(true)
-            .open(&self.path)
+            .open(path)
             .map_err(|source| ReportError::Write {
-                path: self.path.clone(),
+                path: path.to_path_buf(),
                 source,
             })?;
         if !existed {
-            let _ = std::fs::remove_file(&self.path);
+            let _ = std::fs::remove_file(path);
         }
         Ok(())
     }

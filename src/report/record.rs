@@ -7,6 +7,7 @@
 //! back is the same record that wrote it.
 
 use super::{body_for_report, redact_secrets};
+use crate::baseline::Standing;
 use crate::case::{Body, ExpectedError, Field};
 use crate::check::{Check, CheckResult, Shown, Verdict};
 use crate::contract::{Readings, Strength};
@@ -77,7 +78,7 @@ impl RunRecord {
 
     /// Counts the outcomes of `cases` into `summary` (after reading or merging records).
     pub fn recount(&mut self) {
-        self.summary = Summary::count(self.cases.iter().map(|c| c.outcome));
+        self.summary = Summary::count(self.cases.iter().map(|c| (c.outcome, c.baseline.as_ref())));
     }
 
     /// The matrix of these cases, counted by [`Matrix::tally`] as a run's is.
@@ -121,6 +122,9 @@ pub struct CaseRecord {
     /// ([`super::curl::command`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub curl: Option<String>,
+    /// Where the case stands against the run's baseline file, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Standing>,
 }
 
 impl CaseRecord {
@@ -154,6 +158,7 @@ impl CaseRecord {
                 .as_ref()
                 .filter(|_| report.outcome == Outcome::NonConforming)
                 .map(|e| super::curl::command(&e.request)),
+            baseline: report.standing.clone(),
         }
     }
 

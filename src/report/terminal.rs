@@ -5,6 +5,7 @@
 
 use super::record::{CheckRecord, Paint, check_words};
 use super::{ReportError, Reporter};
+use crate::baseline::Standing;
 use crate::check::{Check, CheckResult, Verdict};
 use crate::matrix::Matrix;
 use crate::run::{CaseReport, Event, Outcome, Skip, Summary};
@@ -263,10 +264,10 @@ pub fn render_finish_styled(
     style: Style,
 ) -> String {
     let mut out = String::new();
-    for report in reports
-        .iter()
-        .filter(|r| r.outcome == Outcome::NonConforming)
-    {
+    // A failure the baseline knows is listed below, not printed as one.
+    for report in reports.iter().filter(|r| {
+        r.outcome == Outcome::NonConforming && r.standing.as_ref().is_none_or(Standing::fails)
+    }) {
         out.push_str(&render_failure_styled(report, style));
     }
     for report in reports {
@@ -298,8 +299,30 @@ pub fn render_finish_styled(
             out.push_str(&format!("  {count:>5}  {reason}\n"));
         }
     }
+    for (title, kind) in [
+        (
+            "known non-conformances (the baseline's; they do not fail the run)",
+            "known",
+        ),
+        (
+            "fixed (conforming now; their baseline entries can go)",
+            "fixed",
+        ),
+    ] {
+        let listed: Vec<(&str, &Standing)> = reports
+            .iter()
+            .filter_map(|r| Some((r.case.name.as_str(), r.standing.as_ref()?)))
+            .filter(|(_, s)| s.as_str() == kind)
+            .collect();
+        if !listed.is_empty() {
+            out.push_str(&format!("\n{title}:\n"));
+            for (name, standing) in listed {
+                out.push_str(&format!("  {name}: {standing}\n"));
+            }
+        }
+    }
     let (exercised, total) = matrix.coverage();
-    let line = format!(
+    let mut line = format!(
         "{} cases: {} conforming, {} non-conforming, {} inconclusive, {} skipped, {} errors; codes exercised {exercised}/{total}",
         summary.cases,
         summary.conforming,
@@ -308,6 +331,12 @@ pub fn render_finish_styled(
         summary.skipped,
         summary.errors,
     );
+    if let Some(b) = summary.baseline {
+        line.push_str(&format!(
+            "; baseline: {} known, {} new, {} changed, {} expired, {} fixed",
+            b.known, b.new, b.changed, b.expired, b.fixed
+        ));
+    }
     let line = if summary.passed() {
         style.green(&line)
     } else {
@@ -336,6 +365,9 @@ pub fn render_failure_styled(report: &CaseReport, style: Style) -> String {
         case.position.column
     );
     let bar = style.dim("|");
+    if let Some(standing) = &report.standing {
+        out.push_str(&format!("   {bar}  baseline: {standing}\n"));
+    }
     if let Some(exchange) = &report.exchange {
         let query = crate::exchange::query_text(exchange.request.query.iter().map(|(k, v)| (k, v)));
         out.push_str(&format!(

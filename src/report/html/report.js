@@ -13,7 +13,8 @@
   var filters = {
     tag: document.getElementById("filter-tag"),
     verdict: document.getElementById("filter-verdict"),
-    outcome: document.getElementById("filter-outcome")
+    outcome: document.getElementById("filter-outcome"),
+    baseline: document.getElementById("filter-baseline")
   };
 
   function el(tag, attrs) {
@@ -50,12 +51,20 @@
     return JSON.stringify(value);
   }
 
+  // Where a case stands against the run's baseline file: known, new, changed, expired, fixed.
+  function standingOf(c) { return c.baseline ? c.baseline.standing : ""; }
+
+  function standingBadge(c) {
+    return el("span", { "class": "badge standing-" + standingOf(c), text: standingOf(c) });
+  }
+
   function selected() {
     var tag = filters.tag.value, verdict = filters.verdict.value, outcome = filters.outcome.value;
     var out = cases.filter(function (c) {
       if (state.row !== null && c.row !== state.row) { return false; }
       if (tag && c.tags.indexOf(tag) < 0) { return false; }
       if (outcome && c.outcome !== outcome) { return false; }
+      if (filters.baseline.value && standingOf(c) !== filters.baseline.value) { return false; }
       if (verdict) {
         if (state.check) {
           if (verdictOf(c, state.check) !== verdict) { return false; }
@@ -83,6 +92,7 @@
     shown.forEach(function (c) {
       var li = el("li", { "data-name": c.name, "class": c.name === state.name ? "selected" : "" },
         el("span", { "class": "badge " + c.outcome, text: c.outcome.replace("_", "-") }));
+      if (c.baseline) { li.appendChild(standingBadge(c)); }
       if (state.check) {
         var v = verdictOf(c, state.check) || "skip";
         li.appendChild(el("span", { "class": "badge " + v, text: state.check + ": " + v }));
@@ -116,6 +126,11 @@
     ];
     if (c.description) { parts.push(el("p", { text: c.description })); }
     if (c.reason) { parts.push(el("p", { "class": "reason", text: "Reason: " + c.reason })); }
+    if (c.baseline) {
+      var b = c.baseline, said = b.reason ? " (" + b.reason + ")" : "";
+      var more = b.was ? ": the entry says " + b.was : b.expired ? ": held until " + b.expired : "";
+      parts.push(el("p", { "class": "reason" }, standingBadge(c), " baseline" + said + more));
+    }
     var r = c.request;
     var req = [requestLine(r), "credentials: " + r.credentials];
     Object.keys(r.headers || {}).forEach(function (k) { req.push(k + ": " + r.headers[k]); });

@@ -38,7 +38,8 @@
 //!   each skip (for `--dry-run` too, over an [`run::Offer`]) and each outcome (conforming,
 //!   non-conforming, inconclusive where the target did not meet the case's precondition,
 //!   skipped, error) and emits [`run::Event`]s. [`outcome`] is the data it decides (outcomes
-//!   with typed reasons, case reports, the summary), [`matrix`] counts them once.
+//!   with typed reasons, case reports, the summary), [`matrix`] counts them once, with [`coverage`]: the operations
+//!   of the version the cases reached, the codes they provoked, the checks that ran.
 //! - [`report`] (a folder): the events' consumers (terminal with progress, JSON, JUnit,
 //!   Markdown, HTML, snapshot normalization, merging of shard reports), all rendering one
 //!   record model. Reporters render verdicts; they never re-run a check.
@@ -63,6 +64,7 @@ pub mod case;
 pub mod check;
 pub mod config;
 pub mod contract;
+pub mod coverage;
 pub mod diagnostic;
 pub mod exchange;
 pub mod matrix;

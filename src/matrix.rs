@@ -4,7 +4,8 @@
 
 use crate::case::ExpectedError;
 use crate::check::{Check, Verdict};
-use crate::contract::Contract;
+use crate::contract::{ApiVersion, Contract};
+use crate::coverage::{Coverage, Reach, provoked};
 use crate::outcome::{CaseReport, Outcome};
 use std::fmt;
 
@@ -68,6 +69,15 @@ impl fmt::Display for Cell {
     }
 }
 
+/// The checks that ran, of a case's verdicts (a skipped check did not).
+pub fn ran(verdicts: impl IntoIterator<Item = (Check, Verdict)>) -> Vec<Check> {
+    verdicts
+        .into_iter()
+        .filter(|(_, v)| *v != Verdict::Skip)
+        .map(|(c, _)| c)
+        .collect()
+}
+
 /// How a case counts in the matrix: by its verdicts, or apart when it could not be judged.
 pub enum Tally<V> {
     Judged(V),
@@ -100,9 +110,30 @@ impl Row {
 pub struct Matrix {
     /// Every catalogue code in order, then OAuth2.
     pub rows: Vec<Row>,
+    /// The operations of the version under test the cases reached, counted beside the rows
+    /// (by the runner, or from merged records) when the version is known.
+    pub operations: Option<Coverage>,
 }
 
 impl Matrix {
+    /// The matrix of a run's case reports, with the operations of `version` they reached.
+    pub fn of_run(reports: &[CaseReport], version: ApiVersion) -> Matrix {
+        let reached = reports.iter().filter_map(|r| {
+            let exchange = r.exchange.as_ref()?;
+            let body = serde_json::from_slice::<serde_json::Value>(&exchange.body).ok();
+            Some(Reach {
+                method: &exchange.request.method,
+                path: &exchange.request.path,
+                provoked: body.as_ref().and_then(provoked),
+                checks: ran(r.checks.iter().map(|c| (c.check, c.verdict))),
+            })
+        });
+        Matrix {
+            operations: Some(Coverage::count(version, reached)),
+            ..Matrix::build(reports)
+        }
+    }
+
     /// The matrix of a run's case reports.
     pub fn build(reports: &[CaseReport]) -> Matrix {
         Matrix::tally(reports.iter().filter_map(|r| {
@@ -168,7 +199,10 @@ impl Matrix {
                 }
             }
         }
-        Matrix { rows }
+        Matrix {
+            rows,
+            operations: None,
+        }
     }
 
     /// Catalogue codes no evaluated case exercised.

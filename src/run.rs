@@ -119,7 +119,7 @@ pub async fn run(
         })
         .collect();
     let summary = Summary::of(&reports);
-    let matrix = Matrix::build(&reports);
+    let matrix = Matrix::of_run(&reports, target.version);
     on_event(Event::RunFinished {
         reports: &reports,
         summary,

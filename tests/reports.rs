@@ -312,12 +312,13 @@ expect = { code = 400, property = "name" }
         partition: None,
     };
     let summary = Summary::of(&reports);
-    let matrix = Matrix::build(&reports);
+    let matrix = Matrix::of_run(&reports, ApiVersion::FALLBACK);
+    assert!(matrix.operations.as_ref().is_some_and(|c| c.reached() > 0));
     let record = RunRecord::from_run(&info, &reports, summary, std::time::Duration::ZERO);
     assert_eq!(
         record.matrix(),
         matrix,
-        "the matrix counted from the record is the run's"
+        "the matrix and the coverage counted from the record are the run's"
     );
     let dir = temp_dir("reports-outcomes");
     let mut rendered = Vec::new();

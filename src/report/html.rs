@@ -12,6 +12,7 @@
 use super::record::RunRecord;
 use crate::check::Check;
 use crate::contract::Contract;
+use crate::coverage::Coverage;
 use crate::matrix::Matrix;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -89,6 +90,9 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
     }
     page.push_str("</section>\n");
     page.push_str(&cases_panel(run));
+    if let Some(coverage) = &matrix.operations {
+        page.push_str(&operations_section(coverage));
+    }
     page.push_str("</main>\n");
     let data = json!({
         "target": run.target,
@@ -107,6 +111,52 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         "<script type=\"application/json\" id=\"report-data\">{data}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n"
     );
     page
+}
+
+/// Coverage per operation: a row per tag (reached of all), opening onto its operations with the
+/// cases that reached each one, the codes they provoked and the checks that ran.
+fn operations_section(coverage: &Coverage) -> String {
+    let mut out = format!(
+        "<section id=\"operations\">\n<h2>Operations reached: {}/{} (API {})</h2>\n",
+        coverage.reached(),
+        coverage.total(),
+        escape(coverage.version.as_str())
+    );
+    let tags = coverage.by_tag();
+    for (tag, (reached, total)) in &tags {
+        let missing = total - reached;
+        let note = if missing > 0 {
+            format!(" <span class=\"n-fail\">{missing} unreached</span>")
+        } else {
+            String::new()
+        };
+        let _ = write!(
+            out,
+            "<details class=\"tag\"><summary><b>{}</b> {reached}/{total}{note}</summary>\n<table class=\"checks\"><tr><th>operation</th><th>cases</th><th>codes provoked</th><th>checks run</th></tr>\n",
+            escape(tag)
+        );
+        for r in coverage
+            .operations
+            .iter()
+            .filter(|r| r.operation.tag == *tag)
+        {
+            let codes: Vec<&str> = r.codes.iter().map(String::as_str).collect();
+            let checks: Vec<&str> = r.checks.iter().map(|c| c.as_str()).collect();
+            let _ = writeln!(
+                out,
+                "<tr class=\"{}\"><td class=\"value\">{} {}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                if r.cases == 0 { "unreached" } else { "reached" },
+                escape(&r.operation.method),
+                escape(&r.operation.path),
+                r.cases,
+                escape(&codes.join(", ")),
+                escape(&checks.join(", "))
+            );
+        }
+        out.push_str("</table></details>\n");
+    }
+    out.push_str("</section>\n");
+    out
 }
 
 fn grid(matrix: &Matrix) -> String {

@@ -5,6 +5,7 @@
 use super::ReportError;
 use super::record::{CaseRecord, RunRecord};
 use crate::check::Check;
+use crate::coverage::Coverage;
 use crate::matrix::{Matrix, RowKey};
 use crate::run::{CaseReport, Summary};
 use serde::Serialize;
@@ -35,6 +36,8 @@ struct Document<'a> {
     #[serde(flatten)]
     run: &'a RunRecord,
     matrix: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coverage: Option<Value>,
 }
 
 /// The report as JSON text (pretty, with a final newline).
@@ -143,6 +146,7 @@ pub fn document(run: &RunRecord, matrix: &Matrix) -> Value {
     serde_json::to_value(Document {
         run,
         matrix: matrix_value(matrix),
+        coverage: matrix.operations.as_ref().map(coverage_value),
     })
     .unwrap_or(Value::Null)
 }
@@ -164,6 +168,32 @@ pub fn read(text: &str) -> Result<RunRecord, String> {
         serde_json::from_value(value).map_err(|e| format!("not a report of format 1: {e}"))?;
     record.recount();
     Ok(record)
+}
+
+/// Coverage per operation: every operation of the version with the cases that reached it, the
+/// codes they provoked and the checks that ran; the unreached ones by tag.
+fn coverage_value(coverage: &Coverage) -> Value {
+    let operations: Vec<Value> = coverage
+        .operations
+        .iter()
+        .map(|r| {
+            json!({
+                "method": r.operation.method,
+                "path": r.operation.path,
+                "tag": r.operation.tag,
+                "cases": r.cases,
+                "codes": r.codes,
+                "checks": r.checks.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "version": coverage.version.as_str(),
+        "operations_total": coverage.total(),
+        "operations_reached": coverage.reached(),
+        "operations": operations,
+        "unreached": coverage.unreached(),
+    })
 }
 
 /// The matrix: one row per code, `code` naming the row (`"oauth2"` for the OAuth2 row). Each

@@ -151,6 +151,34 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
     reasons(&mut out, run, OutcomeKind::Inconclusive, "Inconclusive");
     reasons(&mut out, run, OutcomeKind::Error, "Not evaluated");
 
+    if let Some(coverage) = &matrix.operations {
+        let _ = writeln!(
+            out,
+            "\n### Operations reached: {}/{} (API {})\n\n| tag | reached | not reached |\n|---|---:|---|",
+            coverage.reached(),
+            coverage.total(),
+            coverage.version
+        );
+        let unreached = coverage.unreached();
+        for (tag, (reached, total)) in coverage.by_tag() {
+            let missing = unreached.get(tag).map(Vec::as_slice).unwrap_or_default();
+            let mut listed: Vec<String> = missing
+                .iter()
+                .take(5)
+                .map(|op| format!("`{}`", cell(op)))
+                .collect();
+            if missing.len() > 5 {
+                listed.push(format!("…{} more", missing.len() - 5));
+            }
+            let _ = writeln!(
+                out,
+                "| {} | {reached}/{total} | {} |",
+                cell(tag),
+                listed.join(", ")
+            );
+        }
+    }
+
     let unexercised = matrix.unexercised_codes();
     if !unexercised.is_empty() {
         let list: Vec<String> = unexercised.iter().map(|c| format!("`{c}`")).collect();

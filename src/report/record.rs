@@ -10,8 +10,9 @@ use super::{body_for_report, redact_secrets};
 use crate::baseline::Standing;
 use crate::case::{Body, ExpectedError, Field};
 use crate::check::{Check, CheckResult, Shown, Verdict};
-use crate::contract::{Readings, Strength};
-use crate::matrix::{Matrix, RowKey, Tally};
+use crate::contract::{ApiVersion, Readings, Strength};
+use crate::coverage::{Coverage, Reach, provoked};
+use crate::matrix::{Matrix, RowKey, Tally, ran};
 pub use crate::outcome::OutcomeKind;
 use crate::outcome::{CaseReport, Outcome, Summary};
 use serde::{Deserialize, Serialize};
@@ -81,9 +82,22 @@ impl RunRecord {
         self.summary = Summary::count(self.cases.iter().map(|c| (c.outcome, c.baseline.as_ref())));
     }
 
-    /// The matrix of these cases, counted by [`Matrix::tally`] as a run's is.
+    /// The matrix of these cases, counted by [`Matrix::tally`] as a run's is, with the
+    /// operations they reached when the record's version is one the harness knows.
     pub fn matrix(&self) -> Matrix {
-        Matrix::tally(
+        let operations = ApiVersion::parse(&self.api_version).map(|version| {
+            let reached = self.cases.iter().filter_map(|c| {
+                let observed = c.observed.as_ref()?;
+                Some(Reach {
+                    method: &c.request.method,
+                    path: &c.request.path,
+                    provoked: provoked(&observed.body),
+                    checks: ran(c.checks.verdicts()),
+                })
+            });
+            Coverage::count(version, reached)
+        });
+        let matrix = Matrix::tally(
             self.cases
                 .iter()
                 .filter(|c| c.outcome.evaluated() || c.outcome == OutcomeKind::Inconclusive)
@@ -94,7 +108,11 @@ impl RunRecord {
                     };
                     Some((c.row()?, tally))
                 }),
-        )
+        );
+        Matrix {
+            operations,
+            ..matrix
+        }
     }
 }
 

@@ -331,6 +331,13 @@ pub fn render_finish_styled(
         summary.skipped,
         summary.errors,
     );
+    if let Some(coverage) = &matrix.operations {
+        line.push_str(&format!(
+            "; operations reached {}/{}",
+            coverage.reached(),
+            coverage.total()
+        ));
+    }
     if let Some(b) = summary.baseline {
         line.push_str(&format!(
             "; baseline: {} known, {} new, {} changed, {} expired, {} fixed",

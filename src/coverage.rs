@@ -1,0 +1,187 @@
+//! Coverage per operation: for each operation of the version under test, how many sent cases
+//! reached it, the error codes they provoked and the checks that ran on the answers; and the
+//! operations no case reached, by tag. Counted once ([`Coverage::count`]), from a run's reports
+//! or from merged records, and carried beside the matrix for every reporter to render.
+
+use crate::contract::{ApiVersion, Check, Contract, Operation, Route, TrailingSlash};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One sent case, as coverage counts it.
+pub struct Reach<'a> {
+    pub method: &'a str,
+    /// The path as sent, under `/api/v3`.
+    pub path: &'a str,
+    /// The error the answer named: its VSPC `code`, or its OAuth2 `error`.
+    pub provoked: Option<String>,
+    /// The checks that ran on the answer (a skipped check did not).
+    pub checks: Vec<Check>,
+}
+
+/// The error an answer's body names: the first error's `code`, or an OAuth2 `error`.
+pub fn provoked(body: &Value) -> Option<String> {
+    if let Some(code) = body
+        .get("errors")
+        .and_then(|e| e.get(0))
+        .and_then(|e| e.get("code"))
+    {
+        return Some(match code {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        });
+    }
+    body.get("error")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
+/// What the cases did to one operation.
+#[derive(Debug, Clone)]
+pub struct Reached {
+    pub operation: &'static Operation,
+    pub cases: usize,
+    pub codes: BTreeSet<String>,
+    pub checks: BTreeSet<Check>,
+}
+
+/// The same operation of the catalogue (there is one per process), reached alike.
+impl PartialEq for Reached {
+    fn eq(&self, other: &Reached) -> bool {
+        std::ptr::eq(self.operation, other.operation)
+            && (self.cases, &self.codes, &self.checks) == (other.cases, &other.codes, &other.checks)
+    }
+}
+
+impl Eq for Reached {}
+
+/// Every operation of one version's catalogue, in catalogue order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coverage {
+    pub version: ApiVersion,
+    pub operations: Vec<Reached>,
+}
+
+impl Coverage {
+    /// Routes each sent case to the operation of `version` that serves its path; a path outside
+    /// the catalogue (a case about unknown paths) reaches none.
+    pub fn count<'a>(version: ApiVersion, sent: impl IntoIterator<Item = Reach<'a>>) -> Coverage {
+        let catalogue = Contract::get().catalogue(version);
+        let mut operations: Vec<Reached> = catalogue
+            .all()
+            .iter()
+            .map(|operation| Reached {
+                operation,
+                cases: 0,
+                codes: BTreeSet::new(),
+                checks: BTreeSet::new(),
+            })
+            .collect();
+        let index: BTreeMap<(&str, &str), usize> = catalogue
+            .all()
+            .iter()
+            .enumerate()
+            .map(|(i, op)| ((op.method.as_str(), op.path.as_str()), i))
+            .collect();
+        for reach in sent {
+            let Route::Found(op, _) =
+                catalogue.route(reach.method, reach.path, TrailingSlash::Ignored)
+            else {
+                continue;
+            };
+            let Some(&i) = index.get(&(op.method.as_str(), op.path.as_str())) else {
+                continue;
+            };
+            let reached = &mut operations[i];
+            reached.cases += 1;
+            reached.codes.extend(reach.provoked);
+            reached.checks.extend(reach.checks);
+        }
+        Coverage {
+            version,
+            operations,
+        }
+    }
+
+    pub fn total(&self) -> usize {
+        self.operations.len()
+    }
+
+    /// Operations some case reached.
+    pub fn reached(&self) -> usize {
+        self.operations.iter().filter(|r| r.cases > 0).count()
+    }
+
+    /// Per tag: the operations reached, of how many.
+    pub fn by_tag(&self) -> BTreeMap<&str, (usize, usize)> {
+        let mut tags: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for r in &self.operations {
+            let t = tags.entry(r.operation.tag.as_str()).or_default();
+            t.0 += usize::from(r.cases > 0);
+            t.1 += 1;
+        }
+        tags
+    }
+
+    /// Per tag, the operations no case reached (`GET /path`), in catalogue order.
+    pub fn unreached(&self) -> BTreeMap<&str, Vec<String>> {
+        let mut tags: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for r in self.operations.iter().filter(|r| r.cases == 0) {
+            tags.entry(r.operation.tag.as_str())
+                .or_default()
+                .push(format!("{} {}", r.operation.method, r.operation.path));
+        }
+        tags
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn sent_cases_reach_the_operation_their_path_routes_to() {
+        let sent = [
+            Reach {
+                method: "GET",
+                path: "/organizations/companies/5eed0001-0000-4000-8000-000000000001",
+                provoked: Some("404".into()),
+                checks: vec![Check::Status, Check::Code],
+            },
+            Reach {
+                method: "GET",
+                path: "/organizations/companies/not-a-uuid",
+                provoked: provoked(&json!({"errors": [{"code": 400}]})),
+                checks: vec![Check::Field],
+            },
+            Reach {
+                method: "GET",
+                path: "/no/such/path",
+                provoked: Some("404".into()),
+                checks: vec![Check::Status],
+            },
+        ];
+        let coverage = Coverage::count(ApiVersion::FALLBACK, sent);
+        assert_eq!(coverage.reached(), 1);
+        assert_eq!(coverage.total(), 942);
+        let item = coverage
+            .operations
+            .iter()
+            .find(|r| r.cases > 0)
+            .expect("one operation reached");
+        assert_eq!(item.operation.path, "/organizations/companies/{companyUid}");
+        assert_eq!(item.cases, 2);
+        assert_eq!(item.codes, BTreeSet::from(["400".into(), "404".into()]));
+        assert_eq!(
+            item.checks,
+            BTreeSet::from([Check::Status, Check::Code, Check::Field])
+        );
+        let unreached: usize = coverage.unreached().values().map(Vec::len).sum();
+        assert_eq!(unreached, 941);
+        assert_eq!(
+            provoked(&json!({"error": "invalid_grant"})),
+            Some("invalid_grant".into())
+        );
+        assert_eq!(provoked(&json!({"data": []})), None);
+    }
+}

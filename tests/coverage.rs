@@ -12,11 +12,13 @@ use serde_json::Value;
 fn every_report_says_which_operations_the_cases_reached() {
     let dir = temp_dir("coverage");
     let (json, md, html) = (dir.join("r.json"), dir.join("r.md"), dir.join("r.html"));
+    let junit = dir.join("r.xml");
     let output = bin()
         .args(["run", "--color", "never", "pagination"])
         .args(["--report", &format!("json={}", json.display())])
         .args(["--report", &format!("md={}", md.display())])
         .args(["--report", &format!("html={}", html.display())])
+        .args(["--report", &format!("junit={}", junit.display())])
         .output()
         .unwrap();
     let shown = text(&output);
@@ -85,6 +87,11 @@ fn every_report_says_which_operations_the_cases_reached() {
         "{markdown}"
     );
     assert!(markdown.contains("| about | 0/"), "{markdown}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains(&format!(
+        "<property name=\"operations_reached\" value=\"{}/942\"/>",
+        reached.len()
+    )));
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains(&format!(
         "<section id=\"operations\">\n<h2>Operations reached: {}/942 (API 3.6.1)</h2>",

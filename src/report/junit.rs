@@ -9,6 +9,7 @@
 
 use super::record::{CaseRecord, RunRecord, check_line, compact};
 use crate::baseline::Standing;
+use crate::matrix::Matrix;
 use crate::outcome::OutcomeKind;
 use std::fmt::Write as _;
 
@@ -52,8 +53,20 @@ fn seconds(millis: u64) -> String {
     format!("{}.{:03}", millis / 1000, millis % 1000)
 }
 
-/// The whole JUnit document.
-pub fn render(run: &RunRecord) -> String {
+/// The whole JUnit document; each suite's properties name the target, the version and how many
+/// of its operations the run reached.
+pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
+    let reached = matrix
+        .operations
+        .as_ref()
+        .map(|c| {
+            format!(
+                "\n      <property name=\"operations_reached\" value=\"{}/{}\"/>",
+                c.reached(),
+                c.total()
+            )
+        })
+        .unwrap_or_default();
     // Suites in the order their files first appear, cases in report order within each.
     let mut files: Vec<&str> = Vec::new();
     for case in &run.cases {
@@ -81,7 +94,7 @@ pub fn render(run: &RunRecord) -> String {
         );
         let _ = writeln!(
             suites,
-            "    <properties>\n      <property name=\"target\" value=\"{}\"/>\n      <property name=\"api_version\" value=\"{}\"/>\n    </properties>",
+            "    <properties>\n      <property name=\"target\" value=\"{}\"/>\n      <property name=\"api_version\" value=\"{}\"/>{reached}\n    </properties>",
             escape(&run.target),
             escape(&run.api_version)
         );

@@ -66,7 +66,7 @@ impl Format {
     pub fn render(self, run: &record::RunRecord, matrix: &matrix::Matrix) -> String {
         match self {
             Format::Json => json::render(run, matrix),
-            Format::Junit => junit::render(run),
+            Format::Junit => junit::render(run, matrix),
             Format::Markdown => markdown::render(run, matrix),
             Format::Html => html::render(run, matrix),
             Format::Curl => curl::script(run),

@@ -35,7 +35,7 @@ elif [ $# -gt 0 ]; then
   exit 2
 fi
 PORT=${PEERS_PORT:-18480}
-# Requests in flight for vspc-conformance (tuned on the 2-core machine; see the README).
+# Requests in flight for vspc-conformance (tuned on the 2-core machine; see docs/src/speed.md).
 CONCURRENCY=${PEERS_CONCURRENCY:-32}
 FILES=20
 HURL_VERSION=8.0.1

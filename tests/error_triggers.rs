@@ -41,7 +41,7 @@ fn render() -> String {
          Every code of the catalogue (`schemas/error-codes.json`), the operations of the catalogue on\n\
          which the embedded mock console answers it, and what in the request or in the seeded state\n\
          makes it do so. Names in backticks in parentheses are the variables of the seeded resources\n\
-         (`MockConsole::variables()`, listed in the README). *At once*: the request's own answer is\n\
+         (`MockConsole::variables()`, listed in the book's chapter on the mock). *At once*: the request's own answer is\n\
          the error. *Async action*: the request answers `202 Accepted` with the `Location` of an\n\
          async action, and the error is the action's result once it has ended\n\
          (`GET /asyncActions/{id}/result`). The type is the one the mock gives the code everywhere;\n\

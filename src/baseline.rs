@@ -9,6 +9,7 @@
 
 use crate::contract::Check;
 use crate::diagnostic::{Diagnostic, Source, did_you_mean};
+use crate::exchange::Said;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -112,21 +113,24 @@ impl TryFrom<String> for Date {
 
 /// The answer of a case, as a baseline entry remembers it: what a console would have to change
 /// to break the rule differently, not the wording of its message.
-pub fn fingerprint(status: u16, body: &[u8]) -> String {
-    let body = serde_json::from_slice::<serde_json::Value>(body).ok();
-    let first = body.as_ref().and_then(|b| b.get("errors")?.get(0).cloned());
+pub fn fingerprint(status: u16, said: &Said) -> String {
     let shown = |v: Option<&serde_json::Value>| match v {
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(serde_json::Value::Null) | None => "-".to_string(),
         Some(other) => other.to_string(),
     };
-    match (&first, body.as_ref().and_then(|b| b.get("error"))) {
+    match (&said.first_error, &said.oauth2_error) {
         (None, Some(error)) => format!("status {status}, error {}", shown(Some(error))),
-        _ => format!(
-            "status {status}, code {}, type {}",
-            shown(first.as_ref().and_then(|e| e.get("code"))),
-            shown(first.as_ref().and_then(|e| e.get("type")))
-        ),
+        (first, _) => {
+            let (code, error_type) = first
+                .as_ref()
+                .map_or((None, None), |(c, t)| (c.as_ref(), t.as_ref()));
+            format!(
+                "status {status}, code {}, type {}",
+                shown(code),
+                shown(error_type)
+            )
+        }
     }
 }
 

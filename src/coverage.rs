@@ -4,8 +4,9 @@
 //! or from merged records, and carried beside the matrix for every reporter to render.
 
 use crate::contract::{ApiVersion, Check, Contract, Operation, Route, TrailingSlash};
+use crate::exchange::Said;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// One sent case, as coverage counts it.
 pub struct Reach<'a> {
@@ -20,19 +21,7 @@ pub struct Reach<'a> {
 
 /// The error an answer's body names: the first error's `code`, or an OAuth2 `error`.
 pub fn provoked(body: &Value) -> Option<String> {
-    if let Some(code) = body
-        .get("errors")
-        .and_then(|e| e.get(0))
-        .and_then(|e| e.get("code"))
-    {
-        return Some(match code {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        });
-    }
-    body.get("error")
-        .and_then(Value::as_str)
-        .map(str::to_string)
+    Said::of(Some(body)).provoked()
 }
 
 /// What the cases did to one operation.
@@ -82,13 +71,18 @@ impl Coverage {
             .enumerate()
             .map(|(i, op)| ((op.method.as_str(), op.path.as_str()), i))
             .collect();
+        // Cases share paths (a sweep's rules each visit every operation): each is routed once.
+        let mut routed: HashMap<(&str, &str), Option<usize>> = HashMap::new();
         for reach in sent {
-            let Route::Found(op, _) =
-                catalogue.route(reach.method, reach.path, TrailingSlash::Ignored)
-            else {
-                continue;
-            };
-            let Some(&i) = index.get(&(op.method.as_str(), op.path.as_str())) else {
+            let at = *routed.entry((reach.method, reach.path)).or_insert_with(|| {
+                match catalogue.route(reach.method, reach.path, TrailingSlash::Ignored) {
+                    Route::Found(op, _) => {
+                        index.get(&(op.method.as_str(), op.path.as_str())).copied()
+                    }
+                    _ => None,
+                }
+            });
+            let Some(i) = at else {
                 continue;
             };
             let reached = &mut operations[i];

@@ -2,6 +2,7 @@
 //! runner, the reporters), free of the HTTP client that produced it.
 
 use crate::case::Credentials;
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -60,6 +61,54 @@ pub struct Exchange {
     pub throttled_retries: u32,
     /// Set when the target answered 202 Accepted and the outcome came from the async action.
     pub async_action: Option<Box<AsyncTrail>>,
+    /// What the body says of itself, as the checks read it; empty until they have.
+    pub said: Said,
+}
+
+/// What an answer's body says of itself: the first error's `code` and `type` (the VSPC
+/// envelope), or the OAuth2 `error`. Read once, when the answer is checked; the runner judges by
+/// it, the coverage counts the code it provoked, the baseline fingerprints it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Said {
+    /// `errors[0]`, when the body has one: its `code` and `type` members as written.
+    pub first_error: Option<(Option<Value>, Option<Value>)>,
+    /// The body's `error` member (`POST /token`).
+    pub oauth2_error: Option<Value>,
+}
+
+impl Said {
+    pub fn of(body: Option<&Value>) -> Said {
+        let Some(body) = body else {
+            return Said::default();
+        };
+        Said {
+            first_error: body
+                .get("errors")
+                .and_then(|e| e.get(0))
+                .map(|e| (e.get("code").cloned(), e.get("type").cloned())),
+            oauth2_error: body.get("error").cloned(),
+        }
+    }
+
+    /// The first error's code, when it is an integer.
+    pub fn code(&self) -> Option<i64> {
+        self.first_error.as_ref()?.0.as_ref()?.as_i64()
+    }
+
+    /// The code the answer provoked, as coverage lists it: the first error's code, else the
+    /// OAuth2 error.
+    pub fn provoked(&self) -> Option<String> {
+        if let Some((Some(code), _)) = &self.first_error {
+            return Some(match code {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            });
+        }
+        self.oauth2_error
+            .as_ref()
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    }
 }
 
 /// How a 202 was followed: the action polled until it ended, then its result fetched.

@@ -5,7 +5,7 @@
 use crate::case::ExpectedError;
 use crate::check::{Check, Verdict};
 use crate::contract::{ApiVersion, Contract};
-use crate::coverage::{Coverage, Reach, provoked};
+use crate::coverage::{Coverage, Reach};
 use crate::outcome::{CaseReport, Outcome};
 use std::fmt;
 
@@ -120,11 +120,10 @@ impl Matrix {
     pub fn of_run(reports: &[CaseReport], version: ApiVersion) -> Matrix {
         let reached = reports.iter().filter_map(|r| {
             let exchange = r.exchange.as_ref()?;
-            let body = serde_json::from_slice::<serde_json::Value>(&exchange.body).ok();
             Some(Reach {
                 method: &exchange.request.method,
                 path: &exchange.request.path,
-                provoked: body.as_ref().and_then(provoked),
+                provoked: exchange.said.provoked(),
                 checks: ran(r.checks.iter().map(|c| (c.check, c.verdict))),
             })
         });

@@ -8,10 +8,11 @@ use crate::check::{self, Check, CheckResult, Verdict};
 use crate::contract::{ApiVersion, Readings};
 use crate::matrix::Matrix;
 pub use crate::outcome::{CaseReport, Inconclusive, Outcome, Skip, Summary};
-use crate::send::{Exchange, SendError, TransportError};
+use crate::send::{Connection, Exchange, SendError, TransportError};
 use crate::target::Target;
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
@@ -75,26 +76,49 @@ pub async fn run(
         .enumerate()
         .partition(|(_, c)| c.has_tag(tags::BURST));
     let mut slots: Vec<Option<CaseReport>> = vec![None; cases.len()];
-    // At most `concurrency` cases are in flight; the next starts when one finishes, so memory
-    // holds that many futures, not one per selected case.
-    let mut pending = normal.into_iter();
-    let mut set = tokio::task::JoinSet::new();
-    let spawn = |set: &mut tokio::task::JoinSet<_>, (index, case): (usize, Arc<Case>)| {
-        let (target, options) = (target.clone(), options.clone());
-        set.spawn(async move { (index, evaluate(&target, case, &options).await) });
-    };
-    for next in pending.by_ref().take(options.concurrency.max(1)) {
-        on_event(Event::CaseStarted(&next.1));
-        spawn(&mut set, next);
+    // A fixed set of workers, each with its own connection, taking the next case when it is
+    // done with one: memory holds that many cases in flight, and no task is spawned per case.
+    let queue = Arc::new(Queue {
+        cases: normal,
+        next: AtomicUsize::new(0),
+    });
+    let (done, mut finished) = tokio::sync::mpsc::unbounded_channel::<Finished>();
+    for _ in 0..options.concurrency.max(1) {
+        let Some(first) = queue.take() else { break };
+        on_event(Event::CaseStarted(&queue.cases[first].1));
+        let (target, options, queue, done) =
+            (target.clone(), options.clone(), queue.clone(), done.clone());
+        tokio::spawn(async move {
+            let mut connection = Connection::default();
+            let mut taken = Some(first);
+            while let Some(at) = taken {
+                let (index, case) = queue.cases[at].clone();
+                let report = evaluate_on(&mut connection, &target, case, &options).await;
+                taken = queue.take();
+                if done
+                    .send(Finished {
+                        index,
+                        report,
+                        next: taken,
+                    })
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        });
     }
-    while let Some(joined) = set.join_next().await {
-        if let Some(next) = pending.next() {
-            on_event(Event::CaseStarted(&next.1));
-            spawn(&mut set, next);
-        }
-        if let Ok((index, report)) = joined {
-            on_event(Event::CaseFinished(&report));
-            slots[index] = Some(report);
+    drop(done);
+    while let Some(Finished {
+        index,
+        report,
+        next,
+    }) = finished.recv().await
+    {
+        on_event(Event::CaseFinished(&report));
+        slots[index] = Some(report);
+        if let Some(next) = next {
+            on_event(Event::CaseStarted(&queue.cases[next].1));
         }
     }
     for (index, case) in bursts {
@@ -103,14 +127,14 @@ pub async fn run(
         on_event(Event::CaseFinished(&report));
         slots[index] = Some(report);
     }
-    // A task can only be missing if it panicked; report that instead of dropping the case.
+    // A case can only be missing if its worker panicked; report that instead of dropping it.
     let reports: Vec<CaseReport> = slots
         .into_iter()
         .zip(cases)
         .map(|(slot, case)| {
             slot.unwrap_or_else(|| CaseReport {
                 case,
-                outcome: Outcome::Error("the case's task panicked".into()),
+                outcome: Outcome::Error("the case's worker panicked".into()),
                 exchange: None,
                 checks: Vec::new(),
                 elapsed: Duration::ZERO,
@@ -127,6 +151,26 @@ pub async fn run(
         elapsed: started.elapsed(),
     });
     reports
+}
+
+/// The cases the workers share, taken in order, each once.
+struct Queue {
+    cases: Vec<(usize, Arc<Case>)>,
+    next: AtomicUsize,
+}
+
+impl Queue {
+    fn take(&self) -> Option<usize> {
+        let at = self.next.fetch_add(1, Ordering::Relaxed);
+        (at < self.cases.len()).then_some(at)
+    }
+}
+
+/// A worker's word to the runner: a case is done, and which one it took next.
+struct Finished {
+    index: usize,
+    report: CaseReport,
+    next: Option<usize>,
 }
 
 /// What a target offers the cases: everything the skip decision reads. A connected [`Target`]
@@ -221,9 +265,7 @@ fn judge(case: &Case, exchange: &Exchange, checks: &[CheckResult]) -> Outcome {
     }
     // On seeded state, an answer that keeps every rule but names another outcome than the
     // case's says more about the resource than about the console; a server error does not.
-    let code = serde_json::from_slice::<serde_json::Value>(&exchange.body)
-        .ok()
-        .and_then(|b| b.get("errors")?.get(0)?.get("code")?.as_i64());
+    let code = exchange.said.code();
     let about_state = code.is_some_and(|c| !(500..=599).contains(&c));
     let other_answer = success || (failed == [Check::Code] && about_state);
     if !case.variables().is_empty() && other_answer {
@@ -245,7 +287,7 @@ fn stand(
     checks: &[CheckResult],
 ) -> Option<Standing> {
     let failed = judged_failures(outcome, checks)?;
-    let answer = fingerprint(exchange.status, &exchange.body);
+    let answer = fingerprint(exchange.status, &exchange.said);
     baseline.standing(&case.name, &failed, &answer)
 }
 
@@ -284,7 +326,7 @@ pub fn baseline_after(reports: &[CaseReport], prior: &[Known], today: Date) -> V
                     Known {
                         case: name.clone(),
                         checks: failed,
-                        fingerprint: fingerprint(exchange.status, &exchange.body),
+                        fingerprint: fingerprint(exchange.status, &exchange.said),
                         reason: was
                             .as_ref()
                             .map_or_else(|| format!("first seen {today}"), |k| k.reason.clone()),
@@ -313,8 +355,18 @@ fn hold_cut(body: &mut Vec<u8>) {
     }
 }
 
-/// Sends one case and checks the answer.
+/// Sends one case on a connection of its own and checks the answer.
 pub async fn evaluate(target: &Target, case: Arc<Case>, options: &RunOptions) -> CaseReport {
+    evaluate_on(&mut Connection::default(), target, case, options).await
+}
+
+/// Sends one case on a worker's connection and checks the answer.
+async fn evaluate_on(
+    connection: &mut Connection,
+    target: &Target,
+    case: Arc<Case>,
+    options: &RunOptions,
+) -> CaseReport {
     let started = Instant::now();
     let finish = |outcome, exchange, checks| CaseReport {
         case: case.clone(),
@@ -330,6 +382,7 @@ pub async fn evaluate(target: &Target, case: Arc<Case>, options: &RunOptions) ->
     let sent = target
         .sender
         .send(
+            connection,
             &case,
             &target.tokens,
             &target.variables,
@@ -338,7 +391,7 @@ pub async fn evaluate(target: &Target, case: Arc<Case>, options: &RunOptions) ->
         .await;
     match sent {
         Ok(mut exchange) => {
-            let checks = check::check(
+            let (checks, said) = check::check_answer(
                 &case.expect,
                 (&exchange).into(),
                 Readings {
@@ -346,6 +399,7 @@ pub async fn evaluate(target: &Target, case: Arc<Case>, options: &RunOptions) ->
                     ..options.readings
                 },
             );
+            exchange.said = said;
             let outcome = judge(&case, &exchange, &checks);
             let standing = options
                 .baseline

@@ -285,9 +285,9 @@ fn rules(cases: &[Arc<Case>]) -> Vec<(String, Vec<Arc<Case>>)> {
     let mut rules: Vec<(String, Vec<Arc<Case>>)> = Vec::new();
     for case in cases {
         if let Origin::Sweep { rule, .. } = &case.origin {
-            match rules.iter_mut().find(|(r, _)| r == rule) {
+            match rules.iter_mut().find(|(r, _)| r.as_str() == &**rule) {
                 Some((_, list)) => list.push(case.clone()),
-                None => rules.push((rule.clone(), vec![case.clone()])),
+                None => rules.push((rule.to_string(), vec![case.clone()])),
             }
         }
     }

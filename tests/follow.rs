@@ -82,7 +82,13 @@ fn send(uri: &str, timeout_ms: u64) -> Result<vspc_conformance::send::Exchange, 
     };
     tokio::runtime::Runtime::new()
         .unwrap()
-        .block_on(sender.send(&cases[0], &tokens, &BTreeMap::new(), 520))
+        .block_on(sender.send(
+            &mut Default::default(),
+            &cases[0],
+            &tokens,
+            &BTreeMap::new(),
+            520,
+        ))
         .inspect(|e| {
             let verdicts = check::check(&cases[0].expect, e.into(), Readings::default());
             assert!(

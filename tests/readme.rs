@@ -208,7 +208,7 @@ fn the_readme_counts_the_shipped_cases_as_they_load() {
         .cases
         .iter()
         .filter_map(|case| match &case.origin {
-            Origin::Sweep { rule, .. } => Some(rule.as_str()),
+            Origin::Sweep { rule, .. } => Some(rule.as_ref()),
             _ => None,
         })
         .collect();

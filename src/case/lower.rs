@@ -23,6 +23,7 @@ pub fn parse_cases(
     version: ApiVersion,
 ) -> (Vec<Case>, Vec<Diagnostic>) {
     let source = Source::new(path, text);
+    let file: Arc<Path> = Arc::from(path);
     let document = match toml::de::DeTable::parse(text) {
         Ok(document) => document.into_inner(),
         Err(e) => return (Vec::new(), vec![toml_diagnostic(&source, &e)]),
@@ -55,6 +56,7 @@ pub fn parse_cases(
                     Ok(rule) => {
                         let mut checker = Checker {
                             source: &source,
+                            file: file.clone(),
                             version,
                             problems: Vec::new(),
                         };
@@ -87,6 +89,7 @@ pub fn parse_cases(
             }
             let mut checker = Checker {
                 source: &source,
+                file: file.clone(),
                 version,
                 problems: Vec::new(),
             };
@@ -135,6 +138,8 @@ pub(crate) fn toml_diagnostic(source: &Source, error: &toml::de::Error) -> Diagn
 /// Semantic checks on one parsed case; collects every problem rather than stopping at the first.
 pub(crate) struct Checker<'s> {
     pub(super) source: &'s Source<'s>,
+    /// `source`'s path, as its cases share it.
+    pub(super) file: Arc<Path>,
     /// The version sweeps generate their cases for.
     pub(super) version: ApiVersion,
     pub(super) problems: Vec<Diagnostic>,
@@ -199,9 +204,9 @@ impl Checker<'_> {
         }
         Some(Case {
             name: format!("{prefix}::{name}"),
-            file: self.source.path.to_path_buf(),
+            file: self.file.clone(),
             position: self.source.position(span.start),
-            description: def.description,
+            description: def.description.map(Arc::from),
             tags: tags.into(),
             request,
             expect,

@@ -136,9 +136,17 @@ impl Checker<'_> {
         let (tags, mutating_tags): (Arc<[String]>, Arc<[String]>) =
             (tags.into(), mutating_tags.into());
         let position = self.source.position(span.start);
+        let rule_name: Arc<str> = Arc::from(name.as_str());
+        let description: Option<Arc<str>> = rule.description.as_deref().map(Arc::from);
+        let query: Vec<(String, String)> = rule
+            .request
+            .query
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_string()))
+            .collect();
         let mut interned = Interned::default();
         let mut regexes: HashMap<String, Result<MessagePattern, String>> = HashMap::new();
-        let mut cases = Vec::new();
+        let mut cases = Vec::with_capacity(operations.len());
         for op in operations {
             let swept: Vec<Option<&str>> = match &rule.request.path_parameter {
                 Some(_) => op
@@ -200,13 +208,13 @@ impl Checker<'_> {
                     Mutating::UnscopedWrites => unscoped_write,
                 };
                 let case_tags = if mutating { &mutating_tags } else { &tags };
-                let request = request(op, &rule.request, body.as_ref(), parameter);
+                let request = request(op, &rule.request, &query, body.as_ref(), parameter);
                 let (tolerate, sources) = interned.judged(&base, op, &request);
                 cases.push(Case {
                     name: format!("sweep::{name}::{operation}"),
-                    file: self.source.path.to_path_buf(),
+                    file: self.file.clone(),
                     position,
-                    description: rule.description.clone(),
+                    description: description.clone(),
                     tags: case_tags.clone(),
                     request,
                     expect: super::Expectation {
@@ -217,7 +225,7 @@ impl Checker<'_> {
                         ..base.clone()
                     },
                     origin: Origin::Sweep {
-                        rule: name.clone(),
+                        rule: rule_name.clone(),
                         operation,
                     },
                     versions: Versions::default().with(self.version),
@@ -504,6 +512,7 @@ fn segment_matches(glob: &str, text: &str) -> bool {
 fn request(
     op: &Operation,
     change: &super::file::SweepRequestDef,
+    query: &[(String, String)],
     body: Option<&Body>,
     swept: Option<&str>,
 ) -> RequestSpec {
@@ -543,11 +552,7 @@ fn request(
     RequestSpec {
         method: op.method.clone(),
         path,
-        query: change
-            .query
-            .iter()
-            .map(|(k, v)| (k.clone(), v.to_string()))
-            .collect(),
+        query: query.to_vec(),
         headers: change
             .headers
             .iter()
@@ -595,7 +600,7 @@ mod tests {
                 "/organizations/companies/{companyUid}/billing/settings/",
             )
             .unwrap();
-        let request = request(op, &Default::default(), None, None);
+        let request = request(op, &Default::default(), &[], None, None);
         assert_eq!(
             request.path,
             format!("/organizations/companies/{MISSING_UUID}/billing/settings/")

@@ -4,7 +4,7 @@
 use super::*;
 use crate::contract::ApiVersion;
 use crate::diagnostic::Diagnostic;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The result of loading: every case that loaded, every problem found. A broken file does not
@@ -40,7 +40,7 @@ pub fn load(paths: &[PathBuf], version: ApiVersion) -> Loaded {
                 .push(Diagnostic::file_level(path, "no such file or directory"));
         }
     }
-    let mut seen: BTreeMap<&str, &Case> = BTreeMap::new();
+    let mut seen: HashMap<&str, &Case> = HashMap::with_capacity(loaded.cases.len());
     let mut duplicates = Vec::new();
     for case in &loaded.cases {
         if let Some(first) = seen.insert(&case.name, case) {

@@ -18,7 +18,7 @@ use crate::contract::{
     ApiVersion, CodeInfo, Contract, ErrorType, OAUTH2_ERRORS, Readings, Route, Source,
     TrailingSlash, fact, status_for_code,
 };
-use crate::exchange::Exchange;
+use crate::exchange::{Exchange, Said};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -143,19 +143,31 @@ impl<'a> From<&'a Exchange> for Observed<'a> {
 /// Evaluates every check of one answer against one expectation. Pure: nothing is printed or
 /// sent; the same inputs give the same verdicts.
 pub fn check(expect: &Expectation, observed: Observed, readings: Readings) -> Vec<CheckResult> {
+    check_answer(expect, observed, readings).0
+}
+
+/// [`check`], and what the body said of itself, from the one reading of it.
+pub fn check_answer(
+    expect: &Expectation,
+    observed: Observed,
+    readings: Readings,
+) -> (Vec<CheckResult>, Said) {
     let body: Option<Value> = serde_json::from_slice(observed.body).ok();
+    let said = Said::of(body.as_ref());
     let judge = Judge {
         expect,
         readings,
         observed,
     };
-    if (200..=299).contains(&observed.status) {
-        return judge.success();
-    }
-    match &expect.error {
-        ExpectedError::Vspc { code } => judge.vspc(*code, body.as_ref()),
-        ExpectedError::OAuth2 { accepted } => judge.oauth2(accepted, body.as_ref()),
-    }
+    let results = if (200..=299).contains(&observed.status) {
+        judge.success()
+    } else {
+        match &expect.error {
+            ExpectedError::Vspc { code } => judge.vspc(*code, body.as_ref()),
+            ExpectedError::OAuth2 { accepted } => judge.oauth2(accepted, body.as_ref()),
+        }
+    };
+    (results, said)
 }
 
 /// Whether no check failed.

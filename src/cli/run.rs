@@ -180,7 +180,7 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
             ..MockConfig::default()
         }),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| Failure::Input(format!("cannot start the async runtime: {e}")))?;

@@ -152,7 +152,7 @@ impl CaseRecord {
             name: c.name.clone(),
             file: display_path(&c.file),
             line: c.position.line,
-            description: c.description.clone(),
+            description: c.description.as_deref().map(str::to_string),
             tags: c.tags.to_vec(),
             request: RequestRecord::of(report),
             expected: ExpectedRecord::of(report),

@@ -1,5 +1,5 @@
-//! Bursts: copies of one request sent at once (for throttling cases), taking one pacing slot as
-//! a whole, summarized by status; the copy kept is the first answered with the wanted status.
+//! Bursts: copies of one request sent at once (for throttling cases), each on a connection of
+//! its own, taking one pacing slot as a whole, summarized by status; the copy kept is the first answered with the wanted status.
 
 use super::*;
 
@@ -17,7 +17,11 @@ impl Sender {
         for _ in 0..copies {
             let sender = self.clone();
             let prepared = prepared.clone();
-            set.spawn(async move { sender.execute_now(&prepared).await });
+            set.spawn(async move {
+                sender
+                    .execute_now(&mut Connection::default(), &prepared)
+                    .await
+            });
         }
         let mut summary = BurstSummary {
             sent: copies,

@@ -1,37 +1,32 @@
-//! The HTTP client: one pooled reqwest client per run, redirects never followed, TLS with a
-//! private CA or none; sending one prepared request and reading its answer up to the cap; and
-//! what a failure below HTTP tells the user, a refused certificate above all.
+//! The HTTP clients of a run, both on the run's one TLS configuration: the cases' own
+//! connections ([`super::connection`]) and one reqwest client for the requests around them
+//! (logins, the probe, discovery, renewals), redirects never followed. Sending one prepared
+//! request and reading its answer up to the cap; and what a failure below HTTP tells the user,
+//! a refused certificate above all.
 
 use super::*;
 
 impl Sender {
     pub fn new(base_url: &str, options: &SendOptions) -> Result<Sender, TransportError> {
-        install_crypto_provider();
-        let mut builder = reqwest::Client::builder()
+        let tls = tls::client_config(options.ca_cert.as_deref(), options.insecure)?;
+        let client = reqwest::Client::builder()
             .timeout(options.timeout)
             .connect_timeout(options.timeout)
             .redirect(reqwest::redirect::Policy::none())
-            .pool_max_idle_per_host(256)
-            .user_agent(USER_AGENT);
-        if let Some(pem) = &options.ca_cert {
-            let cert = reqwest::Certificate::from_pem(pem).map_err(|e| {
-                TransportError::Other(format!("the CA certificate is not PEM: {e}"))
-            })?;
-            builder = builder.add_root_certificate(cert);
-        }
-        if options.insecure {
-            builder = builder.danger_accept_invalid_certs(true);
-        }
-        let client = builder
+            .user_agent(USER_AGENT)
+            .tls_backend_preconfigured(rustls::ClientConfig::clone(&tls))
             .build()
             .map_err(|e| TransportError::Other(e.to_string()))?;
         let base = format!(
             "{}/api/v3",
             base_url.trim_end_matches('/').trim_end_matches("/api/v3")
         );
+        let base_url = reqwest::Url::parse(&base)
+            .map_err(|e| TransportError::Other(format!("the target `{base}`: {e}")))?;
         Ok(Sender {
             client,
-            base_url: reqwest::Url::parse(&base).ok(),
+            endpoint: Arc::new(Endpoint::new(&base_url, tls)?),
+            base_url,
             base,
             body_cap: options.body_cap,
             api_version: options.api_version,
@@ -49,14 +44,24 @@ impl Sender {
         })
     }
 
-    /// Sends now. The token is read here, as the request leaves, not when the case started: a
-    /// session renewed while the request waited for its pacing slot or a `retryAfter` sends
-    /// the new token.
+    /// Sends now, on `connection`. The token is read here, as the request leaves, not when the
+    /// case started: a session renewed while the request waited for its pacing slot or a
+    /// `retryAfter` sends the new token.
     pub(super) async fn execute_now(
         &self,
+        connection: &mut Connection,
         prepared: &Prepared,
     ) -> Result<Exchange, TransportError> {
-        let mut headers = prepared.headers.clone();
+        let mut request = hyper::Request::new(match &prepared.body {
+            Some(body) => RequestBody::from(body.clone()),
+            None => RequestBody::default(),
+        });
+        *request.method_mut() = prepared.method.clone();
+        *request.uri_mut() = prepared.target.clone();
+        let headers = request.headers_mut();
+        *headers = prepared.headers.clone();
+        headers.insert(USER_AGENT_HEADER, HeaderValue::from_static(USER_AGENT));
+        headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
         if let Some(credential) = &prepared.credential {
             let token = credential.current(self).await?;
             let mut value =
@@ -67,17 +72,44 @@ impl Sender {
             headers.insert(AUTHORIZATION, value);
         }
         let started = Instant::now();
-        let mut request = self
-            .client
-            .request(prepared.method.clone(), prepared.url.clone())
-            .headers(headers);
-        if let Some(body) = &prepared.body {
-            request = request.body(body.clone());
-        }
-        let mut response = request
-            .send()
-            .await
-            .map_err(|e| self.classify(prepared.url.as_str(), e))?;
+        let answered = tokio::time::timeout(self.timeout, async {
+            let response = connection.send(&self.endpoint, request).await?;
+            self.read(response).await
+        })
+        .await;
+        let (status, content_type, location, body) = match answered {
+            Ok(Ok(answer)) => answer,
+            failed => {
+                // Whatever was left on the connection (a body cut short or unread) is not the
+                // next request's answer.
+                connection.discard();
+                return Err(match failed {
+                    Ok(Err(e)) => e,
+                    _ => TransportError::Timeout(self.timeout),
+                });
+            }
+        };
+        Ok(Exchange {
+            request: prepared.sent.clone(),
+            status,
+            content_type,
+            location,
+            body,
+            elapsed: started.elapsed(),
+            burst: None,
+            throttled_retries: 0,
+            async_action: None,
+            said: Said::default(),
+        })
+    }
+
+    /// The answer's status, content type, location and body (up to the cap). A redirect is not
+    /// read further: it is never followed.
+    async fn read(
+        &self,
+        response: hyper::Response<hyper::body::Incoming>,
+    ) -> Result<(u16, Option<String>, Option<String>, Vec<u8>), TransportError> {
+        use http_body_util::BodyExt;
         let status = response.status().as_u16();
         let header = |name| {
             response
@@ -94,50 +126,18 @@ impl Sender {
                 location: location.unwrap_or_else(|| "(no Location header)".into()),
             });
         }
+        let mut incoming = response.into_body();
         let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| self.classify(prepared.url.as_str(), e))?
-        {
-            if body.len() + chunk.len() > self.body_cap {
-                return Err(TransportError::TooLarge { cap: self.body_cap });
+        while let Some(frame) = incoming.frame().await {
+            let frame = frame.map_err(|e| TransportError::Body(causes(&e)))?;
+            if let Ok(chunk) = frame.into_data() {
+                if body.len() + chunk.len() > self.body_cap {
+                    return Err(TransportError::TooLarge { cap: self.body_cap });
+                }
+                body.extend_from_slice(&chunk);
             }
-            body.extend_from_slice(&chunk);
         }
-        Ok(Exchange {
-            request: prepared.sent.clone(),
-            status,
-            content_type,
-            location,
-            body,
-            elapsed: started.elapsed(),
-            burst: None,
-            throttled_retries: 0,
-            async_action: None,
-        })
-    }
-}
-
-impl Sender {
-    /// Maps reqwest's error to what a user can act on, naming the target once.
-    pub(super) fn classify(&self, url: &str, error: reqwest::Error) -> TransportError {
-        if error.is_timeout() {
-            return TransportError::Timeout(self.timeout);
-        }
-        let (connect, body) = (error.is_connect(), error.is_body() || error.is_decode());
-        let detail = describe(error);
-        if connect {
-            let origin = url.split("/api/v3").next().unwrap_or(url).to_string();
-            TransportError::Connect {
-                url: origin,
-                detail,
-            }
-        } else if body {
-            TransportError::Body(detail)
-        } else {
-            TransportError::Other(detail)
-        }
+        Ok((status, content_type, location, body))
     }
 }
 
@@ -147,17 +147,27 @@ pub(crate) fn describe(error: reqwest::Error) -> String {
     if let Some(problem) = certificate_problem(&error) {
         return untrusted_certificate(problem);
     }
-    let mut causes = Vec::new();
-    let mut source = std::error::Error::source(&error);
-    while let Some(inner) = source {
-        causes.push(inner.to_string());
-        source = inner.source();
+    causes(&error.without_url())
+}
+
+/// A failed TLS handshake, a refused certificate said in words a user can act on.
+pub(super) fn tls_failure(error: &std::io::Error) -> String {
+    match certificate_problem(error) {
+        Some(problem) => untrusted_certificate(problem),
+        None => format!("TLS handshake failed: {}", causes(error)),
     }
-    let mut detail = error.without_url().to_string();
-    for cause in causes {
+}
+
+/// An error and each of its causes that it does not already say, joined by `: `.
+pub(super) fn causes(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut detail = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        let cause = inner.to_string();
         if !detail.contains(&cause) {
             detail = format!("{detail}: {cause}");
         }
+        source = inner.source();
     }
     detail
 }

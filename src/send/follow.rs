@@ -10,6 +10,7 @@ impl Sender {
     /// `Location` to another origin.
     pub(super) async fn follow(
         &self,
+        connection: &mut Connection,
         prepared: &Prepared,
         accepted: Exchange,
     ) -> Result<Exchange, TransportError> {
@@ -35,10 +36,11 @@ impl Sender {
             .unwrap_or_default()
             .to_string();
         let poll = |url: String| -> Result<Prepared, TransportError> {
+            let parsed = reqwest::Url::parse(&url)
+                .map_err(|e| TransportError::Other(format!("{url}: {e}")))?;
             Ok(Prepared {
                 method: reqwest::Method::GET,
-                url: reqwest::Url::parse(&url)
-                    .map_err(|e| TransportError::Other(format!("{url}: {e}")))?,
+                target: prepare::request_target(&parsed)?,
                 headers: without_body_headers(&prepared.headers),
                 credential: prepared.credential.clone(),
                 body: None,
@@ -50,7 +52,9 @@ impl Sender {
         let mut polls = 0;
         let status = loop {
             polls += 1;
-            let state = self.execute_paced(&poll(action_url.clone())?, 200).await?;
+            let state = self
+                .execute_paced(connection, &poll(action_url.clone())?, 200)
+                .await?;
             let status = serde_json::from_slice::<serde_json::Value>(&state.body)
                 .ok()
                 .and_then(|b| b.get("data")?.get("status")?.as_str().map(str::to_string));
@@ -80,6 +84,7 @@ impl Sender {
         };
         let result = self
             .execute_paced(
+                connection,
                 &poll(format!("{}/result", action_url.trim_end_matches('/')))?,
                 0,
             )

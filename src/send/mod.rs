@@ -6,43 +6,55 @@
 //!   Case ──prepare──▶ Prepared ──pacing (slot, 429 retry)──▶ client ──▶ Exchange
 //!                         └──burst: copies at once, one slot──┘    └─follow: 202 → the action's result
 //! ```
+//! A case goes out on the [`Connection`] of the runner worker that sends it.
 //! [`token`]: given tokens, or login sessions that renew themselves through this sender.
 
 use crate::case::{Body, Case, Credentials, substitute};
 use crate::contract::ApiVersion;
 pub use crate::exchange::{
-    AsyncTrail, BurstSummary, Exchange, INVALID_TOKEN, SentRequest, USER_AGENT,
+    AsyncTrail, BurstSummary, Exchange, INVALID_TOKEN, Said, SentRequest, USER_AGENT,
 };
 use crate::secret::Secret;
 mod burst;
 mod client;
+mod connection;
 mod follow;
 mod pacing;
 mod prepare;
+mod tls;
 pub mod token;
 
+use client::causes;
 pub(crate) use client::describe;
 pub use client::install_crypto_provider;
+pub use connection::Connection;
+use connection::{Endpoint, RequestBody};
 use pacing::Pace;
 use prepare::{Prepared, credential};
 pub use prepare::{form_encode, form_pairs};
 
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION};
+use hyper::body::Bytes;
+use reqwest::header::{
+    ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, LOCATION,
+    USER_AGENT as USER_AGENT_HEADER,
+};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use thiserror::Error;
 use token::Token;
 
-/// How requests are sent: one pooled client for the whole run.
+/// How requests are sent: the cases on the workers' own connections to one endpoint, the
+/// requests around them on one pooled client.
 #[derive(Clone)]
 pub struct Sender {
     client: reqwest::Client,
+    endpoint: Arc<Endpoint>,
     /// `https://host:1280/api/v3`, no trailing slash.
     base: String,
-    /// `base` parsed once (when it parses), so each request's URL is built without parsing the
-    /// scheme and host again.
-    base_url: Option<reqwest::Url>,
+    /// `base` parsed once, so each request's URL is built without parsing the scheme and host
+    /// again.
+    base_url: reqwest::Url,
     body_cap: usize,
     /// Sent as `X-Client-Version`; None before a console's version is known (the requests that
     /// read it go without the header).
@@ -148,10 +160,12 @@ impl Sender {
         }
     }
 
-    /// Sends a case once, or as a burst of copies at once. `wanted` picks, out of a burst, the
-    /// first copy answered with that status (else the first answered at all).
+    /// Sends a case once on `connection`, or as a burst of copies at once, each on its own.
+    /// `wanted` picks, out of a burst, the first copy answered with that status (else the first
+    /// answered at all).
     pub async fn send(
         &self,
+        connection: &mut Connection,
         case: &Case,
         tokens: &Tokens,
         vars: &BTreeMap<String, String>,
@@ -161,12 +175,12 @@ impl Sender {
         let prepared = self.prepare(case, credential, vars)?;
         let Some(copies) = case.request.burst else {
             let exchange = self
-                .execute_paced(&prepared, wanted)
+                .execute_paced(connection, &prepared, wanted)
                 .await
                 .map_err(SendError::Transport)?;
             if exchange.status == 202 && wanted != 202 {
                 return self
-                    .follow(&prepared, exchange)
+                    .follow(connection, &prepared, exchange)
                     .await
                     .map_err(SendError::Transport);
             }

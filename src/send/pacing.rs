@@ -32,12 +32,13 @@ impl Sender {
     /// the `retryAfter` it gives (bounded) and send again, a bounded number of times.
     pub(super) async fn execute_paced(
         &self,
+        connection: &mut Connection,
         prepared: &Prepared,
         wanted: u16,
     ) -> Result<Exchange, TransportError> {
         let mut retries = 0;
         loop {
-            let mut exchange = self.execute(prepared).await?;
+            let mut exchange = self.execute(connection, prepared).await?;
             if exchange.status != 429 || wanted == 429 || retries == MAX_THROTTLED_RETRIES {
                 exchange.throttled_retries = retries;
                 return Ok(exchange);
@@ -56,9 +57,13 @@ impl Sender {
     }
 
     /// Sends once, in the next pacing slot.
-    pub(super) async fn execute(&self, prepared: &Prepared) -> Result<Exchange, TransportError> {
+    pub(super) async fn execute(
+        &self,
+        connection: &mut Connection,
+        prepared: &Prepared,
+    ) -> Result<Exchange, TransportError> {
         self.wait_turn().await;
-        self.execute_now(prepared).await
+        self.execute_now(connection, prepared).await
     }
 }
 

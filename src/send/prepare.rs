@@ -57,6 +57,7 @@ impl Sender {
         let url = self
             .url(&path, &encoded)
             .map_err(|e| SendError::Transport(TransportError::Other(e)))?;
+        let target = request_target(&url).map_err(SendError::Transport)?;
         let sent = SentRequest {
             method: r.method.clone(),
             path,
@@ -77,48 +78,53 @@ impl Sender {
         };
         Ok(Prepared {
             method,
-            url,
+            target,
             headers,
             credential,
-            body,
+            body: body.map(Bytes::from),
             sent,
         })
     }
 
     /// The URL of a path under `/api/v3` with an encoded query: the parsed base with the path
     /// and query set, which skips parsing the scheme and host (the costliest part of parsing a
-    /// URL, done for every request otherwise); the whole text is parsed when the base did not
-    /// parse or the path carries its own `?` or `#`.
+    /// URL, done for every request otherwise); the whole text is parsed when the path carries
+    /// its own `?` or `#`.
     pub(super) fn url(&self, path: &str, query: &str) -> Result<reqwest::Url, String> {
-        match &self.base_url {
-            Some(base) if !path.contains(['?', '#']) => {
-                let mut url = base.clone();
-                url.set_path(&format!("{}{path}", base.path()));
-                if !query.is_empty() {
-                    url.set_query(Some(query));
-                }
-                Ok(url)
+        if !path.contains(['?', '#']) {
+            let mut url = self.base_url.clone();
+            url.set_path(&format!("{}{path}", self.base_url.path()));
+            if !query.is_empty() {
+                url.set_query(Some(query));
             }
-            _ => {
-                let mut text = format!("{}{path}", self.base);
-                if !query.is_empty() {
-                    text.push('?');
-                    text.push_str(query);
-                }
-                reqwest::Url::parse(&text).map_err(|e| format!("{text}: {e}"))
-            }
+            return Ok(url);
         }
+        let mut text = format!("{}{path}", self.base);
+        if !query.is_empty() {
+            text.push('?');
+            text.push_str(query);
+        }
+        reqwest::Url::parse(&text).map_err(|e| format!("{text}: {e}"))
     }
+}
+
+/// What a request names on the wire: the URL's path and query (origin form). The sender's
+/// connections only ever go to the target's own origin.
+pub(super) fn request_target(url: &reqwest::Url) -> Result<hyper::Uri, TransportError> {
+    let origin_form = &url[url::Position::BeforePath..url::Position::AfterQuery];
+    hyper::Uri::try_from(origin_form)
+        .map_err(|e| TransportError::Other(format!("cannot send {origin_form}: {e}")))
 }
 
 #[derive(Clone)]
 pub(super) struct Prepared {
     pub(super) method: reqwest::Method,
-    pub(super) url: reqwest::Url,
+    /// Path and query, as [`request_target`] gives them.
+    pub(super) target: hyper::Uri,
     /// Every header but `Authorization`, which [`Sender::execute_now`] adds from `credential`.
     pub(super) headers: HeaderMap,
     pub(super) credential: Option<Token>,
-    pub(super) body: Option<Vec<u8>>,
+    pub(super) body: Option<Bytes>,
     pub(super) sent: SentRequest,
 }
 

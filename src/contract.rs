@@ -521,8 +521,33 @@ pub struct Operations {
     version: ApiVersion,
     list: Vec<Operation>,
     segments: Vec<Vec<Segment>>,
-    /// Operation indexes by number of path segments.
-    by_len: HashMap<usize, Vec<usize>>,
+    /// Operation indexes by number of path segments, then by first segment.
+    by_len: HashMap<usize, Heads>,
+}
+
+/// The operations of one path length, by their first segment: a path's candidates are those
+/// whose first segment is its own and those whose first segment is a parameter.
+#[derive(Default)]
+struct Heads {
+    literal: HashMap<String, Vec<usize>>,
+    /// A parameter first, or no segment at all (`/`).
+    parameter: Vec<usize>,
+}
+
+impl Heads {
+    /// The candidates for a path starting with `head`, in catalogue order.
+    fn candidates(&self, head: Option<&str>) -> impl Iterator<Item = usize> + '_ {
+        let literal = head
+            .and_then(|h| self.literal.get(h))
+            .map_or(&[][..], Vec::as_slice);
+        let (mut a, mut b) = (literal.iter().peekable(), self.parameter.iter().peekable());
+        std::iter::from_fn(move || match (a.peek(), b.peek()) {
+            (Some(&&x), Some(&&y)) if x < y => a.next().copied(),
+            (Some(_), Some(_)) | (None, Some(_)) => b.next().copied(),
+            (Some(_), None) => a.next().copied(),
+            (None, None) => None,
+        })
+    }
 }
 
 impl Operations {
@@ -541,9 +566,15 @@ impl Operations {
                     .collect()
             })
             .collect();
-        let mut by_len: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut by_len: HashMap<usize, Heads> = HashMap::new();
         for (i, segs) in segments.iter().enumerate() {
-            by_len.entry(segs.len()).or_default().push(i);
+            let heads = by_len.entry(segs.len()).or_default();
+            match segs.first() {
+                Some(Segment::Literal(text)) => {
+                    heads.literal.entry(text.clone()).or_default().push(i)
+                }
+                _ => heads.parameter.push(i),
+            }
         }
         Operations {
             version,
@@ -575,7 +606,7 @@ impl Operations {
     pub fn route(&self, method: &str, path: &str, slash: TrailingSlash) -> Route<'_> {
         let slashed = path.len() > 1 && path.ends_with('/');
         let parts: Vec<&str> = split_path(path).collect();
-        let Some(candidates) = self.by_len.get(&parts.len()) else {
+        let Some(heads) = self.by_len.get(&parts.len()) else {
             return Route::NotFound;
         };
         // Like ASP.NET's router: among the operations whose path matches and whose method is the
@@ -584,7 +615,7 @@ impl Operations {
         let mut methods: Vec<&str> = Vec::new();
         let mut best_literals_any = 0usize;
         let mut any = false;
-        for &i in candidates {
+        for i in heads.candidates(parts.first().copied()) {
             let Some(literals) = matches(&self.segments[i], &parts) else {
                 continue;
             };
@@ -656,8 +687,9 @@ pub struct Contract {
     codes: BTreeMap<u16, CodeInfo>,
     /// By [`ApiVersion`], each parsed when first asked for.
     catalogues: [OnceLock<Operations>; 5],
-    envelope: jsonschema::Validator,
-    oauth2: jsonschema::Validator,
+    /// The schemas, each compiled when first asked for.
+    envelope: OnceLock<jsonschema::Validator>,
+    oauth2: OnceLock<jsonschema::Validator>,
 }
 
 impl Contract {
@@ -668,18 +700,31 @@ impl Contract {
         CONTRACT.get_or_init(|| {
             let codes: CodesFile =
                 serde_json::from_str(ERROR_CODES_JSON).expect("embedded schemas/error-codes.json");
-            let compile = |text: &str| {
-                let schema: serde_json::Value =
-                    serde_json::from_str(text).expect("embedded schema is JSON");
-                jsonschema::draft202012::new(&schema).expect("embedded schema compiles")
-            };
             Contract {
                 codes: codes.codes.into_iter().map(|c| (c.code, c)).collect(),
                 catalogues: Default::default(),
-                envelope: compile(ENVELOPE_SCHEMA_JSON),
-                oauth2: compile(OAUTH2_SCHEMA_JSON),
+                envelope: OnceLock::new(),
+                oauth2: OnceLock::new(),
             }
         })
+    }
+
+    /// Parses and compiles every part now (the catalogues newest first), so that a thread can
+    /// do it while another loads the case files, which ask for the oldest first.
+    pub fn warm_up(&self) {
+        self.envelope();
+        self.oauth2();
+        for version in ApiVersion::ALL.into_iter().rev() {
+            self.catalogue(version);
+        }
+    }
+
+    fn envelope(&self) -> &jsonschema::Validator {
+        self.envelope.get_or_init(|| compile(ENVELOPE_SCHEMA_JSON))
+    }
+
+    fn oauth2(&self) -> &jsonschema::Validator {
+        self.oauth2.get_or_init(|| compile(OAUTH2_SCHEMA_JSON))
     }
 
     pub fn code(&self, code: u16) -> Option<&CodeInfo> {
@@ -715,13 +760,18 @@ impl Contract {
 
     /// Schema violations of a VSPC error body, each as `at <json pointer>: <what>`; empty when valid.
     pub fn envelope_violations(&self, body: &serde_json::Value) -> Vec<String> {
-        schema_violations(&self.envelope, body)
+        schema_violations(self.envelope(), body)
     }
 
     /// Schema violations of an OAuth2 error body of `POST /token`.
     pub fn oauth2_violations(&self, body: &serde_json::Value) -> Vec<String> {
-        schema_violations(&self.oauth2, body)
+        schema_violations(self.oauth2(), body)
     }
+}
+
+fn compile(text: &str) -> jsonschema::Validator {
+    let schema: serde_json::Value = serde_json::from_str(text).expect("embedded schema is JSON");
+    jsonschema::draft202012::new(&schema).expect("embedded schema compiles")
 }
 
 fn schema_violations(validator: &jsonschema::Validator, body: &serde_json::Value) -> Vec<String> {

@@ -14,7 +14,7 @@ pub const USER_AGENT: &str = concat!("vspc-conformance/", env!("CARGO_PKG_VERSIO
 
 /// The request as sent, without secrets: what reports and snapshots show, and what a command
 /// that reproduces it is written from.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct SentRequest {
     pub method: String,
     /// The resolved path under `/api/v3`.

@@ -57,8 +57,8 @@ pub enum Event<'a> {
     },
 }
 
-/// Runs the cases against the target and returns every report in case order. Burst cases run
-/// last and one at a time, so their load never throttles another case.
+/// Runs the cases against the target and returns every report in case order. Slow cases start
+/// first; burst cases run last and one at a time, so their load never throttles another case.
 pub async fn run(
     target: &Arc<Target>,
     cases: Vec<Arc<Case>>,
@@ -70,11 +70,12 @@ pub async fn run(
         target: &target.label,
         cases: cases.len(),
     });
-    let (bursts, normal): (Vec<_>, Vec<_>) = cases
+    let (bursts, mut normal): (Vec<_>, Vec<_>) = cases
         .iter()
         .cloned()
         .enumerate()
         .partition(|(_, c)| c.has_tag(tags::BURST));
+    normal.sort_by_key(|(_, c)| !c.has_tag(tags::SLOW));
     let mut slots: Vec<Option<CaseReport>> = vec![None; cases.len()];
     // A fixed set of workers, each with its own connection, taking the next case when it is
     // done with one: memory holds that many cases in flight, and no task is spawned per case.

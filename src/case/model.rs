@@ -17,6 +17,8 @@ pub mod tags {
     pub const MUTATING: &str = "mutating";
     /// Depends on or leaves state on the target (ordering, setup).
     pub const STATEFUL: &str = "stateful";
+    /// Takes long by itself (an async action followed to its end): started before the others,
+    /// so that its waiting overlaps their work instead of trailing it.
     pub const SLOW: &str = "slow";
     /// Sends many requests at once: runs alone, after the other cases.
     pub const BURST: &str = "burst";
@@ -60,27 +62,36 @@ impl Case {
         self.tags.iter().any(|t| t == tag)
     }
 
-    /// The `{variables}` the request needs from the target, sorted and unique.
+    /// The `{variables}` the request needs from the target, sorted and unique. Asked of every
+    /// case as it is sent: it allocates only when there are some.
     pub fn variables(&self) -> Vec<String> {
         let mut names = BTreeSet::new();
+        let mut scan = |text: &str| names.extend(placeholders(text).map(str::to_string));
         let r = &self.request;
-        let mut texts: Vec<&str> = vec![&r.path];
-        texts.extend(r.query.iter().map(|(_, v)| v.as_str()));
-        texts.extend(r.headers.iter().map(|(_, v)| v.as_str()));
-        let json_text;
+        scan(&r.path);
+        r.query.iter().for_each(|(_, v)| scan(v));
+        r.headers.iter().for_each(|(_, v)| scan(v));
         match &r.body {
             Body::Empty => {}
-            Body::Json(value) => {
-                json_text = value.to_string();
-                texts.push(&json_text);
-            }
-            Body::Raw(text) => texts.push(text),
-            Body::Form(pairs) => texts.extend(pairs.iter().map(|(_, v)| v.as_str())),
-        }
-        for text in texts {
-            names.extend(placeholders(text).map(str::to_string));
+            // A placeholder lies inside one JSON string (its name has no quotes or braces).
+            Body::Json(value) => json_strings(value, &mut scan),
+            Body::Raw(text) => scan(text),
+            Body::Form(pairs) => pairs.iter().for_each(|(_, v)| scan(v)),
         }
         names.into_iter().collect()
+    }
+}
+
+/// Every string of a JSON value, member names included.
+fn json_strings(value: &serde_json::Value, visit: &mut impl FnMut(&str)) {
+    match value {
+        serde_json::Value::String(text) => visit(text),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| json_strings(v, visit)),
+        serde_json::Value::Object(members) => members.iter().for_each(|(k, v)| {
+            visit(k);
+            json_strings(v, visit);
+        }),
+        _ => {}
     }
 }
 

@@ -141,7 +141,7 @@ impl Default for MockConfig {
 pub struct AsyncConfig {
     /// How long an action runs; default 50 ms.
     pub duration: Duration,
-    /// When a running action is stopped with 1051; default 250 ms.
+    /// When a running action is stopped with 1051; default 120 ms.
     pub time_limit: Duration,
 }
 
@@ -149,7 +149,7 @@ impl Default for AsyncConfig {
     fn default() -> AsyncConfig {
         AsyncConfig {
             duration: Duration::from_millis(50),
-            time_limit: Duration::from_millis(250),
+            time_limit: Duration::from_millis(120),
         }
     }
 }

@@ -8,7 +8,11 @@ use super::*;
 
 impl Sender {
     pub fn new(base_url: &str, options: &SendOptions) -> Result<Sender, TransportError> {
-        let tls = tls::client_config(options.ca_cert.as_deref(), options.insecure)?;
+        let plain = !base_url
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("https:");
+        let tls = tls::client_config(options.ca_cert.as_deref(), options.insecure, plain)?;
         let client = reqwest::Client::builder()
             .timeout(options.timeout)
             .connect_timeout(options.timeout)
@@ -90,7 +94,8 @@ impl Sender {
             }
         };
         Ok(Exchange {
-            request: prepared.sent.clone(),
+            // The case's own, filled in once by `Sender::send` (a poll or a copy has none).
+            request: SentRequest::default(),
             status,
             content_type,
             location,

@@ -44,7 +44,6 @@ impl Sender {
                 headers: without_body_headers(&prepared.headers),
                 credential: prepared.credential.clone(),
                 body: None,
-                sent: prepared.sent.clone(),
             })
         };
         let deadline = Instant::now() + self.async_timeout;

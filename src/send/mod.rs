@@ -172,20 +172,24 @@ impl Sender {
         wanted: u16,
     ) -> Result<Exchange, SendError> {
         let credential = credential(case.request.credentials, tokens)?;
-        let prepared = self.prepare(case, credential, vars)?;
-        let Some(copies) = case.request.burst else {
-            let exchange = self
-                .execute_paced(connection, &prepared, wanted)
-                .await
-                .map_err(SendError::Transport)?;
-            if exchange.status == 202 && wanted != 202 {
-                return self
-                    .follow(connection, &prepared, exchange)
+        let (prepared, sent) = self.prepare(case, credential, vars)?;
+        let mut exchange = match case.request.burst {
+            Some(copies) => self.burst(&prepared, copies, wanted).await?,
+            None => {
+                let exchange = self
+                    .execute_paced(connection, &prepared, wanted)
                     .await
-                    .map_err(SendError::Transport);
+                    .map_err(SendError::Transport)?;
+                if exchange.status == 202 && wanted != 202 {
+                    self.follow(connection, &prepared, exchange)
+                        .await
+                        .map_err(SendError::Transport)?
+                } else {
+                    exchange
+                }
             }
-            return Ok(exchange);
         };
-        self.burst(&prepared, copies, wanted).await
+        exchange.request = sent;
+        Ok(exchange)
     }
 }

@@ -10,7 +10,7 @@ impl Sender {
         case: &Case,
         credential: Option<Token>,
         vars: &BTreeMap<String, String>,
-    ) -> Result<Prepared, SendError> {
+    ) -> Result<(Prepared, SentRequest), SendError> {
         let r = &case.request;
         let resolve = |text: &str| substitute(text, vars).map_err(SendError::Unresolved);
         let path = resolve(&r.path)?;
@@ -54,17 +54,16 @@ impl Sender {
         let method = reqwest::Method::from_bytes(r.method.as_bytes())
             .map_err(|e| SendError::Transport(TransportError::Other(e.to_string())))?;
         let encoded = form_pairs(query.iter().map(|(k, v)| (k, v)));
-        let url = self
-            .url(&path, &encoded)
-            .map_err(|e| SendError::Transport(TransportError::Other(e)))?;
-        let target = request_target(&url).map_err(SendError::Transport)?;
+        let (url, target) = self
+            .address(&path, &encoded)
+            .map_err(SendError::Transport)?;
         let sent = SentRequest {
             method: r.method.clone(),
             path,
             query,
             credentials: r.credentials,
             content_type,
-            url: url.to_string(),
+            url,
             headers: headers
                 .iter()
                 .map(|(name, value)| {
@@ -76,21 +75,56 @@ impl Sender {
                 .as_ref()
                 .map(|b| String::from_utf8_lossy(b).into_owned()),
         };
-        Ok(Prepared {
+        let prepared = Prepared {
             method,
             target,
             headers,
             credential,
             body: body.map(Bytes::from),
-            sent,
-        })
+        };
+        Ok((prepared, sent))
     }
 
-    /// The URL of a path under `/api/v3` with an encoded query: the parsed base with the path
-    /// and query set, which skips parsing the scheme and host (the costliest part of parsing a
-    /// URL, done for every request otherwise); the whole text is parsed when the path carries
-    /// its own `?` or `#`.
-    pub(super) fn url(&self, path: &str, query: &str) -> Result<reqwest::Url, String> {
+    /// The URL as sent of a path under `/api/v3` with an encoded query, and what the request
+    /// names on the wire (its path and query). A path of plain characters is appended to the
+    /// base as it is, which is what the URL parser would make of it, without parsing again;
+    /// any other (dot segments, characters to encode, its own `?` or `#`) goes through the
+    /// parser.
+    pub(super) fn address(
+        &self,
+        path: &str,
+        query: &str,
+    ) -> Result<(String, hyper::Uri), TransportError> {
+        let base = &self.base_url;
+        let plain = path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b))
+            && !path
+                .split('/')
+                .any(|segment| segment == "." || segment == "..")
+            && base.query().is_none()
+            && base.fragment().is_none();
+        let url = if plain {
+            let mut url = String::with_capacity(base.as_str().len() + path.len() + query.len() + 1);
+            url.push_str(base.as_str());
+            url.push_str(path);
+            if !query.is_empty() {
+                url.push('?');
+                url.push_str(query);
+            }
+            url
+        } else {
+            self.parsed_url(path, query)?.to_string()
+        };
+        let origin_form = &url[base[..url::Position::BeforePath].len()..];
+        let target = hyper::Uri::try_from(origin_form)
+            .map_err(|e| TransportError::Other(format!("cannot send {origin_form}: {e}")))?;
+        Ok((url, target))
+    }
+
+    /// The URL parsed: the base with the path and query set (the scheme and host are not parsed
+    /// again), or the whole text when the path carries its own `?` or `#`.
+    fn parsed_url(&self, path: &str, query: &str) -> Result<reqwest::Url, TransportError> {
         if !path.contains(['?', '#']) {
             let mut url = self.base_url.clone();
             url.set_path(&format!("{}{path}", self.base_url.path()));
@@ -104,7 +138,7 @@ impl Sender {
             text.push('?');
             text.push_str(query);
         }
-        reqwest::Url::parse(&text).map_err(|e| format!("{text}: {e}"))
+        reqwest::Url::parse(&text).map_err(|e| TransportError::Other(format!("{text}: {e}")))
     }
 }
 
@@ -125,7 +159,6 @@ pub(super) struct Prepared {
     pub(super) headers: HeaderMap,
     pub(super) credential: Option<Token>,
     pub(super) body: Option<Bytes>,
-    pub(super) sent: SentRequest,
 }
 
 /// Where the bearer token a kind of credentials sends comes from.
@@ -189,6 +222,34 @@ pub fn form_encode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plain_path_is_sent_as_the_url_parser_would_make_it() {
+        let sender = Sender::new("http://127.0.0.1:1280", &SendOptions::default()).unwrap();
+        for path in [
+            "/organizations/companies",
+            "/plugins/",
+            "/users/00000000-0000-0000-0000-000000000000/x:y@z",
+            "//double",
+            "/a b",
+            "/x/./y",
+            "/x/../y",
+            "/é",
+            "/%41%zz",
+            "/q?inline=1",
+            "/{unresolved}",
+        ] {
+            for query in ["", "offset=-1&filter=%5B%5D+x"] {
+                let (url, target) = sender.address(path, query).unwrap();
+                let parsed = sender.parsed_url(path, query).unwrap();
+                assert_eq!(url, parsed.as_str(), "{path} {query}");
+                assert_eq!(
+                    target.to_string(),
+                    parsed[url::Position::BeforePath..].to_string()
+                );
+            }
+        }
+    }
 
     #[test]
     fn form_values_are_url_encoded() {

@@ -23,8 +23,10 @@
 //! - [`exchange`]: what was sent and what came back, as data: everything after sending reads
 //!   it, nothing after sending needs the HTTP client. [`secret`]: the one type credentials
 //!   travel in.
-//! - [`send`] (a folder: prepare, pacing, client, follow, burst, token): turns a case into an
-//!   [`exchange::Exchange`] (reqwest on tokio, one pooled client, paced); [`send::token`]: given
+//! - [`send`] (a folder: prepare, pacing, client, connection, tls, follow, burst, token): turns
+//!   a case into an [`exchange::Exchange`] on the HTTP/1.1 connection its runner worker owns
+//!   (hyper on tokio, paced; reqwest for the requests around the cases, one TLS configuration
+//!   for both); [`send::token`]: given
 //!   tokens, or login sessions that renew themselves through the sender. It knows neither the
 //!   mock nor who chose the target.
 //! - [`target`]: chooses and reaches where requests go: starts the embedded [`mock`], or logs

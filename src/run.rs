@@ -1,6 +1,6 @@
 //! The runner: takes the selected cases through send and check against a target on a fixed set
-//! of workers, each with its own connection, and emits [`Event`]s that reporters consume. Verdicts are decided here once;
-//! nothing downstream re-evaluates them.
+//! of workers, each with its own connection, and emits [`Event`]s that reporters consume.
+//! Verdicts are decided here once; nothing downstream re-evaluates them.
 
 use crate::baseline::{Baseline, Date, Known, Standing, fingerprint};
 use crate::case::{Case, Credentials, tags};

@@ -23,35 +23,32 @@ pub(super) fn client_config(
     let provider = CryptoProvider::get_default()
         .cloned()
         .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
-    if plain_target {
-        ca_cert.map(roots).transpose()?;
-        let config = ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| TransportError::Other(format!("cannot set up TLS: {e}")))?
-            .with_root_certificates(rustls::RootCertStore::empty())
-            .with_no_client_auth();
-        return Ok(Arc::new(config));
-    }
-    let verifier: Arc<dyn ServerCertVerifier> = if insecure {
-        Arc::new(AnyCertificate {
-            algorithms: provider.signature_verification_algorithms,
-        })
-    } else {
-        let extra = match ca_cert {
-            Some(pem) => roots(pem)?,
-            None => Vec::new(),
-        };
-        let verifier =
-            rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider.clone())
-                .map_err(|e| TransportError::Other(format!("cannot set up TLS: {e}")))?;
-        Arc::new(verifier)
-    };
-    let mut config = ClientConfig::builder_with_provider(provider)
+    let extra = ca_cert.map(roots).transpose()?.unwrap_or_default();
+    let setup =
+        |e: &dyn std::fmt::Display| TransportError::Other(format!("cannot set up TLS: {e}"));
+    let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(|e| TransportError::Other(format!("cannot set up TLS: {e}")))?
-        .dangerous()
-        .with_custom_certificate_verifier(verifier)
-        .with_no_client_auth();
+        .map_err(|e| setup(&e))?;
+    let mut config = if plain_target {
+        builder
+            .with_root_certificates(rustls::RootCertStore::empty())
+            .with_no_client_auth()
+    } else {
+        let verifier: Arc<dyn ServerCertVerifier> = if insecure {
+            Arc::new(AnyCertificate {
+                algorithms: provider.signature_verification_algorithms,
+            })
+        } else {
+            Arc::new(
+                rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider)
+                    .map_err(|e| setup(&e))?,
+            )
+        };
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(verifier)
+            .with_no_client_auth()
+    };
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
 }

@@ -356,3 +356,73 @@ expect = { code = 400, property = "name" }
     let back = vspc_conformance::report::json::read(&rendered[0]).unwrap();
     assert_eq!(back, record);
 }
+
+/// The runner starts cases tagged `slow` before the others (their waits overlap the rest), and
+/// still reports every case in case order.
+#[test]
+fn slow_cases_start_first_and_reports_keep_case_order() {
+    use std::sync::Arc;
+    use vspc_conformance::case;
+    use vspc_conformance::run::{self, Event, RunOptions};
+    use vspc_conformance::send::SendOptions;
+    use vspc_conformance::target::{Auth, Target, TargetSpec};
+
+    let text = r#"
+[[case]]
+name = "first"
+request = { method = "GET", path = "/organizations/companies", query = { offset = -1 } }
+expect = { code = 400, parameter = "offset" }
+
+[[case]]
+name = "second"
+request = { method = "GET", path = "/organizations/resellers", query = { offset = -1 } }
+expect = { code = 400, parameter = "offset" }
+
+[[case]]
+name = "last_but_slow"
+tags = ["slow"]
+request = { method = "GET", path = "/users", query = { offset = -1 } }
+expect = { code = 400, parameter = "offset" }
+"#;
+    let (cases, problems) = case::parse_cases(
+        Path::new("cases/order.toml"),
+        text,
+        "order",
+        ApiVersion::FALLBACK,
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (started, reports) = runtime.block_on(async {
+        let target = Target::connect(
+            TargetSpec::EmbeddedMock(Default::default()),
+            Auth::default(),
+            &SendOptions::default(),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+        let cases = cases.into_iter().map(Arc::new).collect();
+        // One worker: the order cases start in is the runner's queue, nothing else.
+        let options = RunOptions {
+            concurrency: 1,
+            ..RunOptions::default()
+        };
+        let mut started = Vec::new();
+        let reports = run::run(&Arc::new(target), cases, &options, |event| {
+            if let Event::CaseStarted(case) = event {
+                started.push(case.name.clone());
+            }
+        })
+        .await;
+        (started, reports)
+    });
+    assert_eq!(
+        started,
+        ["order::last_but_slow", "order::first", "order::second"]
+    );
+    let names: Vec<&str> = reports.iter().map(|r| r.case.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["order::first", "order::second", "order::last_but_slow"]
+    );
+}

@@ -7,6 +7,30 @@ use crate::contract::{ApiVersion, Check, Contract, Operation, Route, TrailingSla
 use crate::exchange::Said;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a over a case's method and path: the routing memo is asked once per sent case, and
+/// SipHash's resistance to chosen keys buys nothing for paths the harness itself generated.
+#[derive(Default)]
+struct PathHasher(u64);
+
+impl Hasher for PathHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// One sent case, as coverage counts it.
 pub struct Reach<'a> {
@@ -72,7 +96,11 @@ impl Coverage {
             .map(|(i, op)| ((op.method.as_str(), op.path.as_str()), i))
             .collect();
         // Cases share paths (a sweep's rules each visit every operation): each is routed once.
-        let mut routed: HashMap<(&str, &str), Option<usize>> = HashMap::new();
+        let mut routed: HashMap<(&str, &str), Option<usize>, BuildHasherDefault<PathHasher>> =
+            HashMap::default();
+        // The checks that ran, per operation, as bits (`Check as u8`) until the end: a case adds
+        // its few without touching a set.
+        let mut ran = vec![0u8; operations.len()];
         for reach in sent {
             let at = *routed.entry((reach.method, reach.path)).or_insert_with(|| {
                 match catalogue.route(reach.method, reach.path, TrailingSlash::Ignored) {
@@ -87,8 +115,18 @@ impl Coverage {
             };
             let reached = &mut operations[i];
             reached.cases += 1;
-            reached.codes.extend(reach.provoked);
-            reached.checks.extend(reach.checks);
+            if let Some(code) = reach.provoked
+                && !reached.codes.contains(&code)
+            {
+                reached.codes.insert(code);
+            }
+            ran[i] |= reach.checks.iter().fold(0, |bits, &c| bits | 1 << c as u8);
+        }
+        for (reached, bits) in operations.iter_mut().zip(ran) {
+            reached.checks = Check::ALL
+                .into_iter()
+                .filter(|&c| bits & 1 << c as u8 != 0)
+                .collect();
         }
         Coverage {
             version,

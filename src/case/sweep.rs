@@ -160,7 +160,7 @@ impl Checker<'_> {
             for parameter in swept {
                 let message = match &templates.message {
                     Some(m) => {
-                        let text = m.replace("{parameter}", parameter.unwrap_or(""));
+                        let text = fill(m, parameter);
                         let compiled = regexes
                             .entry(text.clone())
                             .or_insert_with(|| {
@@ -188,18 +188,11 @@ impl Checker<'_> {
                     None => None,
                 };
                 let field = match (&templates.parameter, &templates.property) {
-                    (Some(p), _) => Some(Field::Parameter(
-                        p.replace("{parameter}", parameter.unwrap_or("")),
-                    )),
-                    (None, Some(p)) => Some(Field::Property(
-                        p.replace("{parameter}", parameter.unwrap_or("")),
-                    )),
+                    (Some(p), _) => Some(Field::Parameter(fill(p, parameter))),
+                    (None, Some(p)) => Some(Field::Property(fill(p, parameter))),
                     (None, None) => None,
                 };
-                let operation = match parameter {
-                    Some(p) => format!("{} {} ({p})", op.method, op.path),
-                    None => format!("{} {}", op.method, op.path),
-                };
+                let operation = operation_label(op, parameter);
                 let unscoped_write =
                     op.method != "GET" && !op.path_parameters.iter().any(|p| p.format == "uuid");
                 let mutating = match rule.mutating {
@@ -211,7 +204,7 @@ impl Checker<'_> {
                 let request = request(op, &rule.request, &query, body.as_ref(), parameter);
                 let (tolerate, sources) = interned.judged(&base, op, &request);
                 cases.push(Case {
-                    name: format!("sweep::{name}::{operation}"),
+                    name: ["sweep::", &name, "::", &operation].concat(),
                     file: self.file.clone(),
                     position,
                     description: description.clone(),
@@ -373,11 +366,14 @@ impl Interned {
             allow(403);
         }
         codes.sort_unstable();
-        let tolerate = self
-            .tolerate
-            .entry(codes.clone())
-            .or_insert_with(|| codes.into())
-            .clone();
+        let tolerate = match self.tolerate.get(&codes) {
+            Some(known) => known.clone(),
+            None => self
+                .tolerate
+                .entry(codes.clone())
+                .or_insert_with(|| codes.into())
+                .clone(),
+        };
         let sources = match super::rests_on_implied(op, &request.query) {
             false => base.sources.clone(),
             true => self
@@ -400,18 +396,18 @@ struct Templates {
 
 /// The expectation with `{parameter}` standing for a sample value, to check it once.
 fn substitute_expect(def: &super::file::ExpectDef, parameter: &str) -> super::file::ExpectDef {
-    let fill = |s: &Option<Spanned<String>>| {
+    let filled = |s: &Option<Spanned<String>>| {
         s.as_ref()
-            .map(|v| Spanned::new(v.span(), v.get_ref().replace("{parameter}", parameter)))
+            .map(|v| Spanned::new(v.span(), fill(v.get_ref(), Some(parameter))))
     };
     super::file::ExpectDef {
         code: def.code.clone(),
         oauth2_error: def.oauth2_error.clone(),
         status: def.status.clone(),
         error_type: def.error_type.clone(),
-        parameter: fill(&def.parameter),
-        property: fill(&def.property),
-        message: fill(&def.message),
+        parameter: filled(&def.parameter),
+        property: filled(&def.property),
+        message: filled(&def.message),
         tolerate: def.tolerate.clone(),
         source: def.source.clone(),
     }
@@ -509,6 +505,25 @@ fn segment_matches(glob: &str, text: &str) -> bool {
 
 /// The operation's well-formed request with the rule's change applied; `swept` is the path
 /// parameter set to the rule's `path_parameter` text.
+/// A template of the rule's expectation with `{parameter}` filled in (with nothing when the rule
+/// sweeps no path parameter).
+fn fill(template: &str, parameter: Option<&str>) -> String {
+    const PLACEHOLDER: &str = "{parameter}";
+    match template.contains(PLACEHOLDER) {
+        true => template.replace(PLACEHOLDER, parameter.unwrap_or("")),
+        false => template.to_string(),
+    }
+}
+
+/// How a generated case names its operation: `GET /users/{userUid}`, with the swept path
+/// parameter in parentheses when there is one.
+fn operation_label(op: &Operation, parameter: Option<&str>) -> String {
+    match parameter {
+        Some(p) => [&op.method, " ", &op.path, " (", p, ")"].concat(),
+        None => [&op.method, " ", &op.path].concat(),
+    }
+}
+
 fn request(
     op: &Operation,
     change: &super::file::SweepRequestDef,
@@ -516,7 +531,7 @@ fn request(
     body: Option<&Body>,
     swept: Option<&str>,
 ) -> RequestSpec {
-    let mut path = String::new();
+    let mut path = String::with_capacity(op.path.len() + MISSING_UUID.len());
     for segment in op.path.split('/').filter(|s| !s.is_empty()) {
         path.push('/');
         match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {

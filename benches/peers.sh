@@ -15,11 +15,15 @@
 # - Hurl 8.0.1: the same N requests (taken from vspc-conformance's own --dry-run), in 20 files,
 #   each entry asserting `HTTP 400` and the JSONPaths of code, type and parameterName, run with
 #   `--test --parallel --jobs 2`;
+# - hyper floor (benches/hyper_floor.rs): the same N requests on bare hyper, one event loop, 32
+#   connections each owned by one task, each answer parsed and checked as Hurl checks it: the
+#   floor under vspc-conformance's sender, which carries its cases on hyper too;
 # - wrk -t2 -c32 -d5s on one of those URLs: what the machine can do at all.
 #
 # Repetitions alternate the tools (the order rotates each time), so drift on the machine hits
 # all of them. Prints a table of medians (min-max) and, as the last line,
-# `vspc-conformance/hurl = X.XX; vspc-conformance/wrk = Y.YY` (ratios of median requests/s).
+# `vspc-conformance/hurl = X.XX; vspc-conformance/wrk = Y.YY` (ratios of median requests/s),
+# after a line with the floor's own ratio to wrk.
 # Installs what it lacks: nginx and wrk from Debian, Hurl with `cargo install hurl@8.0.1 --locked`
 # (a one-time build of several minutes; it needs libclang-dev, libxml2-dev and pkg-config).
 set -euo pipefail
@@ -91,6 +95,8 @@ fi
 
 cargo build --release --quiet
 BIN=$PWD/target/release/vspc-conformance
+FLOOR=$(cargo bench --bench hyper_floor --no-run 2>&1 | sed -n 's/.*Executable .*(\(.*\))$/\1/p')
+[ -x "$FLOOR" ] || { say "could not build benches/hyper_floor.rs"; exit 1; }
 
 scratch=$(mktemp -d)
 cleanup() {
@@ -171,17 +177,25 @@ run_hurl() {
     || { say "hurl did not pass its $FILES files:"; tail -8 "$scratch/hurl.out" >&2; exit 1; }
   rate "$CASES" "$t0" "$t1"
 }
+run_floor() {
+  local t0 t1
+  t0=$(now)
+  "$FLOOR" "$URL" "$CASES" "$CONCURRENCY" > "$scratch/floor.out" 2>&1 \
+    || { say "hyper floor failed:"; tail -5 "$scratch/floor.out" >&2; exit 1; }
+  t1=$(now)
+  rate "$CASES" "$t0" "$t1"
+}
 run_wrk() {
   wrk -t2 -c32 -d5s "$URL" > "$scratch/wrk.out" 2>&1 || { say "wrk failed:"; cat "$scratch/wrk.out" >&2; exit 1; }
   awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$scratch/wrk.out"
 }
 
-tools=(vspc hurl wrk)
-declare -A results=([vspc]="" [hurl]="" [wrk]="")
+tools=(vspc hurl floor wrk)
+declare -A results=([vspc]="" [hurl]="" [floor]="" [wrk]="")
 say "load before: $(uptime)"
 for rep in $(seq 1 "$REPS"); do
-  for k in 0 1 2; do
-    tool=${tools[$(((rep - 1 + k) % 3))]}
+  for k in 0 1 2 3; do
+    tool=${tools[$(((rep - 1 + k) % 4))]}
     r=$("run_$tool")
     say "rep $rep: $tool $r requests/s"
     results[$tool]+="$r"$'\n'
@@ -199,7 +213,11 @@ printf '%-18s %-34s %12s  %s\n' vspc-conformance "$CASES cases, 6 checks each, c
   "$(median "${results[vspc]}")" "($(range "${results[vspc]}"))"
 printf '%-18s %-34s %12s  %s\n' "hurl $HURL_VERSION" "$CASES requests, $FILES files, 2 jobs" \
   "$(median "${results[hurl]}")" "($(range "${results[hurl]}"))"
+printf '%-18s %-34s %12s  %s\n' "hyper floor" "$CASES requests, c=$CONCURRENCY" \
+  "$(median "${results[floor]}")" "($(range "${results[floor]}"))"
 printf '%-18s %-34s %12s  %s\n' wrk "-t2 -c32 -d5s" \
   "$(median "${results[wrk]}")" "($(range "${results[wrk]}"))"
+awk -v f="$(median "${results[floor]}")" -v w="$(median "${results[wrk]}")" \
+  'BEGIN {printf "hyper floor/wrk = %.2f\n", f / w}'
 awk -v v="$(median "${results[vspc]}")" -v h="$(median "${results[hurl]}")" -v w="$(median "${results[wrk]}")" \
   'BEGIN {printf "vspc-conformance/hurl = %.2f; vspc-conformance/wrk = %.2f\n", v / h, v / w}'

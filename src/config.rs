@@ -465,6 +465,7 @@ pub fn resolve(
             readings,
             allow_mutations: cli.allow_mutations || file.safety.allow_mutations,
             baseline: None,
+            event_loops: None,
         },
         selection,
         cases,

@@ -36,12 +36,13 @@
 //!   a failed or deviating verdict carries the fact it rests on.
 //! - [`baseline`]: known deviations, from a baseline file: each judged case stands known, new,
 //!   changed, expired or fixed against it, so a run fails only on drift.
-//! - [`run`]: takes the selected cases through send and check with bounded concurrency, decides
-//!   each skip (for `--dry-run` too, over an [`run::Offer`]) and each outcome (conforming,
-//!   non-conforming, inconclusive where the target did not meet the case's precondition,
-//!   skipped, error) and emits [`run::Event`]s. [`outcome`] is the data it decides (outcomes
-//!   with typed reasons, case reports, the summary), [`matrix`] counts them once, with [`coverage`]: the operations
-//!   of the version the cases reached, the codes they provoked, the checks that ran.
+//! - [`run`]: takes the selected cases through send and check with bounded concurrency (a fixed
+//!   set of workers, on one single-threaded event loop per core), decides each skip (for
+//!   `--dry-run` too, over an [`run::Offer`]) and each outcome (conforming, non-conforming,
+//!   inconclusive where the target did not meet the case's precondition, skipped, error) and
+//!   emits [`run::Event`]s. [`outcome`] is the data it decides (outcomes with typed reasons, case
+//!   reports, the summary), [`matrix`] counts them once, with [`coverage`]: the operations of the
+//!   version the cases reached, the codes they provoked, the checks that ran.
 //! - [`report`] (a folder): the events' consumers (terminal with progress, JSON, JUnit,
 //!   Markdown, HTML, snapshot normalization, merging of shard reports), all rendering one
 //!   record model. Reporters render verdicts; they never re-run a check.

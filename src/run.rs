@@ -1,5 +1,6 @@
 //! The runner: takes the selected cases through send and check against a target on a fixed set
-//! of workers, each with its own connection, and emits [`Event`]s that reporters consume.
+//! of workers, each with its own connection, dealt round one event loop per core, and emits
+//! [`Event`]s that reporters consume.
 //! Verdicts are decided here once; nothing downstream re-evaluates them.
 
 use crate::baseline::{Baseline, Date, Known, Standing, fingerprint};
@@ -24,6 +25,8 @@ pub struct RunOptions {
     pub allow_mutations: bool,
     /// Known non-conformances: a case fails the run only where none covers it.
     pub baseline: Option<Arc<Baseline>>,
+    /// Event loops the workers run on; `None`: one per core, or one against the embedded mock.
+    pub event_loops: Option<usize>,
 }
 
 impl Default for RunOptions {
@@ -33,6 +36,7 @@ impl Default for RunOptions {
             readings: Readings::default(),
             allow_mutations: false,
             baseline: None,
+            event_loops: None,
         }
     }
 }
@@ -83,43 +87,37 @@ pub async fn run(
         cases: normal,
         next: AtomicUsize::new(0),
     });
-    let (done, mut finished) = tokio::sync::mpsc::unbounded_channel::<Finished>();
-    for _ in 0..options.concurrency.max(1) {
+    let (done, mut finished) = tokio::sync::mpsc::unbounded_channel::<Vec<Finished>>();
+    // A run against a static target is bound by the client's work per case, which one thread
+    // per core shares out. The embedded mock serves on threads of this process, and its work per
+    // request is the larger: against it, more loops would only take its cores.
+    let loops = options
+        .event_loops
+        .unwrap_or_else(|| match target.is_embedded_mock() {
+            true => 1,
+            false => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        });
+    let mut lanes = Lanes::start(loops.clamp(1, options.concurrency.max(1)), done);
+    for worker in 0..options.concurrency.max(1) {
         let Some(first) = queue.take() else { break };
         on_event(Event::CaseStarted(&queue.cases[first].1));
-        let (target, options, queue, done) =
-            (target.clone(), options.clone(), queue.clone(), done.clone());
-        tokio::spawn(async move {
-            let mut connection = Connection::default();
-            let mut taken = Some(first);
-            while let Some(at) = taken {
-                let (index, case) = queue.cases[at].clone();
-                let report = evaluate_on(&mut connection, &target, case, &options).await;
-                taken = queue.take();
-                if done
-                    .send(Finished {
-                        index,
-                        report,
-                        next: taken,
-                    })
-                    .is_err()
-                {
-                    return;
-                }
-            }
+        lanes.spawn(worker, |done| {
+            work(first, queue.clone(), target.clone(), options.clone(), done)
         });
     }
-    drop(done);
-    while let Some(Finished {
-        index,
-        report,
-        next,
-    }) = finished.recv().await
-    {
-        on_event(Event::CaseFinished(&report));
-        slots[index] = Some(report);
-        if let Some(next) = next {
-            on_event(Event::CaseStarted(&queue.cases[next].1));
+    lanes.seal();
+    while let Some(batch) = finished.recv().await {
+        for Finished {
+            index,
+            report,
+            next,
+        } in batch
+        {
+            on_event(Event::CaseFinished(&report));
+            slots[index] = Some(report);
+            if let Some(next) = next {
+                on_event(Event::CaseStarted(&queue.cases[next].1));
+            }
         }
     }
     for (index, case) in bursts {
@@ -128,6 +126,7 @@ pub async fn run(
         on_event(Event::CaseFinished(&report));
         slots[index] = Some(report);
     }
+    drop(lanes);
     // A case can only be missing if its worker panicked; report that instead of dropping it.
     let reports: Vec<CaseReport> = slots
         .into_iter()
@@ -152,6 +151,135 @@ pub async fn run(
         elapsed: started.elapsed(),
     });
     reports
+}
+
+/// One worker: its own connection, on which it sends the cases it takes from the queue, one
+/// after another, until the queue is empty or the runner has stopped listening.
+async fn work(
+    first: usize,
+    queue: Arc<Queue>,
+    target: Arc<Target>,
+    options: RunOptions,
+    done: Done,
+) {
+    let mut connection = Connection::default();
+    let mut taken = Some(first);
+    while let Some(at) = taken {
+        let (index, case) = queue.cases[at].clone();
+        let report = evaluate_on(&mut connection, &target, case, &options).await;
+        taken = queue.take();
+        let finished = Finished {
+            index,
+            report,
+            next: taken,
+        };
+        if done.send(finished).is_err() {
+            return;
+        }
+    }
+}
+
+/// The event loops the workers run on: the runner's own, and one more thread per further core,
+/// each with a single-threaded runtime of its own. A worker stays on its loop, so its connection
+/// is only ever driven by one thread, and the loops share nothing but the queue, the pacing slots
+/// and the runner's channel. Each loop hands its finished cases to the runner in batches: a loop
+/// wakes the runner's once per turn of its own, not once per case.
+struct Lanes {
+    /// The runner's own loop first.
+    lanes: Vec<Lane>,
+}
+
+struct Lane {
+    /// `None` for the runner's own loop.
+    handle: Option<tokio::runtime::Handle>,
+    /// Where this loop's workers say a case is done, to its forwarder; `None` once sealed.
+    done: Option<Done>,
+    /// Dropped with the `Lanes`: the loop's thread then ends. Until then the loop keeps serving
+    /// what was started on it after its workers are done, such as a connection of the pooled
+    /// client that a token renewal opened and a worker on another loop may still be using.
+    _release: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+type Done = tokio::sync::mpsc::UnboundedSender<Finished>;
+type Runner = tokio::sync::mpsc::UnboundedSender<Vec<Finished>>;
+
+impl Lanes {
+    /// `loops` event loops, the runner's own among them. A loop that cannot be started leaves
+    /// its workers to the others.
+    fn start(loops: usize, runner: Runner) -> Lanes {
+        let (done, finished) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(forward(finished, runner.clone()));
+        let mut lanes = vec![Lane {
+            handle: None,
+            done: Some(done),
+            _release: None,
+        }];
+        for _ in 1..loops {
+            match Lane::start(runner.clone()) {
+                Ok(lane) => lanes.push(lane),
+                Err(_) => break,
+            }
+        }
+        Lanes { lanes }
+    }
+
+    /// Spawns worker number `worker` on its loop: workers are dealt round the loops.
+    fn spawn<F: Future<Output = ()> + Send + 'static>(
+        &self,
+        worker: usize,
+        work: impl FnOnce(Done) -> F,
+    ) {
+        let lane = &self.lanes[worker % self.lanes.len()];
+        let Some(done) = &lane.done else { return };
+        let future = work(done.clone());
+        match &lane.handle {
+            None => drop(tokio::spawn(future)),
+            Some(handle) => drop(handle.spawn(future)),
+        }
+    }
+
+    /// No more workers: the runner's channel closes when the last worker is done.
+    fn seal(&mut self) {
+        for lane in &mut self.lanes {
+            lane.done = None;
+        }
+    }
+}
+
+impl Lane {
+    fn start(runner: Runner) -> std::io::Result<Lane> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let (done, finished) = tokio::sync::mpsc::unbounded_channel();
+        let (release, released) = tokio::sync::oneshot::channel::<()>();
+        let handle = runtime.handle().clone();
+        let forwarded = handle.spawn(forward(finished, runner));
+        std::thread::Builder::new()
+            .name("vspc-run-lane".into())
+            .spawn(move || {
+                runtime.block_on(async {
+                    let _ = forwarded.await;
+                    let _ = released.await;
+                })
+            })?;
+        Ok(Lane {
+            handle: Some(handle),
+            done: Some(done),
+            _release: Some(release),
+        })
+    }
+}
+
+/// Hands on what a loop's workers finished, as many at once as are waiting. It ends when the
+/// loop's workers and its sender are gone.
+async fn forward(mut finished: tokio::sync::mpsc::UnboundedReceiver<Finished>, runner: Runner) {
+    loop {
+        let mut batch = Vec::new();
+        if finished.recv_many(&mut batch, usize::MAX).await == 0 || runner.send(batch).is_err() {
+            return;
+        }
+    }
 }
 
 /// The cases the workers share, taken in order, each once.

@@ -426,3 +426,109 @@ expect = { code = 400, parameter = "offset" }
         ["order::first", "order::second", "order::last_but_slow"]
     );
 }
+
+/// A run shared out over several event loops (as against any target but the embedded mock, one
+/// per core) reports exactly what a run on one loop reports: every case started once, finished
+/// once, in case order, with the same verdicts; and `--rps` still spaces every request, whichever
+/// loop sends it.
+#[test]
+fn several_event_loops_report_what_one_loop_reports() {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    use vspc_conformance::case;
+    use vspc_conformance::mock::{ADMIN_PASSWORD, MockConfig, MockConsole};
+    use vspc_conformance::run::{self, Event, Outcome, RunOptions};
+    use vspc_conformance::secret::Secret;
+    use vspc_conformance::send::SendOptions;
+    use vspc_conformance::target::{Auth, Target, TargetSpec};
+
+    let text = r#"
+[[sweep]]
+name = "loops"
+select = { collection = true }
+request = { query = { offset = -1 } }
+expect = { code = 400, type = "logical", parameter = "offset" }
+
+[[case]]
+name = "written"
+request = { method = "GET", path = "/organizations/companies", query = { limit = 0 } }
+expect = { code = 400, parameter = "limit" }
+"#;
+    let (cases, problems) = case::parse_cases(
+        Path::new("cases/loops.toml"),
+        text,
+        "loops",
+        ApiVersion::FALLBACK,
+    );
+    assert!(problems.is_empty(), "{problems:?}");
+    let cases: Vec<_> = cases.into_iter().map(Arc::new).collect();
+    assert!(cases.len() > 100, "{} cases", cases.len());
+    let mock = MockConsole::start(MockConfig::default()).unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let run_on = |loops: usize, send: SendOptions, cases: Vec<Arc<case::Case>>| {
+        runtime.block_on(async {
+            let auth = Auth {
+                username: Some("admin".into()),
+                password: Some(Secret::new(ADMIN_PASSWORD)),
+                ..Auth::default()
+            };
+            let target =
+                Target::connect(TargetSpec::Remote(mock.uri()), auth, &send, BTreeMap::new())
+                    .await
+                    .unwrap();
+            assert!(!target.is_embedded_mock());
+            let options = RunOptions {
+                concurrency: 8,
+                event_loops: Some(loops),
+                ..RunOptions::default()
+            };
+            let (mut started, mut finished) = (BTreeMap::new(), BTreeMap::new());
+            let began = Instant::now();
+            let reports = run::run(&Arc::new(target), cases, &options, |event| match event {
+                Event::CaseStarted(case) => *started.entry(case.name.clone()).or_insert(0) += 1,
+                Event::CaseFinished(report) => {
+                    *finished.entry(report.case.name.clone()).or_insert(0) += 1
+                }
+                _ => {}
+            })
+            .await;
+            (reports, started, finished, began.elapsed())
+        })
+    };
+    let verdicts = |reports: &[run::CaseReport]| -> Vec<(String, Outcome, Option<u16>)> {
+        reports
+            .iter()
+            .map(|r| {
+                let status = r.exchange.as_ref().map(|e| e.status);
+                (r.case.name.clone(), r.outcome.clone(), status)
+            })
+            .collect()
+    };
+    let (one, ..) = run_on(1, SendOptions::default(), cases.clone());
+    let (three, started, finished, _) = run_on(3, SendOptions::default(), cases.clone());
+    assert_eq!(verdicts(&three), verdicts(&one));
+    let names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
+    let reported: Vec<&str> = three.iter().map(|r| r.case.name.as_str()).collect();
+    assert_eq!(reported, names, "reports in case order");
+    assert!(three.iter().all(|r| r.outcome == Outcome::Conforming));
+    assert_eq!(started.len(), cases.len());
+    assert!(started.values().chain(finished.values()).all(|n| *n == 1));
+    assert_eq!(started, finished);
+
+    // 40 cases at 200 requests per second over three loops: evenly spaced, they take at least
+    // 39 intervals (the login before them takes a slot too).
+    let paced = SendOptions {
+        rps: Some(200.0),
+        ..SendOptions::default()
+    };
+    let (reports, _, _, took) = run_on(3, paced, cases[..40].to_vec());
+    assert!(reports.iter().all(|r| r.outcome == Outcome::Conforming));
+    assert!(
+        took >= Duration::from_secs_f64(39.0 / 200.0),
+        "40 requests at 200/s took {took:?}"
+    );
+}

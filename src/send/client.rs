@@ -42,7 +42,7 @@ impl Sender {
                 .map(|rps| {
                     Arc::new(Pace {
                         interval: Duration::from_secs_f64(1.0 / rps),
-                        next: tokio::sync::Mutex::new(Instant::now()),
+                        next: std::sync::Mutex::new(Instant::now()),
                     })
                 }),
         })

@@ -7,13 +7,16 @@ use super::*;
 /// last. Even spacing keeps any window of a second under the rate, whatever the console's window.
 pub(super) struct Pace {
     pub(super) interval: Duration,
-    pub(super) next: tokio::sync::Mutex<Instant>,
+    /// A plain mutex: it is held for a few instructions and never across an await, and the
+    /// run's event loops on other threads take slots too, so a waiter should spin, not park.
+    pub(super) next: std::sync::Mutex<Instant>,
 }
 
 impl Pace {
     pub(super) async fn wait(&self) {
         let (slot, now) = {
-            let mut next = self.next.lock().await;
+            // A poisoned lock still holds a valid instant: the slot arithmetic cannot panic.
+            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
             let now = Instant::now();
             let slot = (*next).max(now);
             *next = slot + self.interval;

@@ -44,7 +44,7 @@ mod tests {
     use crate::case::parse_cases;
     use std::path::Path;
 
-    fn cases() -> Vec<Case> {
+    fn cases() -> Vec<std::sync::Arc<Case>> {
         let text = r#"
 [[case]]
 name = "negative_offset"
@@ -71,7 +71,7 @@ expect = { code = 400, parameter = "offset" }
         cases()
             .into_iter()
             .filter(|c| selection.selects(c))
-            .map(|c| c.name)
+            .map(|c| c.name.clone())
             .collect()
     }
 

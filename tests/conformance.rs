@@ -304,7 +304,7 @@ fn load(version: ApiVersion) -> Vec<Arc<Case>> {
         }
         std::process::exit(2);
     }
-    loaded.cases.into_iter().map(Arc::new).collect()
+    loaded.cases
 }
 
 fn main() {

@@ -124,7 +124,7 @@ fn the_mock_module_doc_names_every_code() {
     }
 }
 
-fn shipped_cases() -> Vec<Case> {
+fn shipped_cases() -> Vec<std::sync::Arc<Case>> {
     let loaded = case::load(
         &[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cases")],
         ApiVersion::FALLBACK,
@@ -159,7 +159,10 @@ fn expected_code(case: &Case) -> Option<u16> {
 #[test]
 fn every_catalogue_code_has_a_trigger_and_a_shipped_case() {
     let triggered: BTreeSet<u16> = mock::triggers().iter().map(|t| t.code).collect();
-    let cased: BTreeSet<u16> = shipped_cases().iter().filter_map(expected_code).collect();
+    let cased: BTreeSet<u16> = shipped_cases()
+        .iter()
+        .filter_map(|c| expected_code(c))
+        .collect();
     for info in Contract::get().codes() {
         assert!(
             triggered.contains(&info.code),

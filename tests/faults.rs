@@ -166,7 +166,6 @@ fn every_fault_fails_its_own_case_clearly_and_the_run_goes_on() {
         ApiVersion::FALLBACK,
     );
     assert!(problems.is_empty(), "{problems:?}");
-    let cases: Vec<_> = cases.into_iter().map(Arc::new).collect();
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let options = SendOptions {
         timeout: Duration::from_millis(800),

@@ -4,15 +4,15 @@
 
 use proptest::prelude::*;
 use std::path::Path;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use vspc_conformance::case::{self, Case};
 use vspc_conformance::check::{self, Check, Observed, Verdict};
 use vspc_conformance::contract::{ApiVersion, Readings};
 
 /// Expectations of every kind the shipped cases make: VSPC codes with and without fields and
 /// messages, OAuth2 errors, tolerated codes, sourced claims.
-fn shipped() -> &'static [Case] {
-    static CASES: OnceLock<Vec<Case>> = OnceLock::new();
+fn shipped() -> &'static [Arc<Case>] {
+    static CASES: OnceLock<Vec<Arc<Case>>> = OnceLock::new();
     CASES.get_or_init(|| {
         let loaded = case::load(
             &[concat!(env!("CARGO_MANIFEST_DIR"), "/cases").into()],

@@ -292,7 +292,6 @@ expect = { code = 400, property = "name" }
             .await
             .unwrap(),
         );
-        let cases = cases.into_iter().map(Arc::new).collect();
         run::run(&target, cases, &RunOptions::default(), |_| {}).await
     });
     // A transport failure, as the runner reports one: no exchange, no checks.
@@ -401,7 +400,6 @@ expect = { code = 400, parameter = "offset" }
         )
         .await
         .unwrap();
-        let cases = cases.into_iter().map(Arc::new).collect();
         // One worker: the order cases start in is the runner's queue, nothing else.
         let options = RunOptions {
             concurrency: 1,
@@ -462,7 +460,6 @@ expect = { code = 400, parameter = "limit" }
         ApiVersion::FALLBACK,
     );
     assert!(problems.is_empty(), "{problems:?}");
-    let cases: Vec<_> = cases.into_iter().map(Arc::new).collect();
     assert!(cases.len() > 100, "{} cases", cases.len());
     let mock = MockConsole::start(MockConfig::default()).unwrap();
     let runtime = tokio::runtime::Builder::new_current_thread()

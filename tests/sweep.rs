@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use vspc_conformance::case::{self, Origin, parse_cases};
 use vspc_conformance::contract::ApiVersion;
 
-fn shipped() -> Vec<case::Case> {
+fn shipped() -> Vec<std::sync::Arc<case::Case>> {
     let loaded = case::load(
         &[PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("cases")],
         ApiVersion::FALLBACK,
@@ -20,7 +20,7 @@ fn shipped() -> Vec<case::Case> {
 #[test]
 fn the_shipped_rules_generate_over_4000_cases_with_stable_names() {
     let cases = shipped();
-    let generated: Vec<&case::Case> = cases
+    let generated: Vec<&std::sync::Arc<case::Case>> = cases
         .iter()
         .filter(|c| matches!(c.origin, Origin::Sweep { .. }))
         .collect();
@@ -36,7 +36,7 @@ fn the_shipped_rules_generate_over_4000_cases_with_stable_names() {
         assert_eq!(case.name, format!("sweep::{rule}::{operation}"));
         assert!(operation.starts_with(&case.request.method), "{}", case.name);
     }
-    let again: Vec<String> = shipped().into_iter().map(|c| c.name).collect();
+    let again: Vec<String> = shipped().iter().map(|c| c.name.clone()).collect();
     let names: Vec<String> = cases.iter().map(|c| c.name.clone()).collect();
     assert_eq!(names, again, "names and order are the same on every load");
     for rule in [
@@ -87,7 +87,7 @@ fn a_rule_filter_selects_exactly_that_rules_cases() {
 #[test]
 fn path_parameters_are_swept_one_at_a_time() {
     let cases = shipped();
-    let swept: Vec<&case::Case> = cases
+    let swept: Vec<&std::sync::Arc<case::Case>> = cases
         .iter()
         .filter(|c| c.name.starts_with("sweep::non_uuid_path_parameter::GET /organizations/resellers/{resellerUid}/sites/{siteUid} "))
         .collect();
@@ -115,7 +115,7 @@ fn path_parameters_are_swept_one_at_a_time() {
 #[test]
 fn only_unscoped_writes_of_a_risky_rule_are_mutating() {
     let cases = shipped();
-    let rule: Vec<&case::Case> = cases
+    let rule: Vec<&std::sync::Arc<case::Case>> = cases
         .iter()
         .filter(|c| c.name.starts_with("sweep::missing_token::"))
         .collect();

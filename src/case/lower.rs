@@ -21,7 +21,7 @@ pub fn parse_cases(
     text: &str,
     prefix: &str,
     version: ApiVersion,
-) -> (Vec<Case>, Vec<Diagnostic>) {
+) -> (Vec<Arc<Case>>, Vec<Diagnostic>) {
     let source = Source::new(path, text);
     let file: Arc<Path> = Arc::from(path);
     let document = match toml::de::DeTable::parse(text) {
@@ -60,7 +60,7 @@ pub fn parse_cases(
                             version,
                             problems: Vec::new(),
                         };
-                        cases.extend(checker.sweep(span, rule));
+                        checker.sweep(span, rule, &mut cases);
                         problems.extend(checker.problems);
                     }
                     Err(e) => problems.push(toml_diagnostic(&source, &e)),
@@ -94,7 +94,7 @@ pub fn parse_cases(
                 problems: Vec::new(),
             };
             if let Some(case) = checker.case(prefix, span, def) {
-                cases.push(case);
+                cases.push(Arc::new(case));
             }
             problems.extend(checker.problems);
         }
@@ -601,7 +601,7 @@ impl Checker<'_> {
 mod tests {
     use super::*;
 
-    fn parse(text: &str) -> (Vec<Case>, Vec<Diagnostic>) {
+    fn parse(text: &str) -> (Vec<Arc<Case>>, Vec<Diagnostic>) {
         parse_cases(
             Path::new("cases/sample.toml"),
             text,

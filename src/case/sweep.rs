@@ -27,8 +27,9 @@ const PLACEHOLDER_SEGMENT: &str = "vspc-conformance";
 const PLACEHOLDER_INTEGER: &str = "404404";
 
 impl Checker<'_> {
-    /// Checks a rule and generates its cases; problems are collected like a case's.
-    pub(super) fn sweep(&mut self, span: Range<usize>, rule: SweepDef) -> Vec<Case> {
+    /// Checks a rule and adds the cases it generates to `cases` (none when it has a problem);
+    /// problems are collected like a case's.
+    pub(super) fn sweep(&mut self, span: Range<usize>, rule: SweepDef, cases: &mut Vec<Arc<Case>>) {
         let before = self.problems.len();
         let name = rule.name.get_ref().trim().to_string();
         if name.is_empty()
@@ -55,7 +56,7 @@ impl Checker<'_> {
         // The expectation is checked once, with the placeholders standing for sample values.
         let sample = substitute_expect(rule.expect.get_ref(), "companyUid");
         let Some(base) = self.expect(Spanned::new(rule.expect.span(), sample), None) else {
-            return Vec::new();
+            return;
         };
         let message_span = rule.expect.get_ref().message.as_ref().map(|m| m.span());
         let templates = Templates {
@@ -97,7 +98,7 @@ impl Checker<'_> {
             body = Some(Body::Raw(raw.clone()));
         }
         if self.problems.len() > before {
-            return Vec::new();
+            return;
         }
         let contract = Contract::get();
         let operations: Vec<&Operation> = contract
@@ -122,7 +123,7 @@ impl Checker<'_> {
                 "this selector selects no operation of any API version's catalogue",
             );
             d.help = Some("loosen a condition; `vspc-conformance run --list sweep::` shows what rules generate".into());
-            return Vec::new();
+            return;
         }
         let mut tags: Vec<String> = rule.tags.into_iter().map(|t| t.into_inner()).collect();
         if !tags.iter().any(|t| t == "sweep") {
@@ -146,7 +147,8 @@ impl Checker<'_> {
             .collect();
         let mut interned = Interned::default();
         let mut regexes: HashMap<String, Result<MessagePattern, String>> = HashMap::new();
-        let mut cases = Vec::with_capacity(operations.len());
+        let first = cases.len();
+        cases.reserve(operations.len());
         for op in operations {
             let swept: Vec<Option<&str>> = match &rule.request.path_parameter {
                 Some(_) => op
@@ -181,7 +183,8 @@ impl Checker<'_> {
                                     ),
                                 );
                                 d.help = Some(e.lines().last().unwrap_or("").trim().to_string());
-                                return Vec::new();
+                                cases.truncate(first);
+                                return;
                             }
                         }
                     }
@@ -203,7 +206,7 @@ impl Checker<'_> {
                 let case_tags = if mutating { &mutating_tags } else { &tags };
                 let request = request(op, &rule.request, &query, body.as_ref(), parameter);
                 let (tolerate, sources) = interned.judged(&base, op, &request);
-                cases.push(Case {
+                cases.push(Arc::new(Case {
                     name: ["sweep::", &name, "::", &operation].concat(),
                     file: self.file.clone(),
                     position,
@@ -222,10 +225,9 @@ impl Checker<'_> {
                         operation,
                     },
                     versions: Versions::default().with(self.version),
-                });
+                }));
             }
         }
-        cases
     }
 
     fn check_selector(&mut self, selector: &Selector) {

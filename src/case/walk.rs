@@ -6,12 +6,15 @@ use crate::contract::ApiVersion;
 use crate::diagnostic::Diagnostic;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// The result of loading: every case that loaded, every problem found. A broken file does not
-/// stop the others from loading; the caller decides (exit 2).
+/// stop the others from loading; the caller decides (exit 2). Each case is shared from the
+/// moment it is made: a run hands cases round by pointer, and a case moved into a growing list
+/// and again into a box would copy every case twice into fresh memory.
 #[derive(Debug, Default)]
 pub struct Loaded {
-    pub cases: Vec<Case>,
+    pub cases: Vec<Arc<Case>>,
     pub problems: Vec<Diagnostic>,
     pub files: Vec<PathBuf>,
 }
@@ -40,7 +43,7 @@ pub fn load(paths: &[PathBuf], version: ApiVersion) -> Loaded {
                 .push(Diagnostic::file_level(path, "no such file or directory"));
         }
     }
-    let mut seen: HashMap<&str, &Case> = HashMap::with_capacity(loaded.cases.len());
+    let mut seen: HashMap<&str, &Arc<Case>> = HashMap::with_capacity(loaded.cases.len());
     let mut duplicates = Vec::new();
     for case in &loaded.cases {
         if let Some(first) = seen.insert(&case.name, case) {

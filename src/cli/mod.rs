@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 use std::path::Path;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 use vspc_conformance::baseline::Known;
 use vspc_conformance::case::{self, Case};
 use vspc_conformance::contract::ApiVersion;
@@ -95,7 +96,7 @@ fn violation(name: &str, flag: &str) -> Result<Violation, Failure> {
 
 /// Loads case files, sweeps generating for `version`; any problem is printed with its position
 /// and ends the command (exit 2).
-fn load_cases(paths: &[PathBuf], version: ApiVersion) -> Result<Vec<Case>, Failure> {
+fn load_cases(paths: &[PathBuf], version: ApiVersion) -> Result<Vec<Arc<Case>>, Failure> {
     let loaded = case::load(paths, version);
     if !loaded.problems.is_empty() {
         for problem in &loaded.problems {

@@ -113,14 +113,8 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
     // The cases of a version: loaded (sweeps generated for it), selected, this shard's.
     let (paths, selection) = (settings.cases.clone(), settings.selection.clone());
     let select = |version: ApiVersion| -> Result<Vec<Arc<Case>>, Failure> {
-        let mut cases: Vec<Arc<Case>> = load_cases(&paths, version)?
-            .into_iter()
-            .filter(|c| selection.selects(c))
-            .map(Arc::new)
-            .collect();
-        // The collect above reuses the loaded cases' buffer (a `Case` wide per case) for the
-        // `Arc`s (a pointer each): give the rest back rather than hold it through the run.
-        cases.shrink_to_fit();
+        let mut cases = load_cases(&paths, version)?;
+        cases.retain(|c| selection.selects(c));
         if let Some(partition) = &partition {
             cases = partition.retain(cases, |c| c.name.as_str());
         }

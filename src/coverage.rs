@@ -2,8 +2,9 @@
 //! reached it, the error codes they provoked and the checks that ran on the answers; and the
 //! operations no case reached, by tag. Counted once ([`Coverage::count`]), from a run's reports
 //! or from merged records, and carried beside the matrix for every reporter to render.
+//! A run counts its cases one by one as they finish ([`Counting`]).
 
-use crate::contract::{ApiVersion, Check, Contract, Operation, Route, TrailingSlash};
+use crate::contract::{ApiVersion, Check, Contract, Operation, Operations, Route, TrailingSlash};
 use crate::exchange::Said;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -74,12 +75,27 @@ pub struct Coverage {
     pub operations: Vec<Reached>,
 }
 
-impl Coverage {
-    /// Routes each sent case to the operation of `version` that serves its path; a path outside
-    /// the catalogue (a case about unknown paths) reaches none.
-    pub fn count<'a>(version: ApiVersion, sent: impl IntoIterator<Item = Reach<'a>>) -> Coverage {
+/// Coverage counted one sent case at a time, as a run's cases finish: each is counted while
+/// its report is fresh, not in a pass over every report at the end.
+pub struct Counting {
+    version: ApiVersion,
+    catalogue: &'static Operations,
+    operations: Vec<Reached>,
+    index: BTreeMap<(&'static str, &'static str), usize>,
+    /// Cases share paths (a sweep's rules each visit every operation): each path is routed once,
+    /// per method.
+    routed: Vec<(String, Memo)>,
+    /// The checks that ran, per operation, as bits (`Check as u8`) until the end: a case adds
+    /// its few without touching a set.
+    ran: Vec<u8>,
+}
+
+type Memo = HashMap<String, Option<usize>, BuildHasherDefault<PathHasher>>;
+
+impl Counting {
+    pub fn new(version: ApiVersion) -> Counting {
         let catalogue = Contract::get().catalogue(version);
-        let mut operations: Vec<Reached> = catalogue
+        let operations: Vec<Reached> = catalogue
             .all()
             .iter()
             .map(|operation| Reached {
@@ -89,49 +105,80 @@ impl Coverage {
                 checks: BTreeSet::new(),
             })
             .collect();
-        let index: BTreeMap<(&str, &str), usize> = catalogue
-            .all()
-            .iter()
-            .enumerate()
-            .map(|(i, op)| ((op.method.as_str(), op.path.as_str()), i))
-            .collect();
-        // Cases share paths (a sweep's rules each visit every operation): each is routed once.
-        let mut routed: HashMap<(&str, &str), Option<usize>, BuildHasherDefault<PathHasher>> =
-            HashMap::default();
-        // The checks that ran, per operation, as bits (`Check as u8`) until the end: a case adds
-        // its few without touching a set.
-        let mut ran = vec![0u8; operations.len()];
-        for reach in sent {
-            let at = *routed.entry((reach.method, reach.path)).or_insert_with(|| {
-                match catalogue.route(reach.method, reach.path, TrailingSlash::Ignored) {
-                    Route::Found(op, _) => {
-                        index.get(&(op.method.as_str(), op.path.as_str())).copied()
-                    }
-                    _ => None,
-                }
-            });
-            let Some(i) = at else {
-                continue;
-            };
-            let reached = &mut operations[i];
-            reached.cases += 1;
-            if let Some(code) = reach.provoked
-                && !reached.codes.contains(&code)
-            {
-                reached.codes.insert(code);
-            }
-            ran[i] |= reach.checks.iter().fold(0, |bits, &c| bits | 1 << c as u8);
+        Counting {
+            version,
+            catalogue,
+            index: catalogue
+                .all()
+                .iter()
+                .enumerate()
+                .map(|(i, op)| ((op.method.as_str(), op.path.as_str()), i))
+                .collect(),
+            ran: vec![0; operations.len()],
+            operations,
+            routed: Vec::new(),
         }
-        for (reached, bits) in operations.iter_mut().zip(ran) {
+    }
+
+    pub fn add(&mut self, reach: Reach<'_>) {
+        let Some(i) = self.operation(reach.method, reach.path) else {
+            return;
+        };
+        let reached = &mut self.operations[i];
+        reached.cases += 1;
+        if let Some(code) = reach.provoked
+            && !reached.codes.contains(&code)
+        {
+            reached.codes.insert(code);
+        }
+        self.ran[i] |= reach.checks.iter().fold(0, |bits, &c| bits | 1 << c as u8);
+    }
+
+    /// The operation a method and path reach, routed once per distinct pair.
+    fn operation(&mut self, method: &str, path: &str) -> Option<usize> {
+        let at = match self.routed.iter().position(|(m, _)| m == method) {
+            Some(at) => at,
+            None => {
+                self.routed.push((method.to_string(), Memo::default()));
+                self.routed.len() - 1
+            }
+        };
+        let memo = &mut self.routed[at].1;
+        if let Some(known) = memo.get(path) {
+            return *known;
+        }
+        let found = match self.catalogue.route(method, path, TrailingSlash::Ignored) {
+            Route::Found(op, _) => self
+                .index
+                .get(&(op.method.as_str(), op.path.as_str()))
+                .copied(),
+            _ => None,
+        };
+        memo.insert(path.to_string(), found);
+        found
+    }
+
+    pub fn finish(mut self) -> Coverage {
+        for (reached, bits) in self.operations.iter_mut().zip(self.ran) {
             reached.checks = Check::ALL
                 .into_iter()
                 .filter(|&c| bits & 1 << c as u8 != 0)
                 .collect();
         }
         Coverage {
-            version,
-            operations,
+            version: self.version,
+            operations: self.operations,
         }
+    }
+}
+
+impl Coverage {
+    /// Routes each sent case to the operation of `version` that serves its path; a path outside
+    /// the catalogue (a case about unknown paths) reaches none.
+    pub fn count<'a>(version: ApiVersion, sent: impl IntoIterator<Item = Reach<'a>>) -> Coverage {
+        let mut counting = Counting::new(version);
+        sent.into_iter().for_each(|reach| counting.add(reach));
+        counting.finish()
     }
 
     pub fn total(&self) -> usize {

@@ -1,11 +1,11 @@
 //! The conformance matrix: one row per code of the catalogue (and one for OAuth2 errors), one
-//! column per check, each cell `passed/run`. Built once from the case reports; every reporter
-//! renders this model and none recounts.
+//! column per check, each cell `passed/run`. Counted once, case by case as a run's cases finish
+//! ([`Counter`]) or from merged records; every reporter renders this model and none recounts.
 
 use crate::case::ExpectedError;
 use crate::check::{Check, Verdict};
 use crate::contract::{ApiVersion, Contract};
-use crate::coverage::{Coverage, Reach};
+use crate::coverage::{Counting, Coverage, Reach};
 use crate::outcome::{CaseReport, Outcome};
 use std::fmt;
 
@@ -115,91 +115,135 @@ pub struct Matrix {
     pub operations: Option<Coverage>,
 }
 
-impl Matrix {
-    /// The matrix of a run's case reports, with the operations of `version` they reached.
-    pub fn of_run(reports: &[CaseReport], version: ApiVersion) -> Matrix {
-        let reached = reports.iter().filter_map(|r| {
-            let exchange = r.exchange.as_ref()?;
-            Some(Reach {
+/// A run's matrix counted case by case as the cases finish, each while its report is fresh,
+/// rather than in passes over every report at the end.
+pub struct Counter {
+    rows: Rows,
+    operations: Option<Counting>,
+}
+
+impl Counter {
+    /// With the operations of `version` when it is known.
+    pub fn new(version: Option<ApiVersion>) -> Counter {
+        Counter {
+            rows: Rows::new(),
+            operations: version.map(Counting::new),
+        }
+    }
+
+    pub fn add(&mut self, report: &CaseReport) {
+        if let (Some(operations), Some(exchange)) = (&mut self.operations, &report.exchange) {
+            operations.add(Reach {
                 method: &exchange.request.method,
                 path: &exchange.request.path,
                 provoked: exchange.said.provoked(),
-                checks: ran(r.checks.iter().map(|c| (c.check, c.verdict))),
-            })
-        });
-        Matrix {
-            operations: Some(Coverage::count(version, reached)),
-            ..Matrix::build(reports)
+                checks: ran(report.checks.iter().map(|c| (c.check, c.verdict))),
+            });
         }
+        let tally = match report.outcome {
+            Outcome::Conforming | Outcome::NonConforming => {
+                Tally::Judged(report.checks.iter().map(|c| (c.check, c.verdict)))
+            }
+            Outcome::Inconclusive(_) => Tally::Inconclusive,
+            Outcome::Skipped(_) | Outcome::Error(_) => return,
+        };
+        self.rows.add(RowKey::of(&report.case.expect.error), tally);
+    }
+
+    pub fn finish(self) -> Matrix {
+        Matrix {
+            rows: self.rows.0,
+            operations: self.operations.map(Counting::finish),
+        }
+    }
+}
+
+/// The rows as they are counted: every catalogue code in order, then OAuth2.
+struct Rows(Vec<Row>);
+
+impl Rows {
+    fn new() -> Rows {
+        Rows(
+            Contract::get()
+                .codes()
+                .map(|c| RowKey::Code(c.code))
+                .chain([RowKey::OAuth2])
+                .map(|key| Row {
+                    key,
+                    cases: 0,
+                    inconclusive: 0,
+                    cells: [Cell::default(); 6],
+                })
+                .collect(),
+        )
+    }
+
+    /// The one place cells are counted: one evaluated case with its row and verdicts.
+    fn add<V>(&mut self, key: RowKey, tally: Tally<V>)
+    where
+        V: IntoIterator<Item = (Check, Verdict)>,
+    {
+        let Some(row) = self.0.iter_mut().find(|r| r.key == key) else {
+            return;
+        };
+        let verdicts = match tally {
+            Tally::Judged(verdicts) => verdicts,
+            Tally::Inconclusive => {
+                row.inconclusive += 1;
+                return;
+            }
+        };
+        row.cases += 1;
+        for (check, verdict) in verdicts {
+            let Some(i) = Check::ALL.iter().position(|c| *c == check) else {
+                continue;
+            };
+            let cell = &mut row.cells[i];
+            match verdict {
+                Verdict::Skip => {}
+                Verdict::Pass => {
+                    cell.run += 1;
+                    cell.passed += 1;
+                }
+                Verdict::Deviation => {
+                    cell.run += 1;
+                    cell.passed += 1;
+                    cell.deviations += 1;
+                }
+                Verdict::Fail => cell.run += 1,
+            }
+        }
+    }
+}
+
+impl Matrix {
+    /// The matrix of a run's case reports, with the operations of `version` they reached.
+    pub fn of_run(reports: &[CaseReport], version: ApiVersion) -> Matrix {
+        let mut counter = Counter::new(Some(version));
+        reports.iter().for_each(|r| counter.add(r));
+        counter.finish()
     }
 
     /// The matrix of a run's case reports.
     pub fn build(reports: &[CaseReport]) -> Matrix {
-        Matrix::tally(reports.iter().filter_map(|r| {
-            let key = RowKey::of(&r.case.expect.error);
-            let tally = match r.outcome {
-                Outcome::Conforming | Outcome::NonConforming => {
-                    Tally::Judged(r.checks.iter().map(|c| (c.check, c.verdict)))
-                }
-                Outcome::Inconclusive(_) => Tally::Inconclusive,
-                Outcome::Skipped(_) | Outcome::Error(_) => return None,
-            };
-            Some((key, tally))
-        }))
+        let mut counter = Counter::new(None);
+        reports.iter().for_each(|r| counter.add(r));
+        counter.finish()
     }
 
-    /// The one place cells are counted: each evaluated case (conforming or not) with its row and
-    /// its verdicts. [`Matrix::build`] feeds it a run's reports; `merge` feeds it the cases of
-    /// JSON reports, so a merged matrix is counted exactly as a single run's.
+    /// The one way cells are counted, for a list of evaluated cases (conforming or not), each
+    /// with its row and its verdicts: `merge` feeds it the cases of JSON reports, so a merged
+    /// matrix is counted exactly as a single run's ([`Counter`]).
     pub fn tally<V>(evaluated: impl IntoIterator<Item = (RowKey, Tally<V>)>) -> Matrix
     where
         V: IntoIterator<Item = (Check, Verdict)>,
     {
-        let mut rows: Vec<Row> = Contract::get()
-            .codes()
-            .map(|c| RowKey::Code(c.code))
-            .chain([RowKey::OAuth2])
-            .map(|key| Row {
-                key,
-                cases: 0,
-                inconclusive: 0,
-                cells: [Cell::default(); 6],
-            })
-            .collect();
+        let mut rows = Rows::new();
         for (key, tally) in evaluated {
-            let Some(row) = rows.iter_mut().find(|r| r.key == key) else {
-                continue;
-            };
-            let verdicts = match tally {
-                Tally::Judged(verdicts) => verdicts,
-                Tally::Inconclusive => {
-                    row.inconclusive += 1;
-                    continue;
-                }
-            };
-            row.cases += 1;
-            for (check, verdict) in verdicts {
-                let Some(i) = Check::ALL.iter().position(|c| *c == check) else {
-                    continue;
-                };
-                let cell = &mut row.cells[i];
-                match verdict {
-                    Verdict::Skip => {}
-                    Verdict::Pass => {
-                        cell.run += 1;
-                        cell.passed += 1;
-                    }
-                    Verdict::Deviation => {
-                        cell.run += 1;
-                        cell.passed += 1;
-                        cell.deviations += 1;
-                    }
-                    Verdict::Fail => cell.run += 1,
-                }
-            }
+            rows.add(key, tally);
         }
         Matrix {
-            rows,
+            rows: rows.0,
             operations: None,
         }
     }

@@ -7,7 +7,7 @@ use crate::baseline::{Baseline, Date, Known, Standing, fingerprint};
 use crate::case::{Case, Credentials, tags};
 use crate::check::{self, Check, CheckResult, Verdict};
 use crate::contract::{ApiVersion, Readings};
-use crate::matrix::Matrix;
+use crate::matrix::{self, Matrix};
 pub use crate::outcome::{CaseReport, Inconclusive, Outcome, Skip, Summary};
 use crate::send::{Connection, Exchange, SendError, TransportError};
 use crate::target::Target;
@@ -106,6 +106,9 @@ pub async fn run(
         });
     }
     lanes.seal();
+    // The matrix is counted as cases finish: while the other loops send, and while each report
+    // is fresh in memory, not in a pass over every report once the last is in.
+    let mut matrix = matrix::Counter::new(Some(target.version));
     while let Some(batch) = finished.recv().await {
         for Finished {
             index,
@@ -114,6 +117,7 @@ pub async fn run(
         } in batch
         {
             on_event(Event::CaseFinished(&report));
+            matrix.add(&report);
             slots[index] = Some(report);
             if let Some(next) = next {
                 on_event(Event::CaseStarted(&queue.cases[next].1));
@@ -124,10 +128,12 @@ pub async fn run(
         on_event(Event::CaseStarted(&case));
         let report = evaluate(target, case, options).await;
         on_event(Event::CaseFinished(&report));
+        matrix.add(&report);
         slots[index] = Some(report);
     }
     drop(lanes);
-    // A case can only be missing if its worker panicked; report that instead of dropping it.
+    // A case can only be missing if its worker panicked; report that instead of dropping it
+    // (an error, which no cell of the matrix counts).
     let reports: Vec<CaseReport> = slots
         .into_iter()
         .zip(cases)
@@ -143,7 +149,7 @@ pub async fn run(
         })
         .collect();
     let summary = Summary::of(&reports);
-    let matrix = Matrix::of_run(&reports, target.version);
+    let matrix = matrix.finish();
     on_event(Event::RunFinished {
         reports: &reports,
         summary,

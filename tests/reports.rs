@@ -277,7 +277,7 @@ expect = { code = 400, property = "name" }
     );
     assert!(problems.is_empty(), "{problems:?}");
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let mut reports = runtime.block_on(async {
+    let reports = runtime.block_on(async {
         let spec = TargetSpec::EmbeddedMock(MockConfig {
             violation: Violation::parse("status-500"),
             ..MockConfig::default()
@@ -292,8 +292,21 @@ expect = { code = 400, property = "name" }
             .await
             .unwrap(),
         );
-        run::run(&target, cases, &RunOptions::default(), |_| {}).await
+        let mut counted = None;
+        let reports = run::run(&target, cases, &RunOptions::default(), |event| {
+            if let run::Event::RunFinished { matrix, .. } = event {
+                counted = Some(matrix.clone());
+            }
+        })
+        .await;
+        (reports, counted)
     });
+    let (mut reports, counted) = reports;
+    assert_eq!(
+        counted,
+        Some(Matrix::of_run(&reports, ApiVersion::FALLBACK)),
+        "the matrix the runner counts as cases finish is the matrix of its reports"
+    );
     // A transport failure, as the runner reports one: no exchange, no checks.
     reports[3].outcome = Outcome::Error("transport: connection reset by peer".into());
     reports[3].exchange = None;

@@ -4,6 +4,9 @@
 
 use super::*;
 
+/// Named once, at compile time: a name given as a string is checked again on every request.
+const X_CLIENT_VERSION: HeaderName = HeaderName::from_static("x-client-version");
+
 impl Sender {
     pub(super) fn prepare(
         &self,
@@ -21,10 +24,7 @@ impl Sender {
             .collect::<Result<Vec<_>, SendError>>()?;
         let mut headers = HeaderMap::new();
         if let Some(version) = self.api_version {
-            headers.insert(
-                "x-client-version",
-                HeaderValue::from_static(version.as_str()),
-            );
+            headers.insert(X_CLIENT_VERSION, HeaderValue::from_static(version.as_str()));
         }
         for (name, value) in &r.headers {
             let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| {
@@ -96,9 +96,7 @@ impl Sender {
         query: &str,
     ) -> Result<(String, hyper::Uri), TransportError> {
         let base = &self.base_url;
-        let plain = path
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&b))
+        let plain = path.bytes().all(path_safe)
             && !path
                 .split('/')
                 .any(|segment| segment == "." || segment == "..")
@@ -198,25 +196,63 @@ pub fn form_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: impl IntoIterator<Item = 
         if i > 0 {
             encoded.push('&');
         }
-        encoded.push_str(&form_encode(k.as_ref()));
+        encode_into(&mut encoded, k.as_ref());
         encoded.push('=');
-        encoded.push_str(&form_encode(v.as_ref()));
+        encode_into(&mut encoded, v.as_ref());
     }
     encoded
 }
 
 pub fn form_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    encode_into(&mut out, text);
+    out
+}
+
+/// A byte a URL path carries as it is: unreserved, a sub-delimiter, `:`, `@`, `/` or an escape's
+/// `%` (RFC 3986, 3.3).
+fn path_safe(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric()
+        || matches!(
+            byte,
+            b'-' | b'.'
+                | b'_'
+                | b'~'
+                | b'!'
+                | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b':'
+                | b'@'
+                | b'/'
+                | b'%'
+        )
+}
+
+/// `application/x-www-form-urlencoded`, appended to `out`: every request's query goes through
+/// here, so no string is made per value or per escaped byte.
+fn encode_into(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for byte in text.bytes() {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
                 out.push(byte as char)
             }
             b' ' => out.push('+'),
-            other => out.push_str(&format!("%{other:02X}")),
+            other => {
+                out.push('%');
+                out.push(HEX[usize::from(other >> 4)] as char);
+                out.push(HEX[usize::from(other & 0xf)] as char);
+            }
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -238,6 +274,9 @@ mod tests {
             "/%41%zz",
             "/q?inline=1",
             "/{unresolved}",
+            "/x!$&'()*+,;=~_.-/Zz09",
+            "/back\\slash",
+            "/caret^/pipe|",
         ] {
             for query in ["", "offset=-1&filter=%5B%5D+x"] {
                 let (url, target) = sender.address(path, query).unwrap();
@@ -254,5 +293,10 @@ mod tests {
     #[test]
     fn form_values_are_url_encoded() {
         assert_eq!(form_encode("a b&c=d/é"), "a+b%26c%3Dd%2F%C3%A9");
+        assert_eq!(form_encode("\u{1}\u{7f}~-_.*"), "%01%7F%7E-_.*");
+        assert_eq!(
+            form_pairs([("offset", "-1"), ("filter", "[{\"a\":1}]")]),
+            "offset=-1&filter=%5B%7B%22a%22%3A1%7D%5D"
+        );
     }
 }

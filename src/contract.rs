@@ -1,23 +1,36 @@
 //! The contract under test, as data: the status rule, the error code catalogue, the error types,
-//! the operation catalogues of the five REST API versions ([`ApiVersion`]) and the compiled JSON
+//! the official spec of each of the five REST API versions ([`ApiVersion`]: its operations,
+//! parameters, bodies and roles in [`catalogue`], their schemas and the one validator of inputs
+//! in [`schema`], the declared input constraints in [`constraint`]) and the compiled JSON
 //! Schemas of the error bodies.
 //!
 //! Everything here is read from `schemas/` at compile time (`include_str!`) and parsed and compiled
-//! once per process ([`Contract::get`]; each version's catalogue when it is first asked for), so
-//! no check ever rebuilds a validator.
+//! once per process ([`Contract::get`]): a version's spec when it is first asked for, so a run
+//! parses only the version under test. Which versions serve a route is read from
+//! `schemas/routes.json`, an index derived from the five specs (`tests/schemas.rs`).
 
+pub mod catalogue;
+pub mod constraint;
 pub mod fact;
+pub mod input;
+pub mod schema;
 
+pub use catalogue::{
+    BodyKind, BodySpec, Location, Operation, Operations, Parameter, ParameterRole, PathParameter,
+    Route, Router, TrailingSlash,
+};
 pub use fact::{Source, Strength};
 
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::OnceLock;
 
 pub const ERROR_CODES_JSON: &str = include_str!("../schemas/error-codes.json");
 pub const ENVELOPE_SCHEMA_JSON: &str = include_str!("../schemas/error-envelope.schema.json");
 pub const OAUTH2_SCHEMA_JSON: &str = include_str!("../schemas/oauth2-error.schema.json");
+/// Which versions serve each route: derived from the five specs by `tests/schemas.rs`.
+pub const ROUTES_JSON: &str = include_str!("../schemas/routes.json");
 
 /// The HTTP status the contract wants for a body `code`: 400..=499 verbatim, everything else 520.
 pub fn status_for_code(code: i64) -> u16 {
@@ -28,8 +41,8 @@ pub fn status_for_code(code: i64) -> u16 {
     }
 }
 
-/// A REST API version the harness knows, each with its own operation catalogue
-/// (`schemas/operations-<version>.json`). A run speaks one: its catalogue, its `X-Client-Version`
+/// A REST API version the harness knows, each with its own official spec
+/// (`schemas/spec/<version>.json`). A run speaks one: its catalogue, its `X-Client-Version`
 /// and the rules that differ by version.
 /// The default is [`ApiVersion::FALLBACK`].
 #[derive(
@@ -115,13 +128,14 @@ impl ApiVersion {
         self as usize
     }
 
-    fn catalogue_json(self) -> &'static str {
+    /// The version's official spec, reduced to facts.
+    pub fn spec_json(self) -> &'static str {
         match self {
-            ApiVersion::V3_5_1 => include_str!("../schemas/operations-3.5.1.json"),
-            ApiVersion::V3_6 => include_str!("../schemas/operations-3.6.json"),
-            ApiVersion::V3_6_1 => include_str!("../schemas/operations-3.6.1.json"),
-            ApiVersion::V3_6_2 => include_str!("../schemas/operations-3.6.2.json"),
-            ApiVersion::V3_7 => include_str!("../schemas/operations-3.7.json"),
+            ApiVersion::V3_5_1 => include_str!("../schemas/spec/3.5.1.json"),
+            ApiVersion::V3_6 => include_str!("../schemas/spec/3.6.json"),
+            ApiVersion::V3_6_1 => include_str!("../schemas/spec/3.6.1.json"),
+            ApiVersion::V3_6_2 => include_str!("../schemas/spec/3.6.2.json"),
+            ApiVersion::V3_7 => include_str!("../schemas/spec/3.7.json"),
         }
     }
 
@@ -416,270 +430,10 @@ struct CodesFile {
     codes: Vec<CodeInfo>,
 }
 
-/// How a request body travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum BodyKind {
-    Json,
-    JsonPatch,
-    Form,
-    OctetStream,
-    Multipart,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct BodySpec {
-    pub kind: BodyKind,
-    pub content_type: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct PathParameter {
-    pub name: String,
-    /// `uuid`, `integer` or `string`.
-    pub format: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct QueryParameter {
-    pub name: String,
-    /// `integer`, `boolean`, `string`, `array` or `json` (filter, sort, select).
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub minimum: Option<i64>,
-    pub maximum: Option<i64>,
-    pub default: Option<serde_json::Value>,
-    /// Not declared by the version's generated catalogue but implied by the spec (before 3.7,
-    /// `filter`, `sort` and `select` on collection GETs): an expectation resting on it is a
-    /// reading.
-    #[serde(default)]
-    pub implied: bool,
-}
-
-/// One operation of a version's catalogue (`schemas/operations-<version>.json`).
-#[derive(Debug, Clone, Deserialize)]
-pub struct Operation {
-    pub method: String,
-    /// The path under `/api/v3` exactly as the catalogue writes it (a trailing slash included),
-    /// with the spec's camelCase parameters: `/organizations/companies/{companyUid}`.
-    pub path: String,
-    pub summary: String,
-    pub tag: String,
-    pub path_parameters: Vec<PathParameter>,
-    pub query_parameters: Vec<QueryParameter>,
-    pub body: Option<BodySpec>,
-    pub collection: bool,
-    pub anonymous: bool,
-    #[serde(rename = "async")]
-    pub may_be_async: bool,
-}
-
-impl Operation {
-    pub fn query_parameter(&self, name: &str) -> Option<&QueryParameter> {
-        self.query_parameters.iter().find(|p| p.name == name)
-    }
-
-    pub fn path_parameter(&self, name: &str) -> Option<&PathParameter> {
-        self.path_parameters.iter().find(|p| p.name == name)
-    }
-}
-
+/// `schemas/routes.json`: `"GET /about": "3.5.1 3.6 3.6.1 3.6.2 3.7"`.
 #[derive(Deserialize)]
-struct OperationsFile {
-    operations: Vec<Operation>,
-}
-
-/// A path segment of a catalogue path: literal text or a `{parameter}`.
-#[derive(Debug, Clone)]
-enum Segment {
-    Literal(String),
-    Parameter,
-}
-
-/// What the catalogue says about a method and a path.
-#[derive(Debug)]
-pub enum Route<'a> {
-    /// The operation, with the path parameters' values in path order.
-    Found(&'a Operation, Vec<(&'a str, String)>),
-    /// The path exists, but not with this method; the methods it has.
-    MethodNotAllowed(Vec<&'a str>),
-    NotFound,
-}
-
-/// Whether a router tells `/plugins/` from `/plugins`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TrailingSlash {
-    /// Either matches the catalogue's path.
-    Ignored,
-    /// Only the catalogue's path exactly as written matches.
-    Significant,
-}
-
-/// One version's operation catalogue with a router over it: segment-wise matching where a
-/// literal segment beats a parameter (`/asyncActions/config` before `/asyncActions/{actionId}`).
-pub struct Operations {
-    version: ApiVersion,
-    list: Vec<Operation>,
-    segments: Vec<Vec<Segment>>,
-    /// Operation indexes by number of path segments, then by first segment.
-    by_len: HashMap<usize, Heads>,
-}
-
-/// The operations of one path length, by their first segment: a path's candidates are those
-/// whose first segment is its own and those whose first segment is a parameter.
-#[derive(Default)]
-struct Heads {
-    literal: HashMap<String, Vec<usize>>,
-    /// A parameter first, or no segment at all (`/`).
-    parameter: Vec<usize>,
-}
-
-impl Heads {
-    /// The candidates for a path starting with `head`, in catalogue order.
-    fn candidates(&self, head: Option<&str>) -> impl Iterator<Item = usize> + '_ {
-        let literal = head
-            .and_then(|h| self.literal.get(h))
-            .map_or(&[][..], Vec::as_slice);
-        let (mut a, mut b) = (literal.iter().peekable(), self.parameter.iter().peekable());
-        std::iter::from_fn(move || match (a.peek(), b.peek()) {
-            (Some(&&x), Some(&&y)) if x < y => a.next().copied(),
-            (Some(_), Some(_)) | (None, Some(_)) => b.next().copied(),
-            (Some(_), None) => a.next().copied(),
-            (None, None) => None,
-        })
-    }
-}
-
-impl Operations {
-    fn new(version: ApiVersion, list: Vec<Operation>) -> Operations {
-        let segments: Vec<Vec<Segment>> = list
-            .iter()
-            .map(|op| {
-                split_path(&op.path)
-                    .map(|s| {
-                        if s.starts_with('{') && s.ends_with('}') {
-                            Segment::Parameter
-                        } else {
-                            Segment::Literal(s.to_string())
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
-        let mut by_len: HashMap<usize, Heads> = HashMap::new();
-        for (i, segs) in segments.iter().enumerate() {
-            let heads = by_len.entry(segs.len()).or_default();
-            match segs.first() {
-                Some(Segment::Literal(text)) => {
-                    heads.literal.entry(text.clone()).or_default().push(i)
-                }
-                _ => heads.parameter.push(i),
-            }
-        }
-        Operations {
-            version,
-            list,
-            segments,
-            by_len,
-        }
-    }
-
-    /// The version whose catalogue this is.
-    pub fn version(&self) -> ApiVersion {
-        self.version
-    }
-
-    pub fn all(&self) -> &[Operation] {
-        &self.list
-    }
-
-    pub fn len(&self) -> usize {
-        self.list.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
-
-    /// Routes a concrete path (or a case's templated path, where `{var}` segments match
-    /// parameters) to the operation that serves it; a trailing slash counts as `slash` says.
-    pub fn route(&self, method: &str, path: &str, slash: TrailingSlash) -> Route<'_> {
-        let slashed = path.len() > 1 && path.ends_with('/');
-        let parts: Vec<&str> = split_path(path).collect();
-        let Some(heads) = self.by_len.get(&parts.len()) else {
-            return Route::NotFound;
-        };
-        // Like ASP.NET's router: among the operations whose path matches and whose method is the
-        // request's, the most literal one wins; 405 only when no path match has the method.
-        let mut best: Option<(usize, usize)> = None;
-        let mut methods: Vec<&str> = Vec::new();
-        let mut best_literals_any = 0usize;
-        let mut any = false;
-        for i in heads.candidates(parts.first().copied()) {
-            let Some(literals) = matches(&self.segments[i], &parts) else {
-                continue;
-            };
-            let op = &self.list[i];
-            if slash == TrailingSlash::Significant && op.path.ends_with('/') != slashed {
-                continue;
-            }
-            if !any || literals > best_literals_any {
-                best_literals_any = literals;
-                methods.clear();
-            }
-            any = true;
-            if literals == best_literals_any {
-                methods.push(op.method.as_str());
-            }
-            if op.method.eq_ignore_ascii_case(method) && best.is_none_or(|(_, l)| literals > l) {
-                best = Some((i, literals));
-            }
-        }
-        match best {
-            Some((i, _)) => {
-                let op = &self.list[i];
-                let params = op
-                    .path_parameters
-                    .iter()
-                    .map(|p| p.name.as_str())
-                    .zip(
-                        self.segments[i]
-                            .iter()
-                            .zip(&parts)
-                            .filter(|(s, _)| matches!(s, Segment::Parameter))
-                            .map(|(_, v)| (*v).to_string()),
-                    )
-                    .collect();
-                Route::Found(op, params)
-            }
-            None if any => Route::MethodNotAllowed(methods),
-            None => Route::NotFound,
-        }
-    }
-
-    /// The operation with exactly this method and catalogue path.
-    pub fn get(&self, method: &str, path: &str) -> Option<&Operation> {
-        self.list
-            .iter()
-            .find(|op| op.method == method && op.path == path)
-    }
-}
-
-fn split_path(path: &str) -> impl Iterator<Item = &str> {
-    path.split('/').filter(|s| !s.is_empty())
-}
-
-/// The number of literal segments that matched, or None.
-fn matches(segments: &[Segment], parts: &[&str]) -> Option<usize> {
-    let mut literals = 0;
-    for (segment, part) in segments.iter().zip(parts) {
-        match segment {
-            Segment::Literal(text) if text == part => literals += 1,
-            Segment::Literal(_) => return None,
-            Segment::Parameter => {}
-        }
-    }
-    Some(literals)
+struct RoutesFile {
+    routes: BTreeMap<String, String>,
 }
 
 /// The whole contract, parsed and compiled once.
@@ -687,6 +441,9 @@ pub struct Contract {
     codes: BTreeMap<u16, CodeInfo>,
     /// By [`ApiVersion`], each parsed when first asked for.
     catalogues: [OnceLock<Operations>; 5],
+    /// By [`ApiVersion`]: a router over the routes of `schemas/routes.json`, read when first
+    /// asked for (which versions serve a case's route, without parsing their specs).
+    routes: OnceLock<[Router; 5]>,
     /// The schemas, each compiled when first asked for.
     envelope: OnceLock<jsonschema::Validator>,
     oauth2: OnceLock<jsonschema::Validator>,
@@ -703,20 +460,20 @@ impl Contract {
             Contract {
                 codes: codes.codes.into_iter().map(|c| (c.code, c)).collect(),
                 catalogues: Default::default(),
+                routes: OnceLock::new(),
                 envelope: OnceLock::new(),
                 oauth2: OnceLock::new(),
             }
         })
     }
 
-    /// Parses and compiles every part now (the catalogues newest first), so that a thread can
-    /// do it while another loads the case files, which ask for the oldest first.
-    pub fn warm_up(&self) {
+    /// Parses and compiles what a run of `version` needs now, so that a thread can do it while
+    /// another reads the case files.
+    pub fn warm_up(&self, version: ApiVersion) {
+        self.catalogue(version);
         self.envelope();
         self.oauth2();
-        for version in ApiVersion::ALL.into_iter().rev() {
-            self.catalogue(version);
-        }
+        self.routes();
     }
 
     fn envelope(&self) -> &jsonschema::Validator {
@@ -735,25 +492,41 @@ impl Contract {
         self.codes.values()
     }
 
-    /// The operation catalogue of a version.
+    /// The operations of a version, from its spec.
     pub fn catalogue(&self, version: ApiVersion) -> &Operations {
         self.catalogues[version.index()].get_or_init(|| {
-            let file: OperationsFile = serde_json::from_str(version.catalogue_json())
-                .expect("embedded schemas/operations-<version>.json");
-            Operations::new(version, file.operations)
+            let (operations, schemas) =
+                catalogue::read(version.spec_json()).expect("embedded schemas/spec/<version>.json");
+            Operations::new(version, operations, schemas)
         })
     }
 
-    /// The versions whose catalogue routes this method and (templated) path.
+    fn routes(&self) -> &[Router; 5] {
+        self.routes.get_or_init(|| {
+            let index: RoutesFile =
+                serde_json::from_str(ROUTES_JSON).expect("embedded schemas/routes.json");
+            let mut routes: [Vec<(String, String)>; 5] = Default::default();
+            for (route, versions) in index.routes {
+                let Some((method, path)) = route.split_once(' ') else {
+                    continue;
+                };
+                for version in versions.split(' ').filter_map(ApiVersion::parse) {
+                    routes[version.index()].push((method.to_string(), path.to_string()));
+                }
+            }
+            routes.map(Router::new)
+        })
+    }
+
+    /// The versions whose spec routes this method and (templated) path.
     pub fn versions_serving(&self, method: &str, path: &str) -> Versions {
+        let routes = self.routes();
         ApiVersion::ALL
             .into_iter()
             .filter(|v| {
-                matches!(
-                    self.catalogue(*v)
-                        .route(method, path, TrailingSlash::Ignored),
-                    Route::Found(..)
-                )
+                routes[v.index()]
+                    .route(method, path, TrailingSlash::Ignored)
+                    .is_ok()
             })
             .fold(Versions::default(), Versions::with)
     }

@@ -191,17 +191,7 @@ impl Checker<'_> {
         if request.burst.is_some() && !tags.iter().any(|t| t == tags::BURST) {
             tags.push(tags::BURST.to_string());
         }
-        let mut expect = expect?;
-        let operation = Contract::get().catalogue(self.version).route(
-            &request.method,
-            request.path.split('?').next().unwrap_or(""),
-            TrailingSlash::Ignored,
-        );
-        if let Route::Found(op, _) = operation
-            && rests_on_implied(op, &request.query)
-        {
-            expect.sources = Arc::new(expect.sources.implied());
-        }
+        let expect = expect?;
         Some(Case {
             name: format!("{prefix}::{name}"),
             file: self.file.clone(),

@@ -218,31 +218,6 @@ impl Sources {
     pub fn of(&self, claim: Claim) -> &fact::Source {
         self.get(claim).unwrap_or(&fact::NO_SOURCE)
     }
-
-    /// The sources of a case whose request rests on a query parameter the version only implies:
-    /// its code claim is a reading at most.
-    pub fn implied(&self) -> Sources {
-        let code = self
-            .of(Claim::Code)
-            .at_most(fact::Strength::Reading)
-            .because(IMPLIED);
-        Sources {
-            code: Some(code),
-            ..self.clone()
-        }
-    }
-}
-
-/// Why a claim on an implied query parameter is only a reading.
-const IMPLIED: &str =
-    "this version's spec does not declare the query parameter on this operation; the 3.7 spec does";
-
-/// Whether the request sends a query parameter that the operation has only by implication
-/// (`filter`, `sort`, `select` before 3.7).
-pub fn rests_on_implied(op: &crate::contract::Operation, query: &[(String, String)]) -> bool {
-    query
-        .iter()
-        .any(|(name, _)| op.query_parameter(name).is_some_and(|p| p.implied))
 }
 
 #[derive(Debug, Clone)]

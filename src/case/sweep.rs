@@ -291,7 +291,7 @@ impl Checker<'_> {
             if !known {
                 let names: Vec<&str> = operations
                     .iter()
-                    .flat_map(|op| op.query_parameters.iter().map(|p| p.name.as_str()))
+                    .flat_map(|op| op.query_parameters().map(|p| p.name.as_str()))
                     .collect();
                 let d = self.at(
                     parameter.span(),
@@ -329,8 +329,6 @@ impl Checker<'_> {
 #[derive(Default)]
 struct Interned {
     tolerate: HashMap<Vec<u16>, Arc<[u16]>>,
-    /// The rule's sources with the code claim weakened to a reading.
-    implied: Option<Arc<Sources>>,
 }
 
 impl Interned {
@@ -354,12 +352,9 @@ impl Interned {
             allow(404);
         }
         // A body, or a parameter the request leaves out, may be validated first.
-        let unsent = op.query_parameters.iter().any(|p| {
-            p.default.is_none()
-                && !p.implied
-                && !COLLECTION_PARAMETERS.contains(&p.name.as_str())
-                && !request.query.iter().any(|(name, _)| *name == p.name)
-        });
+        let unsent = op
+            .query_parameters()
+            .any(|p| p.required && !request.query.iter().any(|(name, _)| *name == p.name));
         if op.body.is_some() || unsent {
             allow(400);
         }
@@ -376,19 +371,9 @@ impl Interned {
                 .or_insert_with(|| codes.into())
                 .clone(),
         };
-        let sources = match super::rests_on_implied(op, &request.query) {
-            false => base.sources.clone(),
-            true => self
-                .implied
-                .get_or_insert_with(|| Arc::new(base.sources.implied()))
-                .clone(),
-        };
-        (tolerate, sources)
+        (tolerate, base.sources.clone())
     }
 }
-
-/// The collection parameters a console defaults when they are left out.
-const COLLECTION_PARAMETERS: [&str; 6] = ["limit", "offset", "filter", "sort", "select", "expand"];
 
 struct Templates {
     parameter: Option<String>,
@@ -540,7 +525,7 @@ fn request(
             Some(name) if Some(name) == swept => {
                 path.push_str(change.path_parameter.as_deref().unwrap_or(""))
             }
-            Some(name) => path.push_str(match op.path_parameter(name).map(|p| p.format.as_str()) {
+            Some(name) => path.push_str(match op.path_parameter(name).map(|p| p.format) {
                 Some("uuid") => MISSING_UUID,
                 Some("integer") => PLACEHOLDER_INTEGER,
                 _ => PLACEHOLDER_SEGMENT,

@@ -365,8 +365,7 @@ impl Judge<'_> {
                     .iter()
                     .any(|p| p.name.eq_ignore_ascii_case(name))
                     || op
-                        .query_parameters
-                        .iter()
+                        .query_parameters()
                         .any(|p| p.name.eq_ignore_ascii_case(name))
             }
             Input::Body => op.body.is_some(),

@@ -90,10 +90,11 @@ fn settings(args: &RunArgs) -> Result<Settings, Failure> {
 }
 
 pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
-    // The contract's catalogues and schemas take a few milliseconds of parsing each: another
-    // core does it while this one reads the case files, which need them one by one.
-    std::thread::spawn(|| Contract::get().warm_up());
     let settings = settings(&args)?;
+    // The version's spec and the schemas take some milliseconds of parsing: another core does it
+    // while this one reads the case files.
+    let assumed = settings.send.api_version.unwrap_or(ApiVersion::FALLBACK);
+    std::thread::spawn(move || Contract::get().warm_up(assumed));
     for path in &settings.cases {
         if !path.exists() {
             return Err(Failure::Input(format!(
@@ -122,7 +123,6 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
     };
     // Case files are checked before anything is sent; a console whose version is read from it
     // gets its own sweeps once it is known.
-    let assumed = settings.send.api_version.unwrap_or(ApiVersion::FALLBACK);
     let mut cases = select(assumed)?;
     if args.list {
         for case in &cases {

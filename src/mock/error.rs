@@ -7,10 +7,12 @@
 //! `WireError` afterwards; nothing else in the mock builds an error response.
 
 use super::personality::{Choice, Personality};
+use crate::contract::schema::{Keyword, Step};
 use crate::contract::{self, ErrorType};
 use axum::body::Body;
 use axum::http::{HeaderValue, Response, StatusCode, header};
 use serde_json::{Map, Value, json};
+use std::sync::Arc;
 
 pub const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 
@@ -30,6 +32,11 @@ pub struct ResponseError {
     /// What the message is about (the missing id of a 404, the path nobody serves), so that a
     /// reworded message can still name it. Never on the wire by itself.
     pub subject: Option<String>,
+    /// For a 400 of validation: the keyword the input broke, and a body property's path. Never
+    /// on the wire: what a violation mode bends by.
+    pub cause: Option<(Keyword, Option<Arc<[Step]>>)>,
+    /// Further errors of the same request, answered in the same envelope after this one.
+    pub also: Vec<ResponseError>,
 }
 
 /// An error of `POST /token` in the OAuth2 shape (RFC 6749 section 5.2).
@@ -58,7 +65,33 @@ impl ApiError {
             retry_after: None,
             failed_json_patch: None,
             subject: None,
+            cause: None,
+            also: Vec::new(),
         }))
+    }
+
+    /// A validation 400, with what it broke.
+    pub fn because(mut self, keyword: Keyword, at: Option<Arc<[Step]>>) -> ApiError {
+        if let ApiError::Vspc(e) = &mut self {
+            e.cause = Some((keyword, at));
+        }
+        self
+    }
+
+    /// This error, and `next` answered beside it in one envelope.
+    pub fn and(mut self, next: ApiError) -> ApiError {
+        if let (ApiError::Vspc(e), ApiError::Vspc(next)) = (&mut self, next) {
+            e.also.push(*next);
+        }
+        self
+    }
+
+    /// Every VSPC error of the answer, in order.
+    pub fn errors(&self) -> Vec<&ResponseError> {
+        match self {
+            ApiError::Vspc(e) => std::iter::once(&**e).chain(e.also.iter()).collect(),
+            ApiError::OAuth2(_) => Vec::new(),
+        }
     }
 
     fn about(mut self, subject: &str) -> ApiError {
@@ -198,7 +231,11 @@ impl ApiError {
     pub fn render_as(&self, personality: Personality) -> WireError {
         let body = match self {
             ApiError::Vspc(e) => {
-                let mut body = json!({ "errors": [e.to_json_as(personality)] });
+                let errors: Vec<Value> = std::iter::once(&**e)
+                    .chain(e.also.iter())
+                    .map(|e| e.to_json_as(personality))
+                    .collect();
+                let mut body = json!({ "errors": errors });
                 if personality.picks(Choice::NullMetaAndData) {
                     body["meta"] = Value::Null;
                     body["data"] = Value::Null;

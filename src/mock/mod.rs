@@ -318,15 +318,16 @@ impl Console {
             auth::authorize(principal.as_ref(), &parts.method)?;
         }
         let operation = routed.operation;
+        let schemas = self.catalogue.schemas();
         let request = if self.picks(Choice::ExistenceBeforeValidation) {
-            let path = validate::path(routed)?;
+            let path = validate::path(routed, schemas, personality)?;
             operate::path_resources_exist(self, operation, &path)?;
             validate::content_type(operation, &parts, personality)?;
-            validate::query_and_body(operation, path, &parts, body, personality).await?
+            validate::query_and_body(operation, schemas, path, &parts, body, personality).await?
         } else {
             validate::content_type(operation, &parts, personality)?;
-            let path = validate::path(routed)?;
-            validate::query_and_body(operation, path, &parts, body, personality).await?
+            let path = validate::path(routed, schemas, personality)?;
+            validate::query_and_body(operation, schemas, path, &parts, body, personality).await?
         };
         if read_only_late {
             auth::authorize(principal.as_ref(), &parts.method)?;

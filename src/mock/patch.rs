@@ -6,7 +6,7 @@
 
 use super::error::ApiError;
 use super::state::Model;
-use super::validate::type_problem;
+use super::state::type_problem;
 use serde_json::Value;
 
 pub(super) const TRIGGERS: &[super::Trigger] = &[super::Trigger {

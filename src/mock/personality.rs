@@ -57,9 +57,9 @@ impl fmt::Display for Personality {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Choice {
     RewordedMessages,
-    DottedPropertyPaths,
+    PointerPropertyPaths,
+    EveryValidationError,
     BodyAsParameter,
-    PatchPointerNames,
     InvalidGrantForCredentials,
     RouteBeforeAuth,
     ExistenceBeforeValidation,
@@ -82,9 +82,9 @@ pub enum Choice {
 impl Choice {
     pub const ALL: [Choice; 21] = [
         Choice::RewordedMessages,
-        Choice::DottedPropertyPaths,
+        Choice::PointerPropertyPaths,
+        Choice::EveryValidationError,
         Choice::BodyAsParameter,
-        Choice::PatchPointerNames,
         Choice::InvalidGrantForCredentials,
         Choice::RouteBeforeAuth,
         Choice::ExistenceBeforeValidation,
@@ -108,9 +108,9 @@ impl Choice {
     pub fn name(self) -> &'static str {
         match self {
             Choice::RewordedMessages => "reworded-messages",
-            Choice::DottedPropertyPaths => "dotted-property-paths",
+            Choice::PointerPropertyPaths => "pointer-property-paths",
+            Choice::EveryValidationError => "every-validation-error",
             Choice::BodyAsParameter => "body-as-parameter",
-            Choice::PatchPointerNames => "patch-pointer-names",
             Choice::InvalidGrantForCredentials => "invalid-grant-for-credentials",
             Choice::RouteBeforeAuth => "route-before-auth",
             Choice::ExistenceBeforeValidation => "existence-before-validation",
@@ -137,14 +137,14 @@ impl Choice {
             Choice::RewordedMessages => {
                 "messages in the console's own style: `Company with UID 'ID' does not exist.`, `Property value must be larger or equal to 0.`"
             }
-            Choice::DottedPropertyPaths => {
-                "a nested body property is named by its leaf: `propertyName: \"email\"` for `profile.email`"
+            Choice::PointerPropertyPaths => {
+                "a body property is named by its dotted path from the body's root: `propertyName: \"organizationInput.name\"`, `\"[0].op\"` in a JSON Patch"
+            }
+            Choice::EveryValidationError => {
+                "a request that breaks several declared constraints is answered with the first one found (parameters, then the body, depth first)"
             }
             Choice::BodyAsParameter => {
                 "a JSON body that is not valid JSON, empty, or of the wrong shape: 400 with `propertyName: \"body\"`"
-            }
-            Choice::PatchPointerNames => {
-                "a JSON Patch operation with a bad `op`, `path`, `value` or `from`: `propertyName` is the member (`\"op\"`)"
             }
             Choice::InvalidGrantForCredentials => {
                 "`POST /token` with a wrong password or an unknown user: `invalid_request` (the spec's example)"
@@ -198,14 +198,14 @@ impl Choice {
             Choice::RewordedMessages => {
                 "every message reworded: a 404 names only the id (`No object has the identifier 'ID'.`), a 1000 still says why"
             }
-            Choice::DottedPropertyPaths => {
-                "a nested body property is named by its dotted path from the root: `propertyName: \"profile.email\"`"
+            Choice::PointerPropertyPaths => {
+                "a body property is named by its JSON Pointer: `propertyName: \"/organizationInput/name\"`, `\"/0/op\"`"
+            }
+            Choice::EveryValidationError => {
+                "every broken constraint of the request is an error of its own in one 400's `errors`"
             }
             Choice::BodyAsParameter => {
                 "the same bodies: 400 with `parameterName: \"body\"` (the body is the action's parameter)"
-            }
-            Choice::PatchPointerNames => {
-                "`propertyName` is the JSON Pointer of the member in the patch document (`\"/0/op\"`)"
             }
             Choice::InvalidGrantForCredentials => {
                 "`invalid_grant` (RFC 6749 section 5.2: the resource owner credentials are invalid)"
@@ -261,14 +261,14 @@ impl Choice {
             Choice::RewordedMessages => {
                 "only three messages are documented; the exact texts for most inputs are [unconfirmed]; 404 need only name the resource, 1000 say why"
             }
-            Choice::DottedPropertyPaths => {
+            Choice::PointerPropertyPaths => {
                 "`propertyName` is \"the body property\"; nothing says how a nested one is spelled"
+            }
+            Choice::EveryValidationError => {
+                "`errors` is an array; nothing says whether a console stops at the first invalid input"
             }
             Choice::BodyAsParameter => {
                 "a body that cannot be read has no property; the contract names no member for it beyond \"parameterName or propertyName\""
-            }
-            Choice::PatchPointerNames => {
-                "JSON Patch errors other than 1001 are not documented; the operation has no property name of its own"
             }
             Choice::InvalidGrantForCredentials => {
                 "the spec's example says `invalid_request`; RFC 6749 says `invalid_grant`; both are in the allowed list"

@@ -19,7 +19,6 @@ use super::{Cx, body_text, data, empty, page, patches};
 use crate::mock::error::{ApiError, Reply};
 use crate::mock::patch::{self, Schema};
 use crate::mock::state::{self, IdentityProvider};
-use crate::mock::validate::check_properties;
 use crate::mock::{Choice, Delivery, Trigger};
 use serde_json::{Value, json};
 
@@ -323,13 +322,6 @@ fn entity_id(xml: &str) -> Option<String> {
 
 fn create(cx: &mut Cx, organization: &str) -> Result<Reply, ApiError> {
     let body = cx.body();
-    // Checked here rather than in the validation stage: the organization of the path is found
-    // (404) and its policy applied before the body's properties are.
-    check_properties(
-        &body,
-        &state::SAML2_IDENTITY_PROVIDER,
-        cx.console.config.personality,
-    )?;
     let name = body_text(&body, "name");
     let display_name = body_text(&body, "displayName");
     name_is_free(cx, &name)?;

@@ -43,7 +43,6 @@ use std::time::Instant;
 pub const FAULT_HEADER: &str = "x-mock-fault";
 
 /// The header that names the async action of a long operation.
-const REQUEST_ID_HEADER: &str = "x-request-id";
 
 pub(super) const TRIGGERS: &[Trigger] = &[
     Trigger {
@@ -188,6 +187,11 @@ pub fn is_long(operation: &Operation) -> bool {
         .any(|(method, path)| operation.method == *method && operation.path == *path)
 }
 
+/// `POST /token`: the OAuth2 endpoint, whose answers are its own.
+pub fn is_token_endpoint(operation: &Operation) -> bool {
+    operation.method == "POST" && operation.path == "/token"
+}
+
 /// The stage.
 pub async fn operate(
     console: &Console,
@@ -195,7 +199,7 @@ pub async fn operate(
     request: &Valid,
 ) -> Result<Reply, ApiError> {
     fault(request)?;
-    let reply = if request.operation.anonymous {
+    let reply = if is_token_endpoint(request.operation) {
         token::token(console, request)
     } else {
         let mut state = console.state();
@@ -296,7 +300,7 @@ fn check_path_resources(
             continue;
         };
         let kind = Kind::of_parameter(&parameter.name);
-        let exists = match (parameter.format.as_str(), kind) {
+        let exists = match (parameter.format, kind) {
             ("uuid" | "integer", Some(kind)) => state.exists(kind, value),
             ("uuid" | "integer", None) => false,
             _ => true,
@@ -423,34 +427,14 @@ fn accepted(console: &Console, request: &Valid, doc: Value) -> Reply {
     )
 }
 
-/// `X-Request-id`, when sent: a UUID, else a 400.
+/// `X-Request-id`, when sent (validation has read it as a UUID).
 fn request_id(request: &Valid) -> Result<Option<String>, ApiError> {
-    let Some(value) = request.headers.get(REQUEST_ID_HEADER) else {
-        return Ok(None);
-    };
-    value
-        .to_str()
-        .ok()
-        .and_then(super::ids::parse_uuid)
-        .map(Some)
-        .ok_or_else(|| ApiError::bad_parameter("X-Request-id", "Property value must be a UUID."))
+    Ok(request.request_id.clone())
 }
 
-/// `Install CBT Driver` -> `InstallCbtDriver`.
-fn action_name(operation: &Operation) -> String {
-    operation
-        .summary
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut chars = w.chars();
-            let first = chars.next().map(|c| c.to_ascii_uppercase());
-            first
-                .into_iter()
-                .chain(chars.map(|c| c.to_ascii_lowercase()))
-                .collect::<String>()
-        })
-        .collect()
+/// The action's name: the spec's operation id (`InstallCbtDriver`).
+fn action_name(operation: &Operation) -> &str {
+    &operation.operation_id
 }
 
 /// `queryParameters` of an `AsyncActionInfo`: every value of every name.
@@ -780,7 +764,7 @@ mod tests {
     }
 
     #[test]
-    fn action_names_are_the_summaries_in_pascal_case() {
+    fn action_names_are_the_operation_ids() {
         let ops = catalogue();
         let op = ops
             .get(

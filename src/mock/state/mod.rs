@@ -9,8 +9,8 @@ mod model;
 mod seed;
 
 pub use model::{
-    COMPANY, LOCAL_USER_RULE, LOCATION, Model, PKCS12_DECRYPTION, Property, RESET_PASSWORD,
-    SAML2_IDENTITY_PROVIDER, Ty, USER, merge_known,
+    COMPANY, LOCAL_USER_RULE, LOCATION, Model, Property, SAML2_IDENTITY_PROVIDER, Ty, USER,
+    merge_known, type_problem,
 };
 pub use seed::{
     ADMIN_PASSWORD, ADMIN_UID, ADMIN_USERNAME, COMPANY_PASSWORD, COMPANY_USERNAME,

@@ -158,11 +158,6 @@ pub static SAML2_IDENTITY_PROVIDER: Model = Model {
     read_only: &["name", "organizationUid", "type", "entityId"],
 };
 
-pub static RESET_PASSWORD: Model = Model {
-    properties: &[required("login", Ty::Name), prop("email", Ty::Str)],
-    read_only: &[],
-};
-
 pub static LOCAL_USER_RULE: Model = Model {
     properties: &[
         required("name", Ty::Name),
@@ -177,14 +172,6 @@ pub static LOCAL_USER_RULE: Model = Model {
     read_only: &[],
 };
 
-pub static PKCS12_DECRYPTION: Model = Model {
-    properties: &[
-        required("certificateContent", Ty::Name),
-        prop("password", Ty::Str),
-    ],
-    read_only: &[],
-};
-
 /// Copies the model's properties present in `body` into `doc` (except the password).
 pub fn merge_known(doc: &mut Value, body: &Map<String, Value>, model: &Model) {
     for (key, value) in body {
@@ -193,4 +180,43 @@ pub fn merge_known(doc: &mut Value, body: &Map<String, Value>, model: &Model) {
             _ => {}
         }
     }
+}
+
+/// Why `value` is not of type `ty`, or None when it is.
+pub fn type_problem(ty: Ty, value: &Value) -> Option<String> {
+    let ok = match ty {
+        Ty::Str => value.is_string(),
+        Ty::Name => value.as_str().is_some_and(|s| !s.trim().is_empty()),
+        Ty::Bool => value.is_boolean(),
+        Ty::Int(min, max) => match value.as_i64() {
+            Some(n) if n < min => {
+                return Some(format!("Property value must be larger or equal to {min}."));
+            }
+            Some(n) if n > max => {
+                return Some(format!("Property value must be less or equal to {max}."));
+            }
+            Some(_) => true,
+            None => false,
+        },
+        Ty::Uuid => value
+            .as_str()
+            .and_then(crate::mock::ids::parse_uuid)
+            .is_some(),
+        Ty::Object(_) => value.is_object(),
+        Ty::Enum(allowed) => value
+            .as_str()
+            .is_some_and(|s| allowed.iter().any(|a| a.eq_ignore_ascii_case(s))),
+    };
+    if ok {
+        return None;
+    }
+    Some(match ty {
+        Ty::Str => "Property value must be a string.".to_string(),
+        Ty::Name => "Property value must be a non-empty string.".to_string(),
+        Ty::Bool => "Property value must be true or false.".to_string(),
+        Ty::Int(..) => "Property value must be an integer.".to_string(),
+        Ty::Uuid => "Property value must be a UUID.".to_string(),
+        Ty::Object(_) => "Property value must be an object.".to_string(),
+        Ty::Enum(allowed) => format!("Property value must be one of: {}.", allowed.join(", ")),
+    })
 }

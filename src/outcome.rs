@@ -142,6 +142,9 @@ pub enum Inconclusive {
     StateNotMet { status: u16, code: Option<i64> },
     /// The async action was still running when the wait ended.
     StillRunning { action: String, waited: Duration },
+    /// The answer is a check the console made first (a 404 for an id that exists nowhere, a
+    /// 401, a 403), conforming by its own rules: what the case breaks was not reached.
+    NotReached { status: u16, code: i64 },
 }
 
 impl std::fmt::Display for Inconclusive {
@@ -168,6 +171,10 @@ impl std::fmt::Display for Inconclusive {
             Inconclusive::StillRunning { action, waited } => write!(
                 f,
                 "async action {action} still running after {waited:?} (raise --async-timeout)"
+            ),
+            Inconclusive::NotReached { status, code } => write!(
+                f,
+                "not reached: answered code {code} (HTTP {status}) first, a check the contract lets a console make before this one"
             ),
         }
     }

@@ -390,6 +390,16 @@ fn judge(case: &Case, exchange: &Exchange, checks: &[CheckResult]) -> Outcome {
         .filter(|c| c.verdict == Verdict::Fail)
         .map(|c| c.check)
         .collect();
+    let code = exchange.said.code();
+    if failed.is_empty()
+        && let Some(first) = code
+            .filter(|c| u16::try_from(*c).is_ok_and(|c| case.expect.inconclusive_on.contains(&c)))
+    {
+        return Outcome::Inconclusive(Inconclusive::NotReached {
+            status: exchange.status,
+            code: first,
+        });
+    }
     if failed.is_empty() {
         if success {
             return Outcome::Inconclusive(Inconclusive::Accepted {
@@ -400,7 +410,6 @@ fn judge(case: &Case, exchange: &Exchange, checks: &[CheckResult]) -> Outcome {
     }
     // On seeded state, an answer that keeps every rule but names another outcome than the
     // case's says more about the resource than about the console; a server error does not.
-    let code = exchange.said.code();
     let about_state = code.is_some_and(|c| !(500..=599).contains(&c));
     let other_answer = success || (failed == [Check::Code] && about_state);
     if !case.variables().is_empty() && other_answer {

@@ -52,10 +52,44 @@ pub struct SweepDef {
     /// How the well-formed request of each operation is broken.
     #[serde(default)]
     pub request: SweepRequestDef,
+    /// Instead of one change per operation: one case per constraint the spec declares on the
+    /// selected operations' inputs, each breaking exactly that constraint.
+    #[schemars(with = "Option<BreaksDef>")]
+    pub breaks: Option<Spanned<BreaksDef>>,
     /// The error each generated request must produce. `{parameter}` stands for the swept path
     /// parameter.
     #[schemars(with = "ExpectDef")]
     pub expect: Spanned<ExpectDef>,
+}
+
+/// The declared constraints a rule breaks, one case each: the well-formed request of the
+/// operation (the spec's example body where it validates) with exactly that constraint broken.
+/// The expectation's field is the input's own: its `parameterName`, or the `propertyName` of
+/// the property's full path.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BreaksDef {
+    /// The keyword broken: required, type (with its format), minimum, maximum, minLength,
+    /// maxLength, pattern, enum, minItems, maxItems, uniqueItems.
+    #[schemars(with = "String")]
+    pub keyword: Spanned<String>,
+    /// Where: any of path, query, header, body (default: all four).
+    #[serde(default)]
+    pub inputs: Vec<InputSelector>,
+    /// Inputs whose constraint a console may read otherwise: the input's name (a parameter, or
+    /// a body property's dotted path) and why. A mismatch on them is a deviation.
+    #[serde(default)]
+    pub readings: BTreeMap<String, String>,
+}
+
+/// Where an input travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum InputSelector {
+    Path,
+    Query,
+    Header,
+    Body,
 }
 
 /// Which generated cases a rule cannot promise to be harmless on a console that breaks the rule.
@@ -249,10 +283,15 @@ pub struct ExpectDef {
     /// A regex the message must match (else any non-empty message passes).
     #[schemars(with = "Option<String>")]
     pub message: Option<Spanned<String>>,
-    /// Codes a console may answer instead because it checked another part of the request first
-    /// (the contract orders no checks): a deviation, not a failure.
+    /// Codes a console may answer instead, which the contract allows too: a deviation, not a
+    /// failure.
     #[schemars(with = "Option<Vec<u16>>")]
     pub tolerate: Option<Spanned<Vec<u16>>>,
+    /// Codes that show the console checked another part of the request first and never reached
+    /// what the case breaks (a 404 for an id that exists nowhere, a 401, a 403): such an answer,
+    /// conforming by its own rules, makes the case inconclusive.
+    #[schemars(with = "Option<Vec<u16>>")]
+    pub inconclusive_on: Option<Spanned<Vec<u16>>>,
     /// What the claims rest on: a text for the code (`"errors page: 1500 location cannot be
     /// deleted"`, taken as stated), or a table by claim (`code`, `status`, `type`, `parameter`,
     /// `property`, `message`, `oauth2_error`), each a text (stated) or `{ example = "..." }`,

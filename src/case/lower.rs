@@ -191,7 +191,26 @@ impl Checker<'_> {
         if request.burst.is_some() && !tags.iter().any(|t| t == tags::BURST) {
             tags.push(tags::BURST.to_string());
         }
-        let expect = expect?;
+        let mut expect = expect?;
+        let catalogue = Contract::get().catalogue(self.version);
+        if let Route::Found(op, _) = catalogue.route(
+            &request.method,
+            request.path.split('?').next().unwrap_or(""),
+            TrailingSlash::Ignored,
+        ) && let Some(parameter) = shape_undeclared(op, catalogue.schemas(), &request.query)
+        {
+            let code = expect
+                .sources
+                .of(Claim::Code)
+                .at_most(fact::Strength::Reading)
+                .because(&format!(
+                    "this version's spec declares `{parameter}` as text marked as a {parameter} parameter; the shape of its expressions is declared by 3.5.1 to 3.6.2"
+                ));
+            expect.sources = Arc::new(Sources {
+                code: Some(code),
+                ..(*expect.sources).clone()
+            });
+        }
         Some(Case {
             name: format!("{prefix}::{name}"),
             file: self.file.clone(),
@@ -202,6 +221,7 @@ impl Checker<'_> {
             expect,
             origin: Origin::Written,
             versions,
+            broken: None,
         })
     }
 
@@ -243,7 +263,7 @@ impl Checker<'_> {
         }
         let body = if let Some(json) = def.json {
             match serde_json::to_value(json.get_ref()) {
-                Ok(value) => Body::Json(value),
+                Ok(value) => Body::Json(JsonBody::new(value)),
                 Err(e) => {
                     self.at(json.span(), format!("cannot turn this into JSON: {e}"));
                     return None;
@@ -471,6 +491,7 @@ impl Checker<'_> {
             None => None,
         };
         let tolerate = self.tolerate(def.tolerate.as_ref());
+        let inconclusive_on = self.tolerate(def.inconclusive_on.as_ref());
         let sources = self.sources(def.source.as_ref(), &def);
         if self.problems.len() > before {
             return None;
@@ -482,6 +503,7 @@ impl Checker<'_> {
             field,
             message,
             tolerate: tolerate.into(),
+            inconclusive_on: inconclusive_on.into(),
             sources: Arc::new(sources),
             lines: Arc::new(lines),
         })
@@ -585,6 +607,24 @@ impl Checker<'_> {
         }
         sources
     }
+}
+
+/// The JSON-valued query parameter the request sends whose shape this version's spec does not
+/// declare (3.7 marks `filter`, `sort` and `select` as such but gives them no schema): a claim
+/// about what such a value may hold is a reading at this version.
+fn shape_undeclared<'a>(
+    op: &'a crate::contract::Operation,
+    schemas: &crate::contract::schema::Schemas,
+    query: &[(String, String)],
+) -> Option<&'a str> {
+    op.query_parameters()
+        .filter(|p| p.json && query.iter().any(|(n, _)| n.eq_ignore_ascii_case(&p.name)))
+        .find(|p| {
+            p.schema.is_none_or(|id| {
+                schemas.view(id).schema.ty == Some(crate::contract::schema::Type::String)
+            })
+        })
+        .map(|p| p.name.as_str())
 }
 
 #[cfg(test)]

@@ -12,10 +12,12 @@
 //! [`template`] holds the `{variable}` placeholders cases use and their substitution.
 
 pub mod file;
+pub mod inputs;
 mod lower;
 mod model;
 mod sweep;
 pub mod template;
+pub mod values;
 mod walk;
 
 pub use file::Credentials;
@@ -23,6 +25,7 @@ use lower::Checker;
 pub use lower::parse_cases;
 pub(crate) use lower::toml_diagnostic;
 pub use model::*;
-pub use sweep::{MISSING_UUID, glob_matches, selects};
+pub use sweep::{glob_matches, selects};
 pub use template::{placeholders, substitute};
+pub use values::MISSING_UUID;
 pub use walk::{Loaded, load};

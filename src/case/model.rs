@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::contract::fact;
+use crate::contract::schema::Step;
 use crate::contract::{ErrorType, Versions};
 use crate::diagnostic::Position;
 use regex::Regex;
@@ -45,6 +46,8 @@ pub struct Case {
     /// The API versions whose catalogue has the case's operation: a run of another version
     /// skips the case, saying so.
     pub versions: Versions,
+    /// The declared constraint the case breaks, when an input sweep made it.
+    pub broken: Option<Arc<super::inputs::Break>>,
 }
 
 /// Where a case comes from.
@@ -74,7 +77,7 @@ impl Case {
         match &r.body {
             Body::Empty => {}
             // A placeholder lies inside one JSON string (its name has no quotes or braces).
-            Body::Json(value) => json_strings(value, &mut scan),
+            Body::Json(json) => json.strings(&mut scan),
             Body::Raw(text) => scan(text),
             Body::Form(pairs) => pairs.iter().for_each(|(_, v)| scan(v)),
         }
@@ -114,9 +117,92 @@ pub struct RequestSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Body {
     Empty,
-    Json(serde_json::Value),
+    Json(JsonBody),
     Raw(String),
     Form(Vec<(String, String)>),
+}
+
+/// A JSON body: a value, with the edits a break makes to it. The cases an input sweep makes of
+/// one operation share its base body and hold only their edits; the body is whole only while
+/// it is sent or reported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonBody {
+    base: Arc<serde_json::Value>,
+    edits: Arc<[JsonEdit]>,
+}
+
+/// One change to a JSON value: the value at `at` set, or removed (None).
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonEdit {
+    pub at: Arc<[Step]>,
+    pub value: Option<serde_json::Value>,
+}
+
+impl JsonBody {
+    pub fn new(value: serde_json::Value) -> JsonBody {
+        JsonBody::edited(Arc::new(value), Arc::from([]))
+    }
+
+    pub fn edited(base: Arc<serde_json::Value>, edits: Arc<[JsonEdit]>) -> JsonBody {
+        JsonBody { base, edits }
+    }
+
+    pub fn base(&self) -> &Arc<serde_json::Value> {
+        &self.base
+    }
+
+    /// The body with its edits applied.
+    pub fn value(&self) -> std::borrow::Cow<'_, serde_json::Value> {
+        if self.edits.is_empty() {
+            return std::borrow::Cow::Borrowed(&self.base);
+        }
+        let mut value = (*self.base).clone();
+        for edit in self.edits.iter() {
+            replace(&mut value, &edit.at, edit.value.clone());
+        }
+        std::borrow::Cow::Owned(value)
+    }
+
+    /// The body as sent: compact JSON.
+    pub fn text(&self) -> String {
+        self.value().to_string()
+    }
+
+    /// Every string of the body, member names included.
+    fn strings(&self, visit: &mut impl FnMut(&str)) {
+        json_strings(&self.base, visit);
+        for edit in self.edits.iter() {
+            if let Some(value) = &edit.value {
+                json_strings(value, visit);
+            }
+        }
+    }
+}
+
+/// Sets the value at `path` (None: removes the property there), returning what was there.
+/// A path whose parent is missing changes nothing.
+pub fn replace(
+    body: &mut serde_json::Value,
+    path: &[Step],
+    value: Option<serde_json::Value>,
+) -> Option<serde_json::Value> {
+    let Some((last, parent)) = path.split_last() else {
+        return value.map(|v| std::mem::replace(body, v));
+    };
+    let parent = parent.iter().try_fold(body, |at, step| match step {
+        Step::Property(name) => at.get_mut(&**name),
+        Step::Index(i) => at.get_mut(*i),
+    })?;
+    match (last, value) {
+        (Step::Property(name), Some(value)) => {
+            parent.as_object_mut()?.insert(name.to_string(), value)
+        }
+        (Step::Property(name), None) => parent.as_object_mut()?.remove(&**name),
+        (Step::Index(i), Some(value)) => parent
+            .get_mut(*i)
+            .map(|slot| std::mem::replace(slot, value)),
+        (Step::Index(_), None) => None,
+    }
 }
 
 impl Body {
@@ -140,9 +226,11 @@ pub struct Expectation {
     pub error_type: Option<ErrorType>,
     pub field: Option<Field>,
     pub message: Option<MessagePattern>,
-    /// Codes the order of checks allows instead: a console that checked another part of the
-    /// request first answers one of them, a deviation rather than a failure.
+    /// Codes the contract allows instead: a deviation rather than a failure.
     pub tolerate: Arc<[u16]>,
+    /// Codes that show the console checked something else first (the order of checks is
+    /// open): an answer with one of them, conforming by its own rules, is inconclusive.
+    pub inconclusive_on: Arc<[u16]>,
     /// What each claim rests on. Shared like `lines`.
     pub sources: Arc<Sources>,
     /// Where each expectation was written, so a failed check can point at its line. Shared: the

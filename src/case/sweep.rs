@@ -7,24 +7,22 @@
 //! change), other path parameters a harmless placeholder, the body an empty one of the
 //! operation's kind with its content type, and the default credentials.
 
-use super::file::{BodySelector, Mutating, Selector, SweepDef};
+use super::file::{BodySelector, BreaksDef, InputSelector, Mutating, Selector, SweepDef};
+use super::inputs::{self, Base, Break, Edit, Planned};
 use super::{
-    Body, Case, Checker, Credentials, Field, MessagePattern, Origin, RequestSpec, Sources, tags,
+    Body, Case, Checker, Credentials, Field, JsonBody, MessagePattern, Origin, RequestSpec,
+    Sources, tags,
 };
-use crate::contract::{ApiVersion, BodyKind, Contract, Operation, Versions};
+use crate::contract::constraint::Input;
+use crate::contract::fact::{self, Source, Strength};
+use crate::contract::schema::Keyword;
+use crate::contract::{ApiVersion, BodyKind, Contract, Location, Operation, Versions};
 use crate::diagnostic::did_you_mean;
 use regex::Regex;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 use toml::Spanned;
-
-/// A well-formed UUID that names nothing on any console.
-pub const MISSING_UUID: &str = "00000000-0000-4000-8000-000000000404";
-
-/// What a non-UUID path parameter is filled with.
-const PLACEHOLDER_SEGMENT: &str = "vspc-conformance";
-const PLACEHOLDER_INTEGER: &str = "404404";
 
 impl Checker<'_> {
     /// Checks a rule and adds the cases it generates to `cases` (none when it has a problem);
@@ -53,6 +51,10 @@ impl Checker<'_> {
             );
             d.help = Some("only a rule that sweeps path parameters has a parameter to name".into());
         }
+        let breaks = rule
+            .breaks
+            .as_ref()
+            .and_then(|b| self.check_breaks(b, &rule.request, rule.expect.get_ref()));
         // The expectation is checked once, with the placeholders standing for sample values.
         let sample = substitute_expect(rule.expect.get_ref(), "companyUid");
         let Some(base) = self.expect(Spanned::new(rule.expect.span(), sample), None) else {
@@ -82,7 +84,7 @@ impl Checker<'_> {
         let mut body = None;
         if let Some(json) = &rule.request.json {
             match serde_json::to_value(json.get_ref()) {
-                Ok(value) => body = Some(Body::Json(value)),
+                Ok(value) => body = Some(Body::Json(JsonBody::new(value))),
                 Err(e) => {
                     self.at(json.span(), format!("cannot turn this into JSON: {e}"));
                 }
@@ -100,12 +102,16 @@ impl Checker<'_> {
         if self.problems.len() > before {
             return;
         }
+        if rule.breaks.is_some() && breaks.is_none() {
+            return;
+        }
         let contract = Contract::get();
-        let operations: Vec<&Operation> = contract
+        let operations: Vec<(usize, &Operation)> = contract
             .catalogue(self.version)
             .all()
             .iter()
-            .filter(|op| selects(&selector, op))
+            .enumerate()
+            .filter(|(_, op)| selects(&selector, op))
             .collect();
         // A rule may select nothing in one version (operations come and go); in none is a mistake.
         let selects_somewhere = || {
@@ -146,10 +152,60 @@ impl Checker<'_> {
             .map(|(k, v)| (k.clone(), v.to_string()))
             .collect();
         let mut interned = Interned::default();
+        if let Some(breaks) = breaks {
+            let plan = inputs::plan(self.version);
+            for (index, op) in operations {
+                let unscoped_write = op.method != "GET" && !op.has_uuid_parameter();
+                let mutating = match rule.mutating {
+                    Mutating::None => false,
+                    Mutating::All => true,
+                    Mutating::UnscopedWrites => unscoped_write,
+                };
+                let case_tags = if mutating { &mutating_tags } else { &tags };
+                let planned = &plan.operations[index];
+                for broken in planned.constraints.iter().filter_map(|p| match p {
+                    Planned::Break(b) if breaks.selects(b) => Some(b),
+                    _ => None,
+                }) {
+                    let request = broken_request(op, &planned.base, broken, &rule.request);
+                    let (tolerate, inconclusive_on, _) = interned.judged(&base, op, &request);
+                    let input = &broken.constraint.input;
+                    let (field, field_source) = match input.is_property() {
+                        true => (Field::Property(input.field()), &fact::PROPERTY_NAMED),
+                        false => (Field::Parameter(input.field()), &fact::PARAMETER_NAMED),
+                    };
+                    let operation =
+                        [&op.method, " ", &op.path, " (", &input.to_string(), ")"].concat();
+                    cases.push(Arc::new(Case {
+                        name: ["sweep::", &name, "::", &operation].concat(),
+                        file: self.file.clone(),
+                        position,
+                        description: description.clone(),
+                        tags: case_tags.clone(),
+                        request,
+                        expect: super::Expectation {
+                            field: Some(field),
+                            tolerate,
+                            inconclusive_on,
+                            sources: breaks.sources(&base.sources, input, field_source),
+                            ..base.clone()
+                        },
+                        origin: Origin::Sweep {
+                            rule: rule_name.clone(),
+                            operation,
+                        },
+                        versions: Versions::default().with(self.version),
+                        broken: Some(broken.clone()),
+                    }));
+                }
+            }
+            return;
+        }
         let mut regexes: HashMap<String, Result<MessagePattern, String>> = HashMap::new();
         let first = cases.len();
+        let plan = inputs::plan(self.version);
         cases.reserve(operations.len());
-        for op in operations {
+        for (index, op) in operations {
             let swept: Vec<Option<&str>> = match &rule.request.path_parameter {
                 Some(_) => op
                     .path_parameters
@@ -204,8 +260,16 @@ impl Checker<'_> {
                     Mutating::UnscopedWrites => unscoped_write,
                 };
                 let case_tags = if mutating { &mutating_tags } else { &tags };
-                let request = request(op, &rule.request, &query, body.as_ref(), parameter);
-                let (tolerate, sources) = interned.judged(&base, op, &request);
+                let well_formed = &plan.operations[index].base;
+                let request = request(
+                    op,
+                    well_formed,
+                    &rule.request,
+                    &query,
+                    body.as_ref(),
+                    parameter,
+                );
+                let (tolerate, inconclusive_on, sources) = interned.judged(&base, op, &request);
                 cases.push(Arc::new(Case {
                     name: ["sweep::", &name, "::", &operation].concat(),
                     file: self.file.clone(),
@@ -217,6 +281,7 @@ impl Checker<'_> {
                         field,
                         message,
                         tolerate,
+                        inconclusive_on,
                         sources,
                         ..base.clone()
                     },
@@ -225,6 +290,7 @@ impl Checker<'_> {
                         operation,
                     },
                     versions: Versions::default().with(self.version),
+                    broken: None,
                 }));
             }
         }
@@ -325,53 +391,47 @@ impl Checker<'_> {
     }
 }
 
-/// The tolerated codes and sources of a rule's cases, one shared copy of each distinct one.
+/// The tolerated and inconclusive codes of a rule's cases, one shared copy of each distinct
+/// list.
 #[derive(Default)]
 struct Interned {
-    tolerate: HashMap<Vec<u16>, Arc<[u16]>>,
+    lists: HashMap<Vec<u16>, Arc<[u16]>>,
 }
 
 impl Interned {
-    /// What the order of checks lets a console answer instead on this operation, and the
-    /// sources, weakened where the request rests on a parameter the version only implies.
+    fn shared(&mut self, mut codes: Vec<u16>) -> Arc<[u16]> {
+        codes.sort_unstable();
+        codes.dedup();
+        if let Some(known) = self.lists.get(&codes) {
+            return known.clone();
+        }
+        self.lists
+            .entry(codes.clone())
+            .or_insert_with(|| codes.into())
+            .clone()
+    }
+
+    /// What the rule tolerates, what the order of checks makes inconclusive on this operation,
+    /// and the rule's sources.
     fn judged(
         &mut self,
         base: &super::Expectation,
         op: &Operation,
         request: &RequestSpec,
-    ) -> (Arc<[u16]>, Arc<Sources>) {
+    ) -> (Arc<[u16]>, Arc<[u16]>, Arc<Sources>) {
         let expected = base.error.code();
-        let mut codes: Vec<u16> = base.tolerate.to_vec();
-        let mut allow = |code: u16| {
-            if expected != Some(code) && !codes.contains(&code) {
-                codes.push(code);
-            }
-        };
-        // Every UUID in a sweep's path names nothing: a console may look it up first.
-        if op.path_parameters.iter().any(|p| p.format == "uuid") {
-            allow(404);
+        let mut first: Vec<u16> = base.inconclusive_on.to_vec();
+        // Every id in a sweep's path names nothing: a console may look it up first.
+        if !op.path_parameters.is_empty() {
+            first.push(404);
         }
-        // A body, or a parameter the request leaves out, may be validated first.
-        let unsent = op
-            .query_parameters()
-            .any(|p| p.required && !request.query.iter().any(|(name, _)| *name == p.name));
-        if op.body.is_some() || unsent {
-            allow(400);
-        }
-        // The run's own token may lack the role an operation needs.
+        // The run's own token: a console may check it, and the role it carries, first.
         if request.credentials == Credentials::Default {
-            allow(403);
+            first.extend([401, 403]);
         }
-        codes.sort_unstable();
-        let tolerate = match self.tolerate.get(&codes) {
-            Some(known) => known.clone(),
-            None => self
-                .tolerate
-                .entry(codes.clone())
-                .or_insert_with(|| codes.into())
-                .clone(),
-        };
-        (tolerate, base.sources.clone())
+        first.retain(|c| Some(*c) != expected);
+        let tolerate = self.shared(base.tolerate.to_vec());
+        (tolerate, self.shared(first), base.sources.clone())
     }
 }
 
@@ -396,6 +456,7 @@ fn substitute_expect(def: &super::file::ExpectDef, parameter: &str) -> super::fi
         property: filled(&def.property),
         message: filled(&def.message),
         tolerate: def.tolerate.clone(),
+        inconclusive_on: def.inconclusive_on.clone(),
         source: def.source.clone(),
     }
 }
@@ -511,62 +572,213 @@ fn operation_label(op: &Operation, parameter: Option<&str>) -> String {
     }
 }
 
+/// The path of the base request with one path parameter's value replaced.
+fn path_with(op: &Operation, base: &Base, name: &str, value: &str) -> String {
+    let mut path = String::with_capacity(base.path.len());
+    for segment in op.path.split('/').filter(|s| !s.is_empty()) {
+        path.push('/');
+        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(n) if n == name => path.push_str(value),
+            Some(n) => path.push_str(
+                base.path_values
+                    .iter()
+                    .find(|(p, _)| p == n)
+                    .map_or("", |(_, v)| v.as_str()),
+            ),
+            None => path.push_str(segment),
+        }
+    }
+    // The spec's path exactly as written: `/plugins/` keeps its slash.
+    if op.path.len() > 1 && op.path.ends_with('/') {
+        path.push('/');
+    }
+    path
+}
+
+/// `list` with `name` set to `value`, or taken out (None).
+fn with_pair(list: &[(String, String)], name: &str, value: Option<&str>) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = list.iter().filter(|(n, _)| n != name).cloned().collect();
+    if let Some(value) = value {
+        out.push((name.to_string(), value.to_string()));
+    }
+    out
+}
+
+/// The operation's well-formed request with the rule's change applied; `swept` is the path
+/// parameter set to the rule's `path_parameter` text.
 fn request(
     op: &Operation,
+    base: &Base,
     change: &super::file::SweepRequestDef,
     query: &[(String, String)],
     body: Option<&Body>,
     swept: Option<&str>,
 ) -> RequestSpec {
-    let mut path = String::with_capacity(op.path.len() + MISSING_UUID.len());
-    for segment in op.path.split('/').filter(|s| !s.is_empty()) {
-        path.push('/');
-        match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) if Some(name) == swept => {
-                path.push_str(change.path_parameter.as_deref().unwrap_or(""))
-            }
-            Some(name) => path.push_str(match op.path_parameter(name).map(|p| p.format) {
-                Some("uuid") => MISSING_UUID,
-                Some("integer") => PLACEHOLDER_INTEGER,
-                _ => PLACEHOLDER_SEGMENT,
-            }),
-            None => path.push_str(segment),
-        }
-    }
-    // The catalogue's path exactly as written: `/plugins/` keeps its slash.
-    if op.path.len() > 1 && op.path.ends_with('/') {
-        path.push('/');
-    }
-    let (default_body, default_type) = match op.body.as_ref().map(|b| b.kind) {
-        None => (Body::Empty, None),
-        Some(BodyKind::Json) => (Body::Json(serde_json::json!({})), Some("application/json")),
-        Some(BodyKind::JsonPatch) => (Body::Json(serde_json::json!([])), Some("application/json")),
-        Some(BodyKind::Form) => (
-            Body::Form(Vec::new()),
-            Some("application/x-www-form-urlencoded"),
+    let path = match swept {
+        Some(name) => path_with(
+            op,
+            base,
+            name,
+            change.path_parameter.as_deref().unwrap_or(""),
         ),
-        Some(BodyKind::OctetStream) => (Body::Raw(String::new()), Some("application/octet-stream")),
-        Some(BodyKind::Multipart) => (
-            Body::Raw("--vspc-conformance--\r\n".into()),
-            Some("multipart/form-data; boundary=vspc-conformance"),
-        ),
+        None => base.path.clone(),
     };
+    let mut all_query = base.query.clone();
+    for (name, value) in query {
+        all_query = with_pair(&all_query, name, Some(value));
+    }
+    let mut headers = base.headers.clone();
+    for (name, value) in &change.headers {
+        headers = with_pair(&headers, name, Some(value));
+    }
     RequestSpec {
         method: op.method.clone(),
         path,
-        query: query.to_vec(),
-        headers: change
-            .headers
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect(),
-        body: body.cloned().unwrap_or(default_body),
-        content_type: change
-            .content_type
-            .clone()
-            .or(default_type.map(str::to_string)),
+        query: all_query,
+        headers,
+        body: body.cloned().unwrap_or_else(|| base.body.clone()),
+        content_type: change.content_type.clone().or(base.content_type.clone()),
         credentials: change.credentials.unwrap_or_default(),
         burst: None,
+    }
+}
+
+/// The operation's well-formed request with one declared constraint broken.
+fn broken_request(
+    op: &Operation,
+    base: &Base,
+    broken: &Break,
+    change: &super::file::SweepRequestDef,
+) -> RequestSpec {
+    let mut request = RequestSpec {
+        method: op.method.clone(),
+        path: base.path.clone(),
+        query: base.query.clone(),
+        headers: base.headers.clone(),
+        body: base.body.clone(),
+        content_type: base.content_type.clone(),
+        credentials: change.credentials.unwrap_or_default(),
+        burst: None,
+    };
+    match &broken.edit {
+        Edit::Parameter {
+            location: Location::Path,
+            name,
+            value,
+        } => request.path = path_with(op, base, name, value.as_deref().unwrap_or("")),
+        Edit::Parameter {
+            location: Location::Query,
+            name,
+            value,
+        } => request.query = with_pair(&base.query, name, value.as_deref()),
+        Edit::Parameter { name, value, .. } => {
+            request.headers = with_pair(&base.headers, name, value.as_deref())
+        }
+        Edit::Body(edits) => {
+            if let Body::Json(json) = &base.body {
+                request.body = Body::Json(JsonBody::edited(json.base().clone(), edits.clone()));
+            }
+        }
+    }
+    request
+}
+
+/// A rule's `breaks`, checked: which constraints it breaks, and which rest on a reading.
+struct Breaks {
+    keyword: Keyword,
+    locations: Vec<InputSelector>,
+    readings: Vec<(String, Source)>,
+}
+
+impl Breaks {
+    fn selects(&self, broken: &Break) -> bool {
+        let c = &broken.constraint;
+        let at = match &c.input {
+            Input::Parameter { location, .. } => match location {
+                Location::Path => InputSelector::Path,
+                Location::Query => InputSelector::Query,
+                Location::Header => InputSelector::Header,
+            },
+            Input::Property(_) => InputSelector::Body,
+        };
+        c.keyword == self.keyword && (self.locations.is_empty() || self.locations.contains(&at))
+    }
+
+    /// The case's sources: the declared constraint for the code (a reading where the rule says
+    /// so), the member that names the input for the field.
+    fn sources(&self, base: &Arc<Sources>, input: &Input, field: &Source) -> Arc<Sources> {
+        let name = input.field();
+        let code = match self.readings.iter().find(|(n, _)| *n == name) {
+            Some((_, reading)) => reading.clone(),
+            None => base.code.clone().unwrap_or(fact::DECLARED_CONSTRAINT),
+        };
+        let field = match input.is_property() {
+            true => field.clone(),
+            false => base.field.clone().unwrap_or_else(|| field.clone()),
+        };
+        Arc::new(Sources {
+            code: Some(code),
+            field: Some(field),
+            ..(**base).clone()
+        })
+    }
+}
+
+impl Checker<'_> {
+    /// A rule's `breaks`: a known keyword, no other change to the request than its credentials,
+    /// and no field of its own (the field is the broken input's).
+    fn check_breaks(
+        &mut self,
+        def: &Spanned<BreaksDef>,
+        r: &super::file::SweepRequestDef,
+        e: &super::file::ExpectDef,
+    ) -> Option<Breaks> {
+        let before = self.problems.len();
+        let keyword_text = def.get_ref().keyword.get_ref();
+        let keyword = Keyword::parse(keyword_text);
+        if keyword.is_none() {
+            let names = Keyword::ALL.map(Keyword::as_str);
+            let d = self.at(
+                def.get_ref().keyword.span(),
+                format!("`{keyword_text}` is not a keyword a constraint is declared with"),
+            );
+            d.label = did_you_mean(keyword_text, names).map(|c| format!("did you mean `{c}`?"));
+            d.help = Some(format!("expected one of: {}", names.join(", ")));
+        }
+        if r.json.is_some()
+            || r.raw.is_some()
+            || r.path_parameter.is_some()
+            || !r.query.is_empty()
+            || !r.headers.is_empty()
+            || r.content_type.is_some()
+        {
+            let d = self.at(
+                def.span(),
+                "a rule that breaks declared constraints changes nothing else of the request",
+            );
+            d.help = Some("keep only `credentials` in [sweep.request], or drop `breaks`".into());
+        }
+        if let Some(field) = e.parameter.as_ref().or(e.property.as_ref()) {
+            let d = self.at(
+                field.span(),
+                "the field of a broken constraint is its input's own",
+            );
+            d.help =
+                Some("drop `parameter`/`property`: each case names the input it breaks".into());
+        }
+        if self.problems.len() > before {
+            return None;
+        }
+        Some(Breaks {
+            keyword: keyword?,
+            locations: def.get_ref().inputs.clone(),
+            readings: def
+                .get_ref()
+                .readings
+                .iter()
+                .map(|(name, why)| (name.clone(), Source::new(Strength::Reading, why.clone())))
+                .collect(),
+        })
     }
 }
 
@@ -602,10 +814,15 @@ mod tests {
                 "/organizations/companies/{companyUid}/billing/settings/",
             )
             .unwrap();
-        let request = request(op, &Default::default(), &[], None, None);
+        let index = ops.all().iter().position(|o| std::ptr::eq(o, op)).unwrap();
+        let base = &inputs::plan(ApiVersion::V3_6_1).operations[index].base;
+        let request = request(op, base, &Default::default(), &[], None, None);
         assert_eq!(
             request.path,
-            format!("/organizations/companies/{MISSING_UUID}/billing/settings/")
+            format!(
+                "/organizations/companies/{}/billing/settings/",
+                crate::case::MISSING_UUID
+            )
         );
     }
 }

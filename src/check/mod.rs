@@ -263,6 +263,7 @@ mod tests {
             field: None,
             message: None,
             tolerate: Arc::from([]),
+            inconclusive_on: Arc::from([]),
             sources: Default::default(),
             lines: Default::default(),
         }

@@ -2,14 +2,28 @@
 //! code, the member naming the input, and the message (a 404's names the missing resource).
 
 use super::*;
+use crate::case::Field;
 
 impl Judge<'_> {
     pub(super) fn vspc(&self, code: u16, body: Option<&Value>) -> Vec<CheckResult> {
         let errors = body.and_then(|b| b.get("errors")).and_then(Value::as_array);
-        // The error under test: the one with the expected code, else the first.
+        // The error under test: the one with the expected code that names the expected input,
+        // else the one with the expected code, else the first.
+        let has_code = |e: &&Value| e.get("code").and_then(Value::as_i64) == Some(i64::from(code));
+        let names_field = |e: &&Value| match &self.expect.field {
+            Some(field) => e
+                .get(field.member())
+                .and_then(Value::as_str)
+                .is_some_and(|named| match field {
+                    Field::Property(wanted) => property_naming(named, wanted) != Naming::Other,
+                    Field::Parameter(wanted) => named.eq_ignore_ascii_case(wanted),
+                }),
+            None => true,
+        };
         let subject = errors.and_then(|list| {
             list.iter()
-                .find(|e| e.get("code").and_then(Value::as_i64) == Some(i64::from(code)))
+                .find(|e| has_code(e) && names_field(e))
+                .or_else(|| list.iter().find(has_code))
                 .or_else(|| list.first())
                 .and_then(Value::as_object)
         });
@@ -20,14 +34,49 @@ impl Judge<'_> {
         let rules_of = answered
             .and_then(|c| u16::try_from(c).ok())
             .and_then(|c| Contract::get().code(c));
-        vec![
+        let mut results = vec![
             self.status_check(code, answered),
             self.envelope_check(body),
             self.type_check(code, same, rules_of, subject),
             self.code_check(code, subject),
             self.field_check(same, rules_of, subject),
             self.message_check(same, rules_of, subject),
-        ]
+        ];
+        // Every other error of the answer is judged by its own code's rules: one that breaks
+        // them fails its check as the subject would.
+        let others = errors
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object)
+            .filter(|e| subject.is_none_or(|s| !std::ptr::eq(*e, s)));
+        for (i, other) in others.enumerate() {
+            let rules = other
+                .get("code")
+                .and_then(Value::as_i64)
+                .and_then(|c| u16::try_from(c).ok())
+                .and_then(|c| Contract::get().code(c));
+            let Some(rules) = rules else {
+                continue;
+            };
+            let judged = [
+                self.type_check(rules.code, false, Some(rules), Some(other)),
+                self.field_check(false, Some(rules), Some(other)),
+                self.message_check(false, Some(rules), Some(other)),
+            ];
+            for verdict in judged.into_iter().filter(|r| r.verdict == Verdict::Fail) {
+                if let Some(slot) = results
+                    .iter_mut()
+                    .find(|r| r.check == verdict.check && r.verdict != Verdict::Fail)
+                {
+                    let note = verdict.note.clone().unwrap_or_default();
+                    *slot = CheckResult {
+                        note: Some(format!("another error of the answer (#{}): {note}", i + 2)),
+                        ..verdict
+                    };
+                }
+            }
+        }
+        results
     }
 
     pub(super) fn status_check(&self, code: u16, answered: Option<i64>) -> CheckResult {
@@ -45,6 +94,16 @@ impl Judge<'_> {
             // No code to hold the status against: the case's own claim decides.
             if actual == wanted {
                 return result;
+            }
+            if self
+                .expect
+                .inconclusive_on
+                .iter()
+                .any(|&c| status_for_code(i64::from(c)) == actual)
+            {
+                return result.note(format!(
+                    "HTTP {actual} is the status of a check made first: what the case breaks was not reached"
+                ));
             }
             if self
                 .expect
@@ -249,6 +308,14 @@ impl Judge<'_> {
                 .fail(result, &fact::CODE_TABLE)
                 .note(format!("{answered} is not a code of the catalogue"));
         };
+        if self.expect.inconclusive_on.contains(&known) {
+            return CheckResult::new(Check::Code, Verdict::Skip)
+                .expected(code)
+                .actual(answered)
+                .note(format!(
+                    "{known}: the console checked something else first; what the case breaks was not reached"
+                ));
+        }
         if self.expect.tolerate.contains(&known) {
             return self.deviation(result, &fact::ORDER_OF_CHECKS).note(format!(
                 "{known} is a code the case tolerates: the console checked something else first"
@@ -311,6 +378,31 @@ impl Judge<'_> {
         let actual = subject.get(field.member()).and_then(Value::as_str);
         if actual == Some(field.value()) {
             return result;
+        }
+        if let (Field::Property(wanted), Some(a)) = (field, actual) {
+            return match property_naming(a, wanted) {
+                Naming::Full => result,
+                Naming::Partial(how) => self
+                    .deviation(result, &fact::PROPERTY_FORM)
+                    .note(format!("names `{a}`: {how} of `{wanted}`")),
+                Naming::Parent => self
+                    .mismatch(result, self.source(Claim::Field))
+                    .note(format!(
+                        "names `{a}`, the object around `{wanted}`, not the property"
+                    )),
+                Naming::Other => self
+                    .mismatch(result, self.source(Claim::Field))
+                    .note(format!("names `{a}`, not `{wanted}`")),
+            };
+        }
+        if let (Field::Property(wanted), None, Some(Value::String(named))) =
+            (field, actual, &parameter)
+        {
+            return self
+                .mismatch(result, self.source(Claim::Field))
+                .note(format!(
+                    "names the body property `{named}` with `parameterName`; a body property is named by `propertyName` (`{wanted}`)"
+                ));
         }
         if let Some(a) = actual
             && a.eq_ignore_ascii_case(field.value())
@@ -423,6 +515,102 @@ impl Judge<'_> {
         }
         result
     }
+}
+
+/// How a `propertyName` names the property a case broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Naming {
+    /// By its full path, in any of the forms (dotted, JSON Pointer, JSONPath) and any case.
+    Full,
+    /// By part of it (the leaf, a path without the item's index, a path with a prefix).
+    Partial(&'static str),
+    /// By an object around it.
+    Parent,
+    /// Something else.
+    Other,
+}
+
+/// The steps of a property path in any of its forms, in lower case: `organizationInput.name`,
+/// `items[0].name`, `/items/0/name`, `$.items[0].name`, `$['items'][0]['name']`.
+pub(super) fn path_steps(text: &str) -> Vec<String> {
+    let text = text.trim();
+    let text = text.strip_prefix('$').unwrap_or(text);
+    if let Some(pointer) = text.strip_prefix('/') {
+        return pointer
+            .split('/')
+            .map(|s| s.replace("~1", "/").replace("~0", "~").to_ascii_lowercase())
+            .collect();
+    }
+    let mut steps = Vec::new();
+    let mut current = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '.' => {
+                if !current.is_empty() {
+                    steps.push(std::mem::take(&mut current));
+                }
+            }
+            '[' => {
+                if !current.is_empty() {
+                    steps.push(std::mem::take(&mut current));
+                }
+                let mut inside = String::new();
+                for c in chars.by_ref() {
+                    if c == ']' {
+                        break;
+                    }
+                    inside.push(c);
+                }
+                steps.push(inside.trim_matches(['\'', '"']).to_ascii_lowercase());
+            }
+            c => current.push(c.to_ascii_lowercase()),
+        }
+    }
+    if !current.is_empty() {
+        steps.push(current);
+    }
+    steps
+}
+
+/// How `named` names the property at `wanted` (a dotted path).
+pub(super) fn property_naming(named: &str, wanted: &str) -> Naming {
+    let (named, wanted) = (path_steps(named), path_steps(wanted));
+    if named.is_empty() {
+        return Naming::Other;
+    }
+    if named == wanted {
+        return Naming::Full;
+    }
+    let is_index = |s: &String| s.bytes().all(|b| b.is_ascii_digit());
+    let bare = |steps: &[String]| -> Vec<String> {
+        steps.iter().filter(|s| !is_index(s)).cloned().collect()
+    };
+    let (named_bare, wanted_bare) = (bare(&named), bare(&wanted));
+    if named.ends_with(&wanted) {
+        return Naming::Partial("its full path with a prefix");
+    }
+    if named_bare == wanted_bare || named_bare.ends_with(&wanted_bare) {
+        return Naming::Partial("its path without the items' indexes");
+    }
+    // An item's constraint named by its list.
+    let mut list = wanted.clone();
+    while list.last().is_some_and(is_index) {
+        list.pop();
+    }
+    if list.len() < wanted.len() && (named == list || bare(&named) == bare(&list)) {
+        return Naming::Partial("the list for one of its items");
+    }
+    if wanted_bare.ends_with(&named_bare) && !named_bare.is_empty() {
+        return match named_bare.len() {
+            1 => Naming::Partial("its leaf name only"),
+            _ => Naming::Partial("a partial path"),
+        };
+    }
+    if wanted_bare.starts_with(&named_bare) && named_bare.len() < wanted_bare.len() {
+        return Naming::Parent;
+    }
+    Naming::Other
 }
 
 /// What an error named: a parameter by its name, or a property of the body.

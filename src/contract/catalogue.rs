@@ -268,7 +268,10 @@ pub(super) fn read(text: &str) -> Result<(Vec<Operation>, Schemas), serde_json::
 }
 
 fn operation(raw: RawOperation, schemas: &mut Schemas, json_patch: Option<SchemaId>) -> Operation {
-    let parameters: Vec<Parameter> = raw
+    let mut parameters: Vec<Parameter> = Vec::with_capacity(raw.parameters.len());
+    // A parameter is one name in one place; the specs declare `entityUid` of
+    // PATCH /permissions/{entityUid} twice, alike: the first declaration counts.
+    let declared: Vec<Parameter> = raw
         .parameters
         .into_iter()
         .filter_map(|p| {
@@ -289,6 +292,14 @@ fn operation(raw: RawOperation, schemas: &mut Schemas, json_patch: Option<Schema
             })
         })
         .collect();
+    for parameter in declared {
+        let twice = parameters
+            .iter()
+            .any(|p| p.location == parameter.location && p.name == parameter.name);
+        if !twice {
+            parameters.push(parameter);
+        }
+    }
     let body = raw.body.map(|b| {
         let schema = schemas.add(&b.schema);
         let kind = match b.content_type.as_str() {

@@ -172,6 +172,18 @@ pub const MESSAGE_NAMES_RESOURCE: Source =
 pub const FIELD_CASING: Source = Source::reading(
     "the contract names inputs as the spec spells them; another casing is a reading",
 );
+pub const PARAMETER_NAMED: Source = Source::stated(
+    "errors page: 400 carries parameterName, the query or path parameter with the invalid value",
+);
+pub const PROPERTY_NAMED: Source = Source::stated(
+    "errors page: propertyName replaces parameterName when a body property is wrong",
+);
+pub const PROPERTY_FORM: Source = Source::reading(
+    "the contract does not say how propertyName spells a nested property (leaf, dotted path, JSON Pointer, JSONPath); the full path is the plain reading",
+);
+pub const DECLARED_CONSTRAINT: Source = Source::stated(
+    "spec of the version under test: the input's declared schema; errors page: 400 invalid data input",
+);
 pub const ORDER_OF_CHECKS: Source =
     Source::reading("the contract does not say in which order a console checks a request");
 pub const OAUTH2_SHAPE: Source = Source::stated(

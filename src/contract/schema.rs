@@ -130,7 +130,7 @@ impl Pattern {
     /// The compiled pattern; None when this engine cannot read it.
     pub fn regex(&self) -> Option<&fancy_regex::Regex> {
         self.compiled
-            .get_or_init(|| fancy_regex::Regex::new(&self.source).ok())
+            .get_or_init(|| fancy_regex::Regex::new(&from_ecma(&self.source)).ok())
             .as_ref()
     }
 
@@ -138,6 +138,73 @@ impl Pattern {
     pub fn matches(&self, text: &str) -> Option<bool> {
         self.regex()?.is_match(text).ok()
     }
+}
+
+/// An ECMA-262 pattern in the syntax of the regex engine, where the two differ in the spec's
+/// patterns: inside a character class ECMA takes `[`, `&&` and `~~` literally (the engine reads
+/// them as nested classes and set operations), and a backreference to an optional group that
+/// did not take part matches the empty text (the engine fails it), so `(")?...\1` is read as
+/// `("?)...\1`.
+pub fn from_ecma(source: &str) -> String {
+    let chars: Vec<char> = source.chars().collect();
+    let mut out = String::with_capacity(source.len() + 8);
+    let mut in_class = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(next) = chars.get(i + 1) {
+                    out.push(*next);
+                }
+                i += 2;
+                continue;
+            }
+            '[' if in_class => out.push_str("\\["),
+            '&' | '~' if in_class => {
+                out.push('\\');
+                out.push(c);
+            }
+            '[' => {
+                in_class = true;
+                out.push(c);
+                // A `]` or `^]` right after the opening is a literal in both syntaxes.
+                if chars.get(i + 1) == Some(&'^') {
+                    out.push('^');
+                    i += 1;
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            '(' if !in_class => {
+                // `(x)?` with one character (or one escape) inside: `(x?)`.
+                let inner_len = match chars.get(i + 1) {
+                    Some('\\') => 2,
+                    Some('(' | ')' | '?') | None => 0,
+                    Some(_) => 1,
+                };
+                let close = i + 1 + inner_len;
+                if inner_len > 0
+                    && chars.get(close) == Some(&')')
+                    && chars.get(close + 1) == Some(&'?')
+                    && chars.get(close + 2) != Some(&'?')
+                {
+                    out.push('(');
+                    out.extend(&chars[i + 1..close]);
+                    out.push_str("?)");
+                    i = close + 2;
+                    continue;
+                }
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
 }
 
 /// One schema, after resolution.
@@ -215,8 +282,8 @@ pub struct View<'a> {
 pub struct Schemas {
     nodes: Vec<Node>,
     names: HashMap<Arc<str>, SchemaId>,
-    /// The name of each named schema, by id.
-    named: HashMap<SchemaId, Arc<str>>,
+    /// The name of each named schema, by id (the named schemas come first in the arena).
+    named: Vec<Arc<str>>,
 }
 
 static EMPTY: Schema = Schema {
@@ -251,14 +318,14 @@ impl Schemas {
         let mut schemas = Schemas {
             nodes: Vec::with_capacity(named.len() * 8),
             names: HashMap::with_capacity(named.len()),
-            named: HashMap::with_capacity(named.len()),
+            named: Vec::with_capacity(named.len()),
         };
         // Ids first, so that references (recursive ones too) resolve in one pass.
         for (i, name) in named.keys().enumerate() {
             let id = SchemaId(i as u32);
             let name: Arc<str> = Arc::from(name.as_str());
             schemas.names.insert(name.clone(), id);
-            schemas.named.insert(id, name);
+            schemas.named.push(name);
             schemas.nodes.push(Node::Schema(Schema::default()));
         }
         for (i, value) in named.values().enumerate() {
@@ -387,7 +454,7 @@ impl Schemas {
                     return View {
                         id: at,
                         schema,
-                        name: self.named.get(&at).map(|n| &**n),
+                        name: self.named.get(at.0 as usize).map(|n| &**n),
                         nullable: nullable || schema.nullable,
                         read_only: read_only || schema.read_only,
                         dangling: None,
@@ -820,8 +887,12 @@ impl Walk<'_> {
         if let (Some((low, high)), Some(format)) = (bits, &schema.format) {
             let fits = n.as_i64().is_some_and(|v| (low..=high).contains(&v));
             if !fits && schema.ty == Some(Type::Integer) {
+                // Still a number: its bounds are read too (a value above an int32 maximum
+                // breaks both).
                 self.report(Problem::Malformed(format.clone()));
-                return;
+                if self.done() {
+                    return;
+                }
             }
         }
         if let Some(min) = &schema.minimum
@@ -1178,6 +1249,22 @@ mod tests {
         assert!(!is_date_time("not-a-date-time") && !is_date_time("2026-12-04"));
         assert!(is_base64("dnNwYw==") && !is_base64("!!!!"));
         assert!(!is_uuid("not-a-uuid"));
+    }
+
+    #[test]
+    fn ecma_patterns_are_read_as_ecma_reads_them() {
+        let email = Pattern::new(
+            r#"^(")?(?:[^\."])(?:(?:[\.])?(?:[\w\-!#$%&'*+\/=?\^_`{|}~]))*\1@(\w[\-\w]*\.){1,5}([A-Za-z]){2,6}$"#,
+        );
+        assert_eq!(email.matches("vspc@example.com"), Some(true));
+        assert_eq!(email.matches("\"vspc\"@example.com"), Some(true));
+        assert_eq!(email.matches("vspc"), Some(false));
+        let share = Pattern::new(
+            r#"^([^/\\\][":;|<>+=,?* _]+\/[^/\\\][":;|<>+=,?*]+)((?:\/[^\\/:*?"<>|]+)*\/?)$"#,
+        );
+        assert_eq!(share.matches("server/share"), Some(true));
+        assert_eq!(share.matches("server share"), Some(false));
+        assert_eq!(share.matches("[server]/share"), Some(false));
     }
 
     #[test]

@@ -285,6 +285,9 @@ impl Console {
         request: Request<Body>,
     ) -> Result<error::Reply, ApiError> {
         let (parts, body) = request.into_parts();
+        // The whole request is read before any stage answers, as a server that drains what it
+        // was sent: an early answer must not cut a client off mid-body.
+        let body = axum::body::to_bytes(body, validate::BODY_LIMIT).await;
         let personality = self.config.personality;
         let token = auth::bearer(&parts.headers);
         let owner = token.and_then(|t| self.tokens.owner(t));

@@ -19,7 +19,7 @@ use super::route::{Routed, percent_decode};
 use crate::contract::input::{self, Binding, Inputs, Invalid, Place};
 use crate::contract::schema::{self, Mode, Problem, Reading, Schemas};
 use crate::contract::{BodyKind, Location, Operation, ParameterRole};
-use axum::body::{Body as HttpBody, Bytes};
+use axum::body::Bytes;
 use axum::http::{HeaderMap, header, request::Parts};
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -82,6 +82,9 @@ pub enum Body {
     Json(Map<String, Value>),
     /// JSON Patch operations.
     Patch(Vec<Value>),
+    /// A JSON array or scalar the schema declares as the body (no operation of the mock reads
+    /// one).
+    Other,
     Form(Vec<(String, String)>),
     Bytes(Bytes),
 }
@@ -195,7 +198,7 @@ pub async fn query_and_body(
     schemas: &Schemas,
     path: Vec<(&'static str, String)>,
     parts: &Parts,
-    body: HttpBody,
+    body: Result<Bytes, axum::Error>,
     personality: Personality,
 ) -> Result<Valid, ApiError> {
     let binding = binding(personality);
@@ -223,7 +226,7 @@ pub async fn query_and_body(
     let body = match &operation.body {
         None => Body::None,
         Some(spec) => {
-            let bytes = axum::body::to_bytes(body, BODY_LIMIT).await.map_err(|_| {
+            let bytes = body.map_err(|_| {
                 whole_body(
                     personality,
                     "The request body could not be read or is too large.",
@@ -236,11 +239,15 @@ pub async fn query_and_body(
                     Body::None
                 }
                 BodyKind::Json | BodyKind::JsonPatch => {
-                    let value = json_body(spec.kind, spec.required, bytes, personality)?;
+                    let root = schemas.view(spec.schema).schema.ty;
+                    let value = json_body(spec.kind, root, spec.required, bytes, personality)?;
                     found.extend(input::body(operation, schemas, value.as_ref(), binding));
                     match value {
-                        Some(Value::Array(operations)) => Body::Patch(operations),
+                        Some(Value::Array(operations)) if spec.kind == BodyKind::JsonPatch => {
+                            Body::Patch(operations)
+                        }
                         Some(Value::Object(object)) => Body::Json(object),
+                        Some(_) => Body::Other,
                         _ if spec.kind == BodyKind::JsonPatch => Body::Patch(Vec::new()),
                         _ => Body::Json(Map::new()),
                     }
@@ -291,10 +298,11 @@ fn whole_body(personality: Personality, message: impl Into<String>) -> ApiError 
     }
 }
 
-/// A JSON body's text as JSON of the declared shape (an object, or a patch's array); None for
-/// an empty body the operation does not require.
+/// A JSON body's text as JSON of the declared shape (an object, an array where the schema says
+/// so, a patch's array); None for an empty body the operation does not require.
 fn json_body(
     kind: BodyKind,
+    root: Option<schema::Type>,
     required: bool,
     bytes: Bytes,
     personality: Personality,
@@ -314,9 +322,11 @@ fn json_body(
             format!("The request body is not valid JSON: {e}."),
         )
     })?;
-    let (fits, what) = match kind {
-        BodyKind::JsonPatch => (value.is_array(), "a JSON array of JSON Patch operations"),
-        _ => (value.is_object(), "a JSON object"),
+    // The shape of any other body is its schema's root type, which validation reads.
+    let (fits, what) = match (kind, root) {
+        (BodyKind::JsonPatch, _) => (value.is_array(), "a JSON array of JSON Patch operations"),
+        (_, None) => (value.is_object(), "a JSON object"),
+        _ => (true, ""),
     };
     if !fits {
         return Err(whole_body(
@@ -504,8 +514,10 @@ mod tests {
     fn body_error(method: &str, path: &str, body: &str, personality: Personality) -> ApiError {
         let operation = op(method, path);
         let spec = operation.body.as_ref().unwrap();
+        let root = catalogue().schemas().view(spec.schema).schema.ty;
         let value = match json_body(
             spec.kind,
+            root,
             spec.required,
             Bytes::from(body.to_string()),
             personality,

@@ -255,7 +255,7 @@ impl RequestRecord {
         let (mut json, mut raw, mut form_keys) = (None, None, None);
         match &c.request.body {
             Body::Empty => {}
-            Body::Json(value) => json = Some(redact_secrets(value.clone())),
+            Body::Json(body) => json = Some(redact_secrets(body.value().into_owned())),
             Body::Raw(text) => raw = Some(cut(text, BODY_LIMIT)),
             Body::Form(pairs) => form_keys = Some(pairs.iter().map(|(k, _)| k.clone()).collect()),
         }

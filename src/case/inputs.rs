@@ -145,8 +145,80 @@ pub struct Break {
 #[derive(Debug, Clone)]
 pub enum Planned {
     Break(Arc<Break>),
-    /// It cannot be broken alone: why.
-    Untestable(Arc<str>),
+    /// It cannot be broken alone.
+    Untestable(Untestable),
+}
+
+/// Why a declared constraint cannot be broken alone, and the detail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Untestable {
+    pub why: Why,
+    pub detail: Arc<str>,
+}
+
+/// The kinds of reason a declared constraint is not broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Why {
+    /// A path parameter is part of the route: leaving it out (or empty) asks for another path.
+    PathParameter,
+    /// Every value of a text parameter is a string.
+    AnyText,
+    /// An array parameter is its repeated values.
+    ArrayParameter,
+    /// An empty query or header value reads as no value.
+    EmptyValue,
+    /// RFC 6902 lets a JSON Patch `value` be any JSON value.
+    JsonPatchValue,
+    /// `type: object` with nothing declared inside takes any value.
+    AnyValue,
+    /// A keyword of another type (`minItems` on a string).
+    NotApplicable,
+    /// A bound every value meets (`minLength: 0`).
+    HoldsForAll,
+    /// The schema refers to one the document does not define.
+    UndefinedSchema,
+    /// The pattern is not read by the harness's regex engine.
+    PatternUnreadable,
+    /// No accepted value could be found for the path to the input.
+    NoAcceptedValue,
+    /// No value breaks it without breaking another input.
+    NoBreakingValue,
+    /// No request of the operation is well formed to break it in.
+    NoWellFormedRequest,
+}
+
+impl Why {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Why::PathParameter => "path_parameter",
+            Why::AnyText => "any_text",
+            Why::ArrayParameter => "array_parameter",
+            Why::EmptyValue => "empty_value",
+            Why::JsonPatchValue => "json_patch_value",
+            Why::AnyValue => "any_value",
+            Why::NotApplicable => "not_applicable",
+            Why::HoldsForAll => "holds_for_all",
+            Why::UndefinedSchema => "undefined_schema",
+            Why::PatternUnreadable => "pattern_unreadable",
+            Why::NoAcceptedValue => "no_accepted_value",
+            Why::NoBreakingValue => "no_breaking_value",
+            Why::NoWellFormedRequest => "no_well_formed_request",
+        }
+    }
+}
+
+fn untestable(why: Why, detail: impl Into<String>) -> Untestable {
+    Untestable {
+        why,
+        detail: Arc::from(detail.into()),
+    }
+}
+
+impl fmt::Display for Untestable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.detail)
+    }
 }
 
 /// One operation's plan: its base request, and each of its constraints planned, in census order.
@@ -207,7 +279,7 @@ fn plan_operation(op: &Operation, samples: &mut Samples, census: &[Constraint]) 
         .map(
             |(index, constraint)| match planner.plan(constraint, index) {
                 Ok(planned) => Planned::Break(Arc::new(planned)),
-                Err(why) => Planned::Untestable(Arc::from(why)),
+                Err(why) => Planned::Untestable(why),
             },
         )
         .collect();
@@ -446,9 +518,12 @@ struct Planner<'a, 'b> {
 }
 
 impl Planner<'_, '_> {
-    fn plan(&mut self, constraint: &Constraint, index: usize) -> Result<Break, String> {
+    fn plan(&mut self, constraint: &Constraint, index: usize) -> Result<Break, Untestable> {
         if let Some(flaw) = &self.base.flaw {
-            return Err(format!("no well-formed request to break it in: {flaw}"));
+            return Err(untestable(
+                Why::NoWellFormedRequest,
+                format!("no well-formed request to break it in: {flaw}"),
+            ));
         }
         match &constraint.input {
             Input::Parameter {
@@ -467,23 +542,23 @@ impl Planner<'_, '_> {
         location: Location,
         name: &str,
         item: bool,
-    ) -> Result<Break, String> {
+    ) -> Result<Break, Untestable> {
         let schemas = self.samples.schemas();
         let declared = self
             .op
             .parameters
             .iter()
             .find(|p| p.location == location && p.name == name)
-            .ok_or("the parameter is not declared")?;
+            .ok_or_else(|| untestable(Why::UndefinedSchema, "the parameter is not declared"))?;
         let keyword = constraint.keyword;
         let mut texts: Vec<Option<String>> = Vec::new();
         let mut json = false;
         if keyword == Keyword::Required {
             if location == Location::Path {
-                return Err(
-                    "a path parameter is part of the route: without it the path is another one"
-                        .into(),
-                );
+                return Err(untestable(
+                    Why::PathParameter,
+                    "a path parameter is part of the route: without it the path is another one",
+                ));
             }
             texts.push(None);
         } else if declared.json {
@@ -497,29 +572,36 @@ impl Planner<'_, '_> {
                 .to_string(),
             ));
         } else {
-            let id = constraint.schema.ok_or("the parameter has no schema")?;
+            let id = constraint
+                .schema
+                .ok_or_else(|| untestable(Why::UndefinedSchema, "the parameter has no schema"))?;
             let view = schemas.view(id);
             if let Some(name) = view.dangling {
-                return Err(format!(
-                    "its schema `{name}` is not defined by the document"
+                return Err(untestable(
+                    Why::UndefinedSchema,
+                    format!("its schema `{name}` is not defined by the document"),
                 ));
             }
             if keyword == Keyword::Type {
                 if view.schema.ty == Some(Type::Array) && !item {
-                    return Err(
-                        "an array parameter is its repeated values: any values make a list".into(),
-                    );
+                    return Err(untestable(
+                        Why::ArrayParameter,
+                        "an array parameter is its repeated values: any values make a list",
+                    ));
                 }
                 let wrong = values::wrong_text(view).ok_or_else(|| {
-                    format!(
-                        "every {} value is text, which a string without a checked format accepts",
-                        location.as_str()
+                    untestable(
+                        Why::AnyText,
+                        format!(
+                            "every {} value is text, which a string without a checked format accepts",
+                            location.as_str()
+                        ),
                     )
                 })?;
                 texts.push(Some(wrong));
             } else {
-                if let Some(why) = values::unbreakable(view, keyword) {
-                    return Err(why);
+                if let Some((why, detail)) = values::unbreakable(view, keyword) {
+                    return Err(untestable(why, detail));
                 }
                 let valid = self.samples.sample(id).unwrap_or(Value::Null);
                 texts = values::breaking(self.samples, view, keyword, &valid)
@@ -528,10 +610,14 @@ impl Planner<'_, '_> {
                     .collect();
                 if !texts.is_empty() && texts.iter().all(|t| t.as_deref() == Some("")) {
                     return Err(match location {
-                        Location::Path => {
-                            "an empty path segment makes the path another one".to_string()
-                        }
-                        _ => format!("an empty {} value reads as no value", location.as_str()),
+                        Location::Path => untestable(
+                            Why::PathParameter,
+                            "an empty path segment makes the path another one",
+                        ),
+                        _ => untestable(
+                            Why::EmptyValue,
+                            format!("an empty {} value reads as no value", location.as_str()),
+                        ),
                     });
                 }
             }
@@ -563,7 +649,7 @@ impl Planner<'_, '_> {
                 Err(why) => last = why,
             }
         }
-        fallback.ok_or(last)
+        fallback.ok_or_else(|| untestable(Why::NoBreakingValue, last))
     }
 
     fn property(
@@ -571,20 +657,26 @@ impl Planner<'_, '_> {
         constraint: &Constraint,
         index: usize,
         path: &Arc<[Step]>,
-    ) -> Result<Break, String> {
+    ) -> Result<Break, Untestable> {
         let schemas = self.samples.schemas();
         let Some(spec) = &self.op.body else {
-            return Err("the operation takes no body".into());
+            return Err(untestable(
+                Why::NoWellFormedRequest,
+                "the operation takes no body",
+            ));
         };
         let Body::Json(base) = &self.base.body else {
-            return Err("the body is not JSON".into());
+            return Err(untestable(Why::NoWellFormedRequest, "the body is not JSON"));
         };
         let keyword = constraint.keyword;
         if spec.kind == BodyKind::JsonPatch
             && keyword == Keyword::Type
             && matches!(path.last(), Some(Step::Property(name)) if name.eq_ignore_ascii_case("value"))
         {
-            return Err("RFC 6902 section 4 lets a JSON Patch `value` be any JSON value; the spec's JsonPatch model says string".into());
+            return Err(untestable(
+                Why::JsonPatchValue,
+                "RFC 6902 section 4 lets a JSON Patch `value` be any JSON value; the spec's JsonPatch model says string",
+            ));
         }
         let work = self.work.get_or_insert_with(|| (**base.base()).clone());
         let reached = matches!(&self.reach, Some(Ok(r)) if r.path == *path);
@@ -593,13 +685,19 @@ impl Planner<'_, '_> {
         }
         let reach = match &self.reach {
             Some(Ok(reach)) => reach,
-            Some(Err(why)) => return Err(why.clone()),
-            None => return Err("the path could not be reached".into()),
+            Some(Err(why)) => return Err(untestable(Why::NoAcceptedValue, why.clone())),
+            None => {
+                return Err(untestable(
+                    Why::NoAcceptedValue,
+                    "the path could not be reached",
+                ));
+            }
         };
         let leaf_view = schemas.view(reach.leaf);
         if let Some(name) = leaf_view.dangling {
-            return Err(format!(
-                "its schema `{name}` is not defined by the document"
+            return Err(untestable(
+                Why::UndefinedSchema,
+                format!("its schema `{name}` is not defined by the document"),
             ));
         }
         // The path filled in the working copy while the candidates are tried.
@@ -607,11 +705,11 @@ impl Planner<'_, '_> {
             .fill
             .as_ref()
             .map(|f| (f.at.clone(), replace(work, &f.at, f.value.clone())));
-        if let Some(why) = values::unbreakable(leaf_view, keyword) {
+        if let Some((why, detail)) = values::unbreakable(leaf_view, keyword) {
             if let Some((at, previous)) = unfilled {
                 replace(work, &at, previous);
             }
-            return Err(why);
+            return Err(untestable(why, detail));
         }
         let candidates: Vec<Option<Value>> = match keyword {
             Keyword::Required => vec![None],
@@ -625,10 +723,14 @@ impl Planner<'_, '_> {
             }
         };
         let mut last = match keyword {
-            Keyword::Type if leaf_view.schema.is_free_form() => {
-                "`type: object` with nothing declared inside takes any JSON value".to_string()
-            }
-            _ => format!("no value breaks its {keyword}"),
+            Keyword::Type if leaf_view.schema.is_free_form() => untestable(
+                Why::AnyValue,
+                "`type: object` with nothing declared inside takes any JSON value",
+            ),
+            _ => untestable(
+                Why::NoBreakingValue,
+                format!("no value breaks its {keyword}"),
+            ),
         };
         let mut chosen: Option<(Option<Value>, String, Vec<Keyword>)> = None;
         for candidate in candidates {
@@ -654,7 +756,7 @@ impl Planner<'_, '_> {
                 Ok(also) => {
                     chosen.get_or_insert((candidate, shown, also));
                 }
-                Err(why) => last = why,
+                Err(why) => last = untestable(Why::NoBreakingValue, why),
             }
         }
         if let Some((at, previous)) = unfilled {

@@ -3,6 +3,7 @@
 //! validator ([`Schemas::validate`]) before it is used: a value is never trusted because of how
 //! it was made.
 
+use super::inputs::Why;
 use crate::contract::schema::{
     Format, Keyword, Mode, Problem, SchemaId, Schemas, Type, View, compare,
 };
@@ -404,12 +405,15 @@ pub fn breaking(samples: &mut Samples, view: View, keyword: Keyword, valid: &Val
 
 /// Why no value can break the keyword, when the schema says so itself: a bound that every value
 /// meets, or a keyword of another type.
-pub fn unbreakable(view: View, keyword: Keyword) -> Option<String> {
+pub fn unbreakable(view: View, keyword: Keyword) -> Option<(Why, String)> {
     let schema = view.schema;
     let ty = schema.ty.map_or("untyped", Type::as_str);
     let applies = |types: &[Type], what: &str| match schema.ty {
-        Some(t) if !types.contains(&t) => Some(format!(
-            "`{keyword}` applies to {what}; this schema is a {ty}, which it says nothing of"
+        Some(t) if !types.contains(&t) => Some((
+            Why::NotApplicable,
+            format!(
+                "`{keyword}` applies to {what}; this schema is a {ty}, which it says nothing of"
+            ),
         )),
         _ => None,
     };
@@ -432,19 +436,25 @@ pub fn unbreakable(view: View, keyword: Keyword) -> Option<String> {
         _ => {}
     }
     match keyword {
-        Keyword::MinLength if schema.min_length == Some(0) => {
-            Some("`minLength` 0 holds for every string".to_string())
-        }
-        Keyword::MinItems if schema.min_items == Some(0) => {
-            Some("`minItems` 0 holds for every list".to_string())
-        }
-        Keyword::UniqueItems if schema.max_items.is_some_and(|m| m < 2) => {
-            Some("two equal items would exceed `maxItems` first".to_string())
-        }
+        Keyword::MinLength if schema.min_length == Some(0) => Some((
+            Why::HoldsForAll,
+            "`minLength` 0 holds for every string".to_string(),
+        )),
+        Keyword::MinItems if schema.min_items == Some(0) => Some((
+            Why::HoldsForAll,
+            "`minItems` 0 holds for every list".to_string(),
+        )),
+        Keyword::UniqueItems if schema.max_items.is_some_and(|m| m < 2) => Some((
+            Why::HoldsForAll,
+            "two equal items would exceed `maxItems` first".to_string(),
+        )),
         Keyword::Pattern => match &schema.pattern {
-            Some(pattern) if pattern.regex().is_none() => Some(format!(
-                "the pattern `{}` is not read by this harness's regex engine",
-                pattern.source
+            Some(pattern) if pattern.regex().is_none() => Some((
+                Why::PatternUnreadable,
+                format!(
+                    "the pattern `{}` is not read by this harness's regex engine",
+                    pattern.source
+                ),
             )),
             _ => None,
         },

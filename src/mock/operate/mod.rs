@@ -568,9 +568,27 @@ pub(super) fn referenced(
 
 /// A body string property (names match case-insensitively), trimmed; empty when absent.
 pub(super) fn body_text(body: &Map<String, Value>, property: &str) -> String {
-    body.iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(property))
-        .and_then(|(_, v)| v.as_str())
+    text_at(body, &[property])
+}
+
+/// A member of a JSON body by its path from the root, names matched case-insensitively as
+/// ASP.NET binds them: `member(&body, &["organizationInput", "name"])`.
+pub(super) fn member<'a>(body: &'a Map<String, Value>, path: &[&str]) -> Option<&'a Value> {
+    let (first, rest) = path.split_first()?;
+    let value = body
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(first))
+        .map(|(_, v)| v)?;
+    if rest.is_empty() {
+        return Some(value);
+    }
+    member(value.as_object()?, rest)
+}
+
+/// A string member of a JSON body by its path from the root, trimmed; empty when absent.
+pub(super) fn text_at(body: &Map<String, Value>, path: &[&str]) -> String {
+    member(body, path)
+        .and_then(Value::as_str)
         .unwrap_or_default()
         .trim()
         .to_string()

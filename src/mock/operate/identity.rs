@@ -115,7 +115,6 @@ pub(super) const TRIGGERS: &[Trigger] = &[
     },
 ];
 
-
 pub(super) fn operate(cx: &mut Cx) -> Option<Result<Reply, ApiError>> {
     let result = match (cx.method(), cx.path()) {
         ("POST", "/users/{userUid}/logins/apikey") => api_key(cx),

@@ -364,7 +364,11 @@ fn trusted(configuration: Option<&Value>) -> Vec<Trusted> {
                         .trim()
                 };
                 let load = member(idp, &["loadMetadata"]).and_then(Value::as_bool);
-                Trusted::new(text("entityId"), text("metadataLocation"), load != Some(false))
+                Trusted::new(
+                    text("entityId"),
+                    text("metadataLocation"),
+                    load != Some(false),
+                )
             })
             .collect(),
         Some(Value::String(xml)) => {
@@ -409,7 +413,12 @@ fn attribute(element: &str, name: &str) -> String {
         let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
             continue;
         };
-        return value[1..].split(quote).next().unwrap_or_default().trim().to_string();
+        return value[1..]
+            .split(quote)
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
     }
     String::new()
 }
@@ -459,10 +468,12 @@ fn create(cx: &mut Cx, organization: &str) -> Result<Reply, ApiError> {
             ));
         }
     }
-    let entity = trusted.first().map(|t| t.entity_id.clone()).unwrap_or_default();
-    let known = |property: &str, default: Value| {
-        member(&body, &[property]).cloned().unwrap_or(default)
-    };
+    let entity = trusted
+        .first()
+        .map(|t| t.entity_id.clone())
+        .unwrap_or_default();
+    let known =
+        |property: &str, default: Value| member(&body, &[property]).cloned().unwrap_or(default);
     let doc = json!({"name": name, "displayName": display_name, "type": "SAML2",
                      "template": known("template", json!("Custom")),
                      "enabled": known("enabled", json!(true)),
@@ -535,10 +546,12 @@ mod tests {
                 Trusted::new("https://idp/c", "https://idp/c", true),
             ]
         );
-        let xml = json!(r#"<identityProvider><saml2 entityId="sp"><identityProviders>
+        let xml = json!(
+            r#"<identityProvider><saml2 entityId="sp"><identityProviders>
             <add entityId="https://idp/a" metadataLocation='https://idp/a/m' loadMetadata="true"/>
             <add entityId="https://idp/b" loadMetadata="false" />
-            </identityProviders></saml2></identityProvider>"#);
+            </identityProviders></saml2></identityProvider>"#
+        );
         assert_eq!(
             trusted(Some(&xml)),
             vec![

@@ -42,8 +42,6 @@ use std::time::Instant;
 /// The mock-only request header that makes the operation fail with 500 or 504.
 pub const FAULT_HEADER: &str = "x-mock-fault";
 
-/// The header that names the async action of a long operation.
-
 pub(super) const TRIGGERS: &[Trigger] = &[
     Trigger {
         code: 404,
@@ -394,7 +392,7 @@ impl Cx<'_> {
         let mut doc = state::action_doc(
             &id,
             self.user_uid(),
-            &action_name(self.request.operation),
+            action_name(self.request.operation),
             "running",
         );
         doc["queryParameters"] = query_parameters(self.request);

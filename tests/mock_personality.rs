@@ -256,11 +256,11 @@ async fn reworded_messages_still_name_the_missing_resource_and_say_why() {
 }
 
 #[tokio::test]
-async fn nested_properties_are_named_by_leaf_or_by_dotted_path() {
+async fn nested_properties_are_named_by_dotted_path_or_by_pointer() {
     let pair = Pair::start().await;
     let body = json!({
-        "organizationUid": pair.var("companyUid"), "login": "someone", "password": "Secret-1",
-        "role": "companyAdministrator", "profile": {"email": 5}
+        "organizationUid": pair.var("companyUid"), "role": "CompanyAdministrator",
+        "profile": {"email": 5}, "credentials": {"userName": "someone", "password": "Secret-1"}
     });
     let (s, a) = pair
         .both(with_body(
@@ -271,8 +271,43 @@ async fn nested_properties_are_named_by_leaf_or_by_dotted_path() {
         ))
         .await;
     assert_eq!((s.status, a.status), (400, 400), "{} {}", s.text, a.text);
-    assert_eq!(s.error()["propertyName"], "email");
-    assert_eq!(a.error()["propertyName"], "profile.email");
+    assert_eq!(s.error()["propertyName"], "profile.email");
+    assert_eq!(a.error()["propertyName"], "/profile/email");
+}
+
+#[tokio::test]
+async fn every_violation_or_the_first_is_an_error() {
+    let pair = Pair::start().await;
+    // No organizationInput.name, and an ownerCredentials.userName that ends with a dot.
+    let body = json!({
+        "organizationInput": {"alias": "initech"},
+        "ownerCredentials": {"userName": "initech.", "password": "Secret-1"}
+    });
+    let (s, a) = pair
+        .both(with_body(
+            "POST",
+            "/organizations/companies",
+            "application/json",
+            &body.to_string(),
+        ))
+        .await;
+    assert_eq!((s.status, a.status), (400, 400), "{} {}", s.text, a.text);
+    let named = |o: &Observed| -> Vec<Value> {
+        o.json()["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["propertyName"].clone())
+            .collect()
+    };
+    assert_eq!(named(&s), vec![json!("organizationInput.name")]);
+    assert_eq!(
+        named(&a),
+        vec![
+            json!("/organizationInput/name"),
+            json!("/ownerCredentials/userName")
+        ]
+    );
 }
 
 #[tokio::test]
@@ -299,7 +334,7 @@ async fn a_bad_patch_operation_is_named_by_member_or_by_pointer() {
     let (s, a) = pair
         .both(with_body("PATCH", company, "application/json", patch))
         .await;
-    assert_eq!(s.error()["propertyName"], "op");
+    assert_eq!(s.error()["propertyName"], "[1].op");
     assert_eq!(a.error()["propertyName"], "/1/op");
 }
 
@@ -364,7 +399,10 @@ async fn an_unknown_id_with_a_bad_query_is_400_or_404() {
 async fn a_read_only_token_on_a_bad_write_is_403_or_the_validation_error() {
     let pair = Pair::start().await;
     let company = format!("/organizations/companies/{}", pair.var("companyUid"));
-    let missing = format!("/organizations/companies/{}", pair.var("missingUid"));
+    let missing = format!(
+        "/organizations/companies/{}?removeAllAgents=false",
+        pair.var("missingUid")
+    );
     let (s_token, a_token) = (
         pair.standard.login(true).await,
         pair.alternative.login(true).await,
@@ -573,7 +611,11 @@ async fn error_bodies_differ_in_content_type_and_members_beside_errors() {
 #[tokio::test]
 async fn a_json_body_as_text_plain_is_415_or_400_naming_the_content_type() {
     let pair = Pair::start().await;
-    let body = json!({"name": "Initech"}).to_string();
+    let body = json!({
+        "organizationInput": {"name": "Initech"},
+        "ownerCredentials": {"userName": "initech.owner", "password": "Secret-1"}
+    })
+    .to_string();
     let (s, a) = pair
         .both(with_body(
             "POST",
@@ -670,9 +712,12 @@ fn every_choice_has_a_test_here() {
     let source = include_str!("mock_personality.rs");
     let tested: &[(Choice, &str)] = &[
         (Choice::RewordedMessages, "reworded_messages_"),
-        (Choice::DottedPropertyPaths, "nested_properties_"),
+        (Choice::PointerPropertyPaths, "nested_properties_"),
+        (
+            Choice::EveryValidationError,
+            "every_violation_or_the_first_",
+        ),
         (Choice::BodyAsParameter, "a_body_that_is_not_json_"),
-        (Choice::PatchPointerNames, "a_bad_patch_operation_"),
         (Choice::InvalidGrantForCredentials, "wrong_credentials_"),
         (Choice::RouteBeforeAuth, "an_unknown_path_without_a_token_"),
         (

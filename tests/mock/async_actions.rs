@@ -178,7 +178,7 @@ async fn the_request_id_names_the_action_and_makes_a_long_request_idempotent() {
     assert_eq!(first.json()["data"]["id"], id);
     assert_eq!(
         first.json()["data"]["actionName"],
-        "UpdateVeeamBackupReplicationLicense"
+        "UpdateBackupServerLicense"
     );
     // The same request again: the same action, not a 1301.
     let again = send(id).await;

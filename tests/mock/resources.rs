@@ -90,7 +90,10 @@ async fn companies_conflict_and_patch_like_the_console() {
             "POST",
             "/organizations/companies",
             &token,
-            json!({"name": "acme corp"}),
+            json!({
+                "organizationInput": {"name": "acme corp"},
+                "ownerCredentials": {"userName": "acme.second", "password": "Secret-1"}
+            }),
         )
         .await;
     assert_error(&duplicate, 409, ErrorType::Logical);
@@ -148,9 +151,15 @@ async fn companies_conflict_and_patch_like_the_console() {
             "POST",
             "/organizations/companies",
             &token,
-            json!({"name": "Initech"}),
+            json!({
+                "organizationInput": {"name": "Initech", "alias": "initech"},
+                "ownerCredentials": {"userName": "initech.owner", "password": "Secret-1"}
+            }),
         )
         .await;
+    assert_eq!(created.status, 200, "{}", created.text);
+    assert_eq!(created.json()["data"]["name"], "Initech");
+    assert_eq!(created.json()["data"]["alias"], "initech");
     let uid = created.json()["data"]["instanceUid"]
         .as_str()
         .unwrap()
@@ -166,13 +175,13 @@ async fn companies_conflict_and_patch_like_the_console() {
     let deleted = client
         .send(
             "DELETE",
-            &format!("/organizations/companies/{uid}"),
+            &format!("/organizations/companies/{uid}?removeAllAgents=false"),
             Some(&token),
             &[],
             None,
         )
         .await;
-    assert_eq!(deleted.status, 200);
+    assert_eq!(deleted.status, 200, "{}", deleted.text);
     assert_eq!(
         client
             .get(&format!("/organizations/companies/{uid}"), &token)

@@ -52,7 +52,8 @@ async fn a_negative_offset_is_the_documented_400() {
 async fn bodies_are_checked_for_content_type_shape_and_properties() {
     let (mock, client) = start(MockConfig::default());
     let token = client.login().await;
-    let body = json!({"name": "Initech"}).to_string();
+    let owner = r#""ownerCredentials":{"userName":"initech.owner","password":"Secret-1"}"#;
+    let body = format!(r#"{{"organizationInput":{{"name":"Initech"}},{owner}}}"#);
     for content_type in ["text/plain", ""] {
         let observed = client
             .send(
@@ -78,12 +79,24 @@ async fn bodies_are_checked_for_content_type_shape_and_properties() {
     assert_eq!(charset.json()["data"]["name"], "Initech");
 
     for (sent, property) in [
-        ("{", "body"),
-        ("[]", "body"),
-        (r#"{"alias":"x"}"#, "name"),
-        (r#"{"name":"  "}"#, "name"),
+        ("{".to_string(), "body"),
+        ("[]".to_string(), "body"),
         (
-            r#"{"name":"Hooli","isAlarmDetectEnabled":"yes"}"#,
+            format!(r#"{{"organizationInput":{{"alias":"x"}},{owner}}}"#),
+            "organizationInput.name",
+        ),
+        (
+            format!(r#"{{"organizationInput":{{"name":"Hooli <b>"}},{owner}}}"#),
+            "organizationInput.name",
+        ),
+        (
+            r#"{"organizationInput":{"name":"Hooli"}}"#.to_string(),
+            "ownerCredentials",
+        ),
+        (
+            format!(
+                r#"{{"organizationInput":{{"name":"Hooli"}},"isAlarmDetectEnabled":"yes",{owner}}}"#
+            ),
             "isAlarmDetectEnabled",
         ),
     ] {
@@ -93,7 +106,7 @@ async fn bodies_are_checked_for_content_type_shape_and_properties() {
                 "/organizations/companies",
                 Some(&token),
                 &[],
-                Some(("application/json", sent.into())),
+                Some(("application/json", sent.clone())),
             )
             .await;
         assert_error(&observed, 400, ErrorType::Logical);
@@ -102,8 +115,11 @@ async fn bodies_are_checked_for_content_type_shape_and_properties() {
     let company = format!("/organizations/companies/{}", var(&mock, "companyUid"));
     for (sent, property) in [
         (r#"{"op":"replace"}"#, "body"),
-        (r#"[{"op":"frobnicate","path":"/name","value":"x"}]"#, "op"),
-        (r#"[{"op":"replace","value":"x"}]"#, "path"),
+        (
+            r#"[{"op":"frobnicate","path":"/name","value":"x"}]"#,
+            "[0].op",
+        ),
+        (r#"[{"op":"replace","value":"x"}]"#, "[0].path"),
     ] {
         let observed = client
             .send(

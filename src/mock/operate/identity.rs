@@ -44,13 +44,6 @@ pub(super) const TRIGGERS: &[Trigger] = &[
         delivery: Delivery::Answer,
     },
     Trigger {
-        code: 400,
-        method: "POST",
-        path: "/users/{userUid}/logins/apikey",
-        trigger: "`scopes` with a value other than `ui`, `rest`, `integration` (`parameterName: scopes`)",
-        delivery: Delivery::Answer,
-    },
-    Trigger {
         code: 1202,
         method: "POST",
         path: "/users/{userUid}/logins/asymmetricalgorithm",
@@ -117,12 +110,10 @@ pub(super) const TRIGGERS: &[Trigger] = &[
         code: 400,
         method: "POST",
         path: "/users/{userUid}/logins/totp",
-        trigger: "no `code`, or a `secretUrl` that is not an `otpauth://totp/` URL with a `secret`",
+        trigger: "a `secretUrl` that is not an `otpauth://totp/` URL with a `secret` (`parameterName: secretUrl`), an empty `code`",
         delivery: Delivery::Answer,
     },
 ];
-
-const SCOPES: [&str; 3] = ["ui", "rest", "integration"];
 
 pub(super) fn operate(cx: &mut Cx) -> Option<Result<Reply, ApiError>> {
     let result = match (cx.method(), cx.path()) {
@@ -162,32 +153,18 @@ fn assignable(cx: &Cx) -> Result<String, ApiError> {
     Ok(uid)
 }
 
-/// `scopes`: a JSON array (`["rest","integration"]`) or a comma-separated list; `integration`
-/// only for users of the service provider.
+/// `scopes`: an array parameter, one item per occurrence (`scopes=rest&scopes=ui`), each one of
+/// the spec's enum (validation has checked them); `integration` only for users of the service
+/// provider.
 fn scopes(cx: &Cx, user_uid: &str) -> Result<Vec<String>, ApiError> {
-    let Some(raw) = cx.query("scopes") else {
-        return Ok(vec!["rest".to_string()]);
-    };
-    let listed: Vec<String> = match serde_json::from_str::<Value>(raw) {
-        Ok(Value::Array(items)) => items
-            .iter()
-            .map(|i| i.as_str().unwrap_or("(not a string)").to_string())
-            .collect(),
-        _ => raw.split(',').map(|s| s.trim().to_string()).collect(),
-    };
-    let mut scopes = Vec::new();
-    for scope in listed {
-        let Some(known) = SCOPES.iter().find(|s| s.eq_ignore_ascii_case(&scope)) else {
-            return Err(ApiError::bad_parameter(
-                "scopes",
-                format!(
-                    "Property value must be an array of: {}; '{scope}' is not one.",
-                    SCOPES.join(", ")
-                ),
-            ));
-        };
-        scopes.push(known.to_string());
-    }
+    let scopes: Vec<String> = cx
+        .request
+        .query
+        .pairs
+        .iter()
+        .filter(|(name, _)| name.eq_ignore_ascii_case("scopes"))
+        .map(|(_, value)| value.trim().to_ascii_lowercase())
+        .collect();
     let organization = cx
         .state
         .user(user_uid)

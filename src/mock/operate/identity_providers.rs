@@ -5,17 +5,25 @@
 //! (1251, every operation); the provider has disabled single sign-on for the organization
 //! (1101, every change); the named identity provider does not exist (1200) or is disabled
 //! (1206, where it would have to work: revalidation, metadata, new mapping rules). Creating one:
-//! its name is taken portal-wide (1250), its display name in the organization (1252); its
-//! metadata cannot be fetched (1253: a `metadataUrl` on a reserved, never resolvable domain —
-//! `.invalid`, `.test`, `.example`, `.localhost`), cannot be read as SAML metadata (1254: a
-//! `metadataXml` without an `EntityDescriptor` with an `entityID`), or the identity service
-//! refuses it (1255: an `entityID` another identity provider already uses).
+//! its name is taken portal-wide (1250), its display name in the organization (1252); the
+//! metadata of an identity provider it trusts cannot be fetched (1253: a metadata location on a
+//! reserved, never resolvable domain — `.invalid`, `.test`, `.example`, `.localhost`), is no SAML
+//! metadata (1254: a location on IANA's example domains, `example.com`, `.net`, `.org`, which
+//! answer an HTML page), or the identity service refuses it (1255: an IdP entity ID another
+//! identity provider already uses).
+//!
+//! The create's body is the spec's `IdentityProviderSettingsInput`: `name`, `displayName`,
+//! `template`, `enabled`, and a `Saml2Configuration` whose `identityProviders` each give the
+//! IdP's `entityId` and, unless `loadMetadata` is false, where its metadata is
+//! (`metadataLocation`, else the entity ID itself, as the SAML2 library the console uses reads
+//! it). 3.5.1 declares `configuration` as the Saml2 XML text instead; its `<identityProviders>`
+//! `<add entityId=... metadataLocation=... loadMetadata=...>` elements are read the same way.
 //!
 //! The portal's maintenance mode is one switch on a real console. The mock keeps it per
 //! organization (`maintenanceMode` of the organization policy) so a case can meet it while
 //! other cases run against the same console; `maintenanceOrganizationUid` is in it.
 
-use super::{Cx, body_text, data, empty, page, patches};
+use super::{Cx, body_text, data, empty, member, page, patches};
 use crate::mock::error::{ApiError, Reply};
 use crate::mock::patch::{self, Schema};
 use crate::mock::state::{self, IdentityProvider};
@@ -121,28 +129,21 @@ pub(super) const TRIGGERS: &[Trigger] = &[
         code: 1253,
         method: "POST",
         path: CREATE,
-        trigger: "a `metadataUrl` on a domain that never resolves (`.invalid`, `.test`, `.example`, `.localhost`)",
+        trigger: "a `configuration.identityProviders[].metadataLocation` (else its `entityId`), with `loadMetadata` not false, on a domain that never resolves (`.invalid`, `.test`, `.example`, `.localhost`)",
         delivery: Delivery::Answer,
     },
     Trigger {
         code: 1254,
         method: "POST",
         path: CREATE,
-        trigger: "a `metadataXml` that is not SAML metadata (no `EntityDescriptor` with an `entityID`)",
+        trigger: "a metadata location on IANA's example domains (`example.com`, `.net`, `.org`), which answer an HTML page, not SAML metadata",
         delivery: Delivery::Answer,
     },
     Trigger {
         code: 1255,
         method: "POST",
         path: CREATE,
-        trigger: "metadata whose `entityID` another identity provider uses (`foreignIdentityProviderEntity`)",
-        delivery: Delivery::Answer,
-    },
-    Trigger {
-        code: 400,
-        method: "POST",
-        path: CREATE,
-        trigger: "neither `metadataUrl` nor `metadataXml`; a `metadataUrl` that is not http(s) (`propertyName: metadataUrl`)",
+        trigger: "a `configuration.identityProviders[].entityId` another identity provider uses (`foreignIdentityProviderEntity`)",
         delivery: Delivery::Answer,
     },
 ];
@@ -293,31 +294,133 @@ fn display_name_is_free(
     Ok(())
 }
 
-/// Domains that never resolve (RFC 2606, RFC 6761): metadata there cannot be received.
-fn never_resolves(url: &str) -> bool {
-    let host = url
-        .split("://")
+/// The host of a URL, lowercase, without a trailing dot.
+fn host(url: &str) -> String {
+    url.split("://")
         .nth(1)
         .unwrap_or_default()
         .split(['/', ':', '?'])
         .next()
         .unwrap_or_default()
         .trim_end_matches('.')
-        .to_ascii_lowercase();
+        .to_ascii_lowercase()
+}
+
+/// Domains that never resolve (RFC 2606, RFC 6761): metadata there cannot be received.
+fn never_resolves(url: &str) -> bool {
+    let host = host(url);
     ["invalid", "test", "example", "localhost"]
         .iter()
         .any(|tld| host == *tld || host.ends_with(&format!(".{tld}")))
 }
 
-/// The `entityID` of SAML metadata, when the XML is some.
-fn entity_id(xml: &str) -> Option<String> {
-    if !xml.contains("EntityDescriptor") {
-        return None;
+/// IANA's example domains (RFC 2606), which answer any path with an HTML page: what comes
+/// back from there is no SAML metadata.
+fn serves_a_web_page(url: &str) -> bool {
+    let host = host(url);
+    ["example.com", "example.net", "example.org"]
+        .iter()
+        .any(|domain| host == *domain || host.ends_with(&format!(".{domain}")))
+}
+
+/// An identity provider the new one trusts: its entity ID, and where its metadata is loaded
+/// from (None when `loadMetadata` is false).
+#[derive(Debug, PartialEq)]
+struct Trusted {
+    entity_id: String,
+    metadata: Option<String>,
+}
+
+impl Trusted {
+    fn new(entity_id: &str, location: &str, load: bool) -> Trusted {
+        let location = if location.is_empty() {
+            entity_id
+        } else {
+            location
+        };
+        Trusted {
+            entity_id: entity_id.to_string(),
+            metadata: (load && !location.is_empty()).then(|| location.to_string()),
+        }
     }
-    let after = xml.split("entityID=").nth(1)?;
-    let quote = after.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let id = after[1..].split(quote).next()?.trim();
-    (!id.is_empty()).then(|| id.to_string())
+}
+
+/// The identity providers a `configuration` trusts: the `identityProviders` of a
+/// `Saml2Configuration`, or the `<add>` elements under `<identityProviders>` of 3.5.1's Saml2
+/// XML text.
+fn trusted(configuration: Option<&Value>) -> Vec<Trusted> {
+    match configuration {
+        Some(Value::Object(configuration)) => member(configuration, &["identityProviders"])
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(Value::as_object)
+            .map(|idp| {
+                let text = |name: &str| {
+                    member(idp, &[name])
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .trim()
+                };
+                let load = member(idp, &["loadMetadata"]).and_then(Value::as_bool);
+                Trusted::new(
+                    text("entityId"),
+                    text("metadataLocation"),
+                    load != Some(false),
+                )
+            })
+            .collect(),
+        Some(Value::String(xml)) => {
+            let Some((_, providers)) = xml.split_once("<identityProviders") else {
+                return Vec::new();
+            };
+            let providers = providers
+                .split("</identityProviders")
+                .next()
+                .unwrap_or_default();
+            providers
+                .split("<add")
+                .skip(1)
+                .map(|element| {
+                    let element = element.split('>').next().unwrap_or_default();
+                    let load = attribute(element, "loadMetadata");
+                    Trusted::new(
+                        &attribute(element, "entityId"),
+                        &attribute(element, "metadataLocation"),
+                        !load.eq_ignore_ascii_case("false"),
+                    )
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// The value of an XML attribute in an element's text (`name="value"` or `name='value'`).
+fn attribute(element: &str, name: &str) -> String {
+    let mut rest = element;
+    while let Some(at) = rest.find(name) {
+        let before = rest[..at].chars().last();
+        let after = rest[at + name.len()..].trim_start();
+        rest = &rest[at + name.len()..];
+        if !before.is_some_and(char::is_whitespace) {
+            continue;
+        }
+        let Some(value) = after.strip_prefix('=').map(str::trim_start) else {
+            continue;
+        };
+        let Some(quote) = value.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        return value[1..]
+            .split(quote)
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+    }
+    String::new()
 }
 
 fn create(cx: &mut Cx, organization: &str) -> Result<Reply, ApiError> {
@@ -326,16 +429,12 @@ fn create(cx: &mut Cx, organization: &str) -> Result<Reply, ApiError> {
     let display_name = body_text(&body, "displayName");
     name_is_free(cx, &name)?;
     display_name_is_free(cx, organization, &display_name, "")?;
-    let url = body_text(&body, "metadataUrl");
-    let xml = body_text(&body, "metadataXml");
-    let entity = if !url.is_empty() {
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(ApiError::bad_property(
-                "metadataUrl",
-                "Property value must be an http or https URL.",
-            ));
-        }
-        if never_resolves(&url) {
+    let trusted = trusted(member(&body, &["configuration"]));
+    for idp in &trusted {
+        let Some(url) = &idp.metadata else {
+            continue;
+        };
+        if never_resolves(url) {
             return Err(ApiError::custom(
                 1253,
                 format!(
@@ -343,37 +442,41 @@ fn create(cx: &mut Cx, organization: &str) -> Result<Reply, ApiError> {
                 ),
             ));
         }
-        url.clone()
-    } else if !xml.is_empty() {
-        entity_id(&xml).ok_or_else(|| {
-            ApiError::custom(
+        if serves_a_web_page(url) {
+            return Err(ApiError::custom(
                 1254,
-                "Veeam Service Provider Console failed to process metadata received from IdP: no EntityDescriptor with an entityID.",
-            )
-        })?
-    } else {
-        return Err(ApiError::bad_property(
-            "metadataUrl",
-            "Either 'metadataUrl' or 'metadataXml' is required.",
-        ));
-    };
-    if let Some(other) = cx
-        .state
-        .identity_providers
-        .iter()
-        .find(|p| state::text(&p.doc, "entityId") == entity)
-    {
-        return Err(ApiError::custom(
-            1255,
-            format!(
-                "IdP creation or modification failed: entity ID '{entity}' is already registered by identity provider '{}'.",
-                other.name()
-            ),
-        ));
+                format!(
+                    "Veeam Service Provider Console failed to process metadata received from IdP: '{url}' answered an HTML page, not an EntityDescriptor."
+                ),
+            ));
+        }
     }
+    for idp in &trusted {
+        if let Some(other) = cx
+            .state
+            .identity_providers
+            .iter()
+            .find(|p| state::text(&p.doc, "entityId") == idp.entity_id)
+        {
+            return Err(ApiError::custom(
+                1255,
+                format!(
+                    "IdP creation or modification failed: entity ID '{}' is already registered by identity provider '{}'.",
+                    idp.entity_id,
+                    other.name()
+                ),
+            ));
+        }
+    }
+    let entity = trusted
+        .first()
+        .map(|t| t.entity_id.clone())
+        .unwrap_or_default();
+    let known =
+        |property: &str, default: Value| member(&body, &[property]).cloned().unwrap_or(default);
     let doc = json!({"name": name, "displayName": display_name, "type": "SAML2",
-                     "template": body.get("template").cloned().unwrap_or(json!("Custom")),
-                     "enabled": body.get("enabled").cloned().unwrap_or(json!(true)),
+                     "template": known("template", json!("Custom")),
+                     "enabled": known("enabled", json!(true)),
                      "organizationUid": organization, "entityId": entity});
     cx.state.identity_providers.push(IdentityProvider {
         organization_uid: organization.to_string(),
@@ -419,16 +522,46 @@ mod tests {
     }
 
     #[test]
-    fn entity_ids_are_read_from_saml_metadata() {
+    fn iana_example_domains_serve_a_web_page() {
+        assert!(serves_a_web_page("https://example.com/"));
+        assert!(serves_a_web_page("http://www.example.org/metadata"));
+        assert!(!serves_a_web_page("https://idp.example/metadata"));
+        assert!(!serves_a_web_page("https://notexample.com/"));
+    }
+
+    #[test]
+    fn trusted_identity_providers_are_read_from_either_configuration() {
+        let object = json!({"identityProviders": [
+            {"entityId": "https://idp/a", "metadataLocation": "https://idp/a/metadata"},
+            {"entityId": "https://idp/b", "loadMetadata": false},
+            {"EntityId": "https://idp/c"}]});
         assert_eq!(
-            entity_id(r#"<md:EntityDescriptor entityID="https://idp/x">"#).as_deref(),
-            Some("https://idp/x")
+            trusted(Some(&object)),
+            vec![
+                Trusted::new("https://idp/a", "https://idp/a/metadata", true),
+                Trusted {
+                    entity_id: "https://idp/b".into(),
+                    metadata: None
+                },
+                Trusted::new("https://idp/c", "https://idp/c", true),
+            ]
+        );
+        let xml = json!(
+            r#"<identityProvider><saml2 entityId="sp"><identityProviders>
+            <add entityId="https://idp/a" metadataLocation='https://idp/a/m' loadMetadata="true"/>
+            <add entityId="https://idp/b" loadMetadata="false" />
+            </identityProviders></saml2></identityProvider>"#
         );
         assert_eq!(
-            entity_id("<EntityDescriptor entityID='a'/>").as_deref(),
-            Some("a")
+            trusted(Some(&xml)),
+            vec![
+                Trusted::new("https://idp/a", "https://idp/a/m", true),
+                Trusted {
+                    entity_id: "https://idp/b".into(),
+                    metadata: None
+                },
+            ]
         );
-        assert_eq!(entity_id("<html>not metadata</html>"), None);
-        assert_eq!(entity_id("<EntityDescriptor/>"), None);
+        assert!(trusted(None).is_empty());
     }
 }

@@ -34,14 +34,14 @@ pub(super) const TRIGGERS: &[Trigger] = &[
         code: 9000,
         method: "POST",
         path: START_FAILOVER,
-        trigger: "a `dateTime` later than now",
+        trigger: "a `dateTime` (3.5.1: `date-time`) later than now",
         delivery: Delivery::Answer,
     },
     Trigger {
         code: 400,
         method: "POST",
         path: START_FAILOVER,
-        trigger: "a `dateTime` that is not an ISO 8601 date and time (`parameterName: dateTime`)",
+        trigger: "a `dateTime` that is no date (`parameterName: dateTime`): the spec's format check from 3.6 on; 3.5.1 declares the parameter as `date-time`, and the mock still reads a `dateTime` and refuses it here",
         delivery: Delivery::Answer,
     },
 ];
@@ -85,9 +85,12 @@ pub(super) fn veeam_one_is_current(cx: &Cx, server: &str) -> Result<(), ApiError
     Ok(())
 }
 
+/// `POST .../failoverplans/{planUid}/start?dateTime=`: the point in time to fail over to. The
+/// 3.5.1 spec names the parameter `date-time`; the mock reads either name, `dateTime` first.
 fn start_failover(cx: &mut Cx) -> Result<Reply, ApiError> {
     let plan = cx.id("planUid");
-    if let Some(text) = cx.query("dateTime").filter(|t| !t.trim().is_empty()) {
+    let date_time = cx.query("dateTime").or_else(|| cx.query("date-time"));
+    if let Some(text) = date_time.filter(|t| !t.trim().is_empty()) {
         let at = unix_seconds(text).ok_or_else(|| {
             ApiError::bad_parameter(
                 "dateTime",

@@ -42,8 +42,6 @@ use std::time::Instant;
 /// The mock-only request header that makes the operation fail with 500 or 504.
 pub const FAULT_HEADER: &str = "x-mock-fault";
 
-/// The header that names the async action of a long operation.
-
 pub(super) const TRIGGERS: &[Trigger] = &[
     Trigger {
         code: 404,
@@ -394,7 +392,7 @@ impl Cx<'_> {
         let mut doc = state::action_doc(
             &id,
             self.user_uid(),
-            &action_name(self.request.operation),
+            action_name(self.request.operation),
             "running",
         );
         doc["queryParameters"] = query_parameters(self.request);
@@ -568,9 +566,27 @@ pub(super) fn referenced(
 
 /// A body string property (names match case-insensitively), trimmed; empty when absent.
 pub(super) fn body_text(body: &Map<String, Value>, property: &str) -> String {
-    body.iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(property))
-        .and_then(|(_, v)| v.as_str())
+    text_at(body, &[property])
+}
+
+/// A member of a JSON body by its path from the root, names matched case-insensitively as
+/// ASP.NET binds them: `member(&body, &["organizationInput", "name"])`.
+pub(super) fn member<'a>(body: &'a Map<String, Value>, path: &[&str]) -> Option<&'a Value> {
+    let (first, rest) = path.split_first()?;
+    let value = body
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(first))
+        .map(|(_, v)| v)?;
+    if rest.is_empty() {
+        return Some(value);
+    }
+    member(value.as_object()?, rest)
+}
+
+/// A string member of a JSON body by its path from the root, trimmed; empty when absent.
+pub(super) fn text_at(body: &Map<String, Value>, path: &[&str]) -> String {
+    member(body, path)
+        .and_then(Value::as_str)
         .unwrap_or_default()
         .trim()
         .to_string()

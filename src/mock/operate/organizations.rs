@@ -1,7 +1,7 @@
 //! Organizations: companies, their locations, and the organization policy that holds the
 //! switches other areas obey (`isSingleSignOnEnabled`, `maintenanceMode`).
 
-use super::{Cx, body_text, data, empty, missing, patches, referenced};
+use super::{Cx, body_text, data, empty, member, missing, patches, referenced, text_at};
 use crate::mock::error::{ApiError, Reply};
 use crate::mock::patch::{self, Schema};
 use crate::mock::state::{self, Kind, Model, State};
@@ -13,7 +13,7 @@ pub(super) const TRIGGERS: &[Trigger] = &[
         code: 409,
         method: "POST",
         path: "/organizations/companies",
-        trigger: "a company name that exists (case-insensitive)",
+        trigger: "an `organizationInput.name` another company has (case-insensitive)",
         delivery: Delivery::Answer,
     },
     Trigger {
@@ -27,7 +27,7 @@ pub(super) const TRIGGERS: &[Trigger] = &[
         code: 409,
         method: "POST",
         path: "/organizations/locations",
-        trigger: "a location name that exists in its organization",
+        trigger: "a `name` another location of the `organizationUid` has",
         delivery: Delivery::Answer,
     },
     Trigger {
@@ -90,16 +90,29 @@ fn company_conflict(other: &Value) -> ApiError {
     ))
 }
 
+/// `POST /organizations/companies` with a `CompanyInput`: the organization's own properties in
+/// `organizationInput` (its `name`, `alias`, `email`...), the company's beside it
+/// (`resellerUid`, `subscriptionPlanUid`, `isAlarmDetectEnabled`, `ownerCredentials`).
 fn create_company(cx: &mut Cx) -> Result<Reply, ApiError> {
     let body = cx.body();
-    let name = body_text(&body, "name");
+    let name = text_at(&body, &["organizationInput", "name"]);
     if let Some(existing) = cx.state.company_named(&name) {
         return Err(company_conflict(existing));
     }
     referenced(cx.state, &body, "resellerUid", None)?;
     referenced(cx.state, &body, "subscriptionPlanUid", None)?;
     let uid = cx.console.ids.uuid();
-    let mut company = state::company_doc(&uid, &name, &body);
+    // The representation is flat: the organization's properties beside the company's.
+    let mut flat: Map<String, Value> = member(&body, &["organizationInput"])
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    flat.extend(
+        body.iter()
+            .filter(|(k, _)| !k.eq_ignore_ascii_case("organizationInput"))
+            .map(|(k, v)| (k.clone(), v.clone())),
+    );
+    let mut company = state::company_doc(&uid, &name, &flat);
     company["name"] = json!(name);
     // A company always has a location: the console creates a default one with it.
     cx.state.locations.push(state::location_doc(

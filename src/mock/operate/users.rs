@@ -1,21 +1,24 @@
 //! Users: creating, changing and deleting them, the password reset, and the Windows accounts
-//! and groups given access to the administrator portal. A user named in a body (by login, or a
-//! Windows account by name) that does not exist is a 1100; a user named in the path is a 404.
+//! and groups given access to the administrator portal. A user named in a body (by user name,
+//! or a Windows account by name) that does not exist is a 1100; a user named in the path is a
+//! 404. Bodies are the spec's: a `UserInput` names the new user's login in
+//! `credentials.userName`, the reset its user in `userName`, a `LocalUserRuleInput` the Windows
+//! account or group in `name` (with its `sid`).
 
 use super::organizations::merge;
-use super::{Cx, body_text, data, empty, missing, patches, referenced};
+use super::{Cx, body_text, data, empty, member, missing, patches, referenced, text_at};
 use crate::mock::error::{ApiError, Reply};
 use crate::mock::patch::{self, Schema};
 use crate::mock::state::{self, Kind, User};
 use crate::mock::{Delivery, Trigger};
-use serde_json::json;
+use serde_json::{Value, json};
 
 pub(super) const TRIGGERS: &[Trigger] = &[
     Trigger {
         code: 409,
         method: "POST",
         path: "/users",
-        trigger: "a user login that exists",
+        trigger: "a `credentials.userName` another user has",
         delivery: Delivery::Answer,
     },
     Trigger {
@@ -29,7 +32,7 @@ pub(super) const TRIGGERS: &[Trigger] = &[
         code: 1100,
         method: "POST",
         path: "/users/resetpassword",
-        trigger: "a `login` no user has",
+        trigger: "a `userName` no user has",
         delivery: Delivery::Answer,
     },
     Trigger {
@@ -41,12 +44,13 @@ pub(super) const TRIGGERS: &[Trigger] = &[
     },
 ];
 
-/// The Windows accounts and groups of the mock console's machine and domain.
-const WINDOWS_PRINCIPALS: &[&str] = &[
-    "MOCK\\Administrator",
-    "MOCK\\Administrators",
-    "MOCK\\Backup Operators",
-    "MOCK\\svc-vspc",
+/// The Windows accounts and groups of the mock console's machine and domain, with the type a
+/// rule for them has (`LocalUserRuleTypeReadOnly`).
+const WINDOWS_PRINCIPALS: &[(&str, &str)] = &[
+    ("MOCK\\Administrator", "winNTUser"),
+    ("MOCK\\Administrators", "winNTGroup"),
+    ("MOCK\\Backup Operators", "winNTGroup"),
+    ("MOCK\\svc-vspc", "winNTUser"),
 ];
 
 pub(super) fn operate(cx: &mut Cx) -> Option<Result<Reply, ApiError>> {
@@ -61,10 +65,11 @@ pub(super) fn operate(cx: &mut Cx) -> Option<Result<Reply, ApiError>> {
     Some(result)
 }
 
+/// `POST /users` with a `UserInput`: the login and password in `credentials`.
 fn create_user(cx: &mut Cx) -> Result<Reply, ApiError> {
     let body = cx.body();
     referenced(cx.state, &body, "organizationUid", Some(Kind::Organization))?;
-    let login = body_text(&body, "login");
+    let login = text_at(&body, &["credentials", "userName"]);
     if cx.state.user_by_login(&login).is_some() {
         return Err(ApiError::conflict(format!(
             "User with login '{login}' already exists."
@@ -82,9 +87,9 @@ fn create_user(cx: &mut Cx) -> Result<Reply, ApiError> {
         &mut doc,
         &body,
         &state::USER,
-        &["organizationUid", "login", "password"],
+        &["organizationUid", "login", "password", "credentials"],
     );
-    let password = body_text(&body, "password");
+    let password = text_at(&body, &["credentials", "password"]);
     cx.state.users.push(User {
         doc: doc.clone(),
         password,
@@ -124,9 +129,10 @@ fn delete_user(cx: &mut Cx) -> Result<Reply, ApiError> {
     Ok(empty())
 }
 
-/// `POST /users/resetpassword`: the console mails a reset code to the user with this login.
+/// `POST /users/resetpassword`: the console mails a reset code to the user with this
+/// `userName` (at `email`).
 fn reset_password(cx: &mut Cx) -> Result<Reply, ApiError> {
-    let login = body_text(&cx.body(), "login");
+    let login = body_text(&cx.body(), "userName");
     if cx.state.user_by_login(&login).is_none() {
         return Err(ApiError::custom(
             1100,
@@ -141,9 +147,9 @@ fn reset_password(cx: &mut Cx) -> Result<Reply, ApiError> {
 fn local_user_rule(cx: &mut Cx) -> Result<Reply, ApiError> {
     let body = cx.body();
     let name = body_text(&body, "name");
-    let Some(known) = WINDOWS_PRINCIPALS
+    let Some((known, kind)) = WINDOWS_PRINCIPALS
         .iter()
-        .find(|p| p.eq_ignore_ascii_case(&name))
+        .find(|(p, _)| p.eq_ignore_ascii_case(&name))
     else {
         return Err(ApiError::custom(
             1100,
@@ -152,9 +158,13 @@ fn local_user_rule(cx: &mut Cx) -> Result<Reply, ApiError> {
             ),
         ));
     };
-    let mut rule = json!({"instanceUid": cx.console.ids.uuid(), "name": known,
-                          "type": body_text(&body, "type"), "role": "portalOperator",
-                          "description": null, "enabled": true});
+    let mut rule = json!({"instanceUid": cx.console.ids.uuid(), "sid": body_text(&body, "sid"),
+                          "name": known, "type": kind, "roleType": "portalAdministrator",
+                          "contextType": "machine", "scope": [], "mfaPolicyStatus": "disabled",
+                          "description": null, "enabled": true, "hasAccessToProvider": null});
     merge(&mut rule, &body, &state::LOCAL_USER_RULE, &["name", "type"]);
+    if let Some(scope) = member(&body, &["scope"]).filter(|s| s.is_array()) {
+        rule["scope"] = Value::clone(scope);
+    }
     Ok(data(rule))
 }

@@ -1,8 +1,9 @@
-//! The property models: what a modelled resource's body and representation may hold (each
-//! property's type, whether it is required or nullable) and which properties JSON Patch may not
-//! change. `validate.rs` checks create bodies against them, `patch.rs` checks patches, and the
-//! operations copy what a body sets into a representation ([`merge_known`]). They live apart from
-//! the store because they describe the API's resources, not the console's contents.
+//! The property models: what a modelled resource's representation may hold (each property's
+//! type, whether it is required or nullable) and which properties JSON Patch may not change.
+//! Request bodies are validated by the spec (`contract::input`); `patch.rs` checks patches
+//! against these models, and the operations copy what a body sets into a representation
+//! ([`merge_known`]). They live apart from the store because they describe the API's resources,
+//! not the console's contents.
 
 use serde_json::{Map, Value};
 
@@ -152,24 +153,38 @@ pub static SAML2_IDENTITY_PROVIDER: Model = Model {
             Ty::Enum(&["ADFS", "Okta", "Keycloak", "Custom"]),
         ),
         prop("enabled", Ty::Bool),
-        prop("metadataUrl", Ty::Str),
-        prop("metadataXml", Ty::Str),
+        // The Saml2Configuration (3.6 and later; the Saml2 XML text in 3.5.1).
+        prop("configuration", Ty::Object(&[])),
     ],
     read_only: &["name", "organizationUid", "type", "entityId"],
 };
 
+/// A `LocalUserRule`: `type` (`winNTUser`, `winNTGroup`) is the console's to say.
 pub static LOCAL_USER_RULE: Model = Model {
     properties: &[
+        required("sid", Ty::Str),
         required("name", Ty::Name),
-        required("type", Ty::Enum(&["user", "group"])),
+        prop("type", Ty::Enum(&["winNTUser", "winNTGroup"])),
         prop(
-            "role",
-            Ty::Enum(&["portalAdministrator", "portalOperator", "readOnlyUser"]),
+            "roleType",
+            Ty::Enum(&[
+                "unknown",
+                "readonlyOperator",
+                "operator",
+                "siteAdministrator",
+                "portalAdministrator",
+            ]),
         ),
+        prop(
+            "contextType",
+            Ty::Enum(&["machine", "domain", "applicationDirectory"]),
+        ),
+        prop("mfaPolicyStatus", Ty::Enum(&["disabled", "enabled"])),
         prop("description", Ty::Str),
         prop("enabled", Ty::Bool),
+        prop("hasAccessToProvider", Ty::Bool),
     ],
-    read_only: &[],
+    read_only: &["instanceUid", "type"],
 };
 
 /// Copies the model's properties present in `body` into `doc` (except the password).

@@ -44,7 +44,7 @@ pub const GLOBEX_SECOND_LOCATION_UID: &str = "5eed0002-0000-4000-8000-0000000000
 pub const UMBRELLA_LOCATION_UID: &str = "5eed0002-0000-4000-8000-000000000004";
 pub const ADMIN_UID: &str = "5eed0003-0000-4000-8000-000000000001";
 pub const COMPANY_USER_UID: &str = "5eed0003-0000-4000-8000-000000000002";
-/// An Acme Corp user who signs in through the `acme-okta` identity provider.
+/// An Acme Corp user who signs in through the `acme_okta` identity provider.
 pub const SSO_USER_UID: &str = "5eed0003-0000-4000-8000-000000000003";
 pub const MFA_USER_UID: &str = "5eed0003-0000-4000-8000-000000000004";
 pub const RUNNING_ACTION_ID: &str = "5eed0004-0000-4000-8000-000000000001";
@@ -89,10 +89,10 @@ pub const BACKUP_AGENT_JOB_UID: &str = "5eed000d-0000-4000-8000-000000000001";
 pub const MISSING_UID: &str = "5eedffff-0000-4000-8000-000000000000";
 
 /// Identity providers (named, per organization).
-pub const IDP_NAME: &str = "acme-okta";
+pub const IDP_NAME: &str = "acme_okta";
 pub const IDP_DISPLAY_NAME: &str = "Acme Okta";
-pub const DISABLED_IDP_NAME: &str = "acme-adfs";
-pub const MAINTENANCE_IDP_NAME: &str = "umbrella-keycloak";
+pub const DISABLED_IDP_NAME: &str = "acme_adfs";
+pub const MAINTENANCE_IDP_NAME: &str = "umbrella_keycloak";
 /// The SAML entity ID of Globex's identity provider: no other identity provider may use it.
 pub const GLOBEX_IDP_ENTITY_ID: &str = "https://sts.globex.example/adfs/services/trust";
 
@@ -350,7 +350,7 @@ impl State {
                 ),
                 identity_provider(
                     GLOBEX_UID,
-                    "globex-adfs",
+                    "globex_adfs",
                     "Globex ADFS",
                     "ADFS",
                     true,

@@ -187,6 +187,11 @@ pub struct CaseDef {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub tags: Vec<Spanned<String>>,
+    /// The API versions the case is written for, where a body's shape differs between versions
+    /// (`["3.6", "3.6.1", "3.6.2", "3.7"]`); by default every version whose spec has the
+    /// operation. A run of another version skips the case.
+    #[schemars(with = "Option<Vec<String>>")]
+    pub versions: Option<Spanned<Vec<String>>>,
     /// The request to send.
     pub request: RequestDef,
     /// The error the contract requires in answer.

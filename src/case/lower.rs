@@ -151,6 +151,26 @@ impl Checker<'_> {
         self.problems.last_mut().expect("just pushed")
     }
 
+    /// The versions a case lists, each one the harness knows.
+    fn versions(&mut self, listed: &Spanned<Vec<String>>) -> Versions {
+        let mut versions = Versions::default();
+        for text in listed.get_ref() {
+            match ApiVersion::parse(text) {
+                Some(version) => versions = versions.with(version),
+                None => {
+                    let known = ApiVersion::ALL.map(ApiVersion::as_str);
+                    let d = self.at(
+                        listed.span(),
+                        format!("`{text}` is not a known API version"),
+                    );
+                    d.label = did_you_mean(text, known).map(|c| format!("did you mean `{c}`?"));
+                    d.help = Some(format!("known: {}", known.join(", ")));
+                }
+            }
+        }
+        versions
+    }
+
     pub(super) fn pos<T>(&self, spanned: &Spanned<T>) -> Position {
         self.source.position(spanned.span().start)
     }
@@ -174,6 +194,7 @@ impl Checker<'_> {
             );
         }
         let request = self.request(def.request);
+        let written_for = def.versions.as_ref().map(|v| self.versions(v));
         let expect = self.expect(def.expect, request.as_ref().map(|(r, _)| r));
         if def.tags.iter().any(|t| t.get_ref().trim().is_empty()) {
             let span = def
@@ -187,7 +208,21 @@ impl Checker<'_> {
             return None;
         }
         let mut tags: Vec<String> = def.tags.into_iter().map(|t| t.into_inner()).collect();
-        let (request, versions) = request?;
+        let (request, mut versions) = request?;
+        if let (Some(listed), Some(span)) = (written_for, def.versions.as_ref().map(|v| v.span())) {
+            let both = versions
+                .iter()
+                .filter(|v| listed.contains(*v))
+                .fold(Versions::default(), Versions::with);
+            if both.is_empty() {
+                let d = self.at(span, format!("the case's operation is in none of these versions; its spec has it at {versions}"));
+                d.help = Some(
+                    "list versions whose spec has the operation, or leave `versions` out".into(),
+                );
+                return None;
+            }
+            versions = both;
+        }
         if request.burst.is_some() && !tags.iter().any(|t| t == tags::BURST) {
             tags.push(tags::BURST.to_string());
         }

@@ -9,7 +9,7 @@
 # request HTTP 400 `application/json` with the VSPC envelope of the reference's offset=-1
 # example (benches/nginx.conf). The tools, each timed from its start to its end:
 #
-# - vspc-conformance: N sweep cases (the `negative_offset` rule, every collection GET with
+# - vspc-conformance: N sweep cases (a rule breaking every collection GET's offset with
 #   offset=-1, copied under as many names as it takes, plus written cases for the remainder),
 #   each checked in full: status, envelope schema, type, code, field, message;
 # - Hurl 8.0.1: the same N requests (taken from vspc-conformance's own --dry-run), in 20 files,
@@ -115,9 +115,10 @@ URL="$BASE/api/v3/organizations/companies?offset=-1"
 curl -s -o /dev/null -w '%{http_code}' "$URL" 2>/dev/null | grep -q 400 \
   || { say "nginx does not answer 400 at $URL"; cat "$scratch/nginx/error.log" >&2; exit 1; }
 
-# The cases: copies of the negative_offset sweep rule, then written cases up to CASES.
+# The cases: copies of a sweep rule of every collection GET with offset=-1 (as the shipped
+# below_minimum rule breaks it), then written cases up to CASES.
 mkdir -p "$scratch/cases"
-per_rule=$("$BIN" run --cases cases/sweep.toml --list sweep::negative_offset:: | wc -l)
+per_rule=$("$BIN" run --cases cases/sweep.toml --list sweep::below_minimum:: | grep -c '^sweep::below_minimum::GET .*(query offset)$')
 rules=$((CASES / per_rule))
 rest=$((CASES - rules * per_rule))
 for i in $(seq 1 "$rules"); do

@@ -1,11 +1,17 @@
 //! Coverage per operation: for each operation of the version under test, how many sent cases
 //! reached it, the error codes they provoked and the checks that ran on the answers; and the
-//! operations no case reached, by tag. Counted once ([`Coverage::count`]), from a run's reports
-//! or from merged records, and carried beside the matrix for every reporter to render.
-//! A run counts its cases one by one as they finish ([`Counting`]).
+//! operations no case reached, by tag. Beside it, coverage of the declared input constraints
+//! ([`Constraints`]): how many of the version's constraints ([`crate::contract::constraint`]) a
+//! case broke and judged, how many conformed, and why each of the others was not. Counted once
+//! ([`Coverage::count`]), from a run's reports or from merged records, and carried beside the
+//! matrix for every reporter to render. A run counts its cases one by one as they finish
+//! ([`Counting`]).
 
+use crate::case::inputs::{self, Planned};
+use crate::contract::schema::Keyword;
 use crate::contract::{ApiVersion, Check, Contract, Operation, Operations, Route, TrailingSlash};
 use crate::exchange::Said;
+use crate::outcome::OutcomeKind;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -42,6 +48,16 @@ pub struct Reach<'a> {
     pub provoked: Option<String>,
     /// The checks that ran on the answer (a skipped check did not).
     pub checks: Vec<Check>,
+    /// The declared constraint the case broke, when an input sweep made it.
+    pub broke: Option<Broke<'a>>,
+}
+
+/// A declared constraint a sent case broke, and how the case ended.
+#[derive(Debug, Clone, Copy)]
+pub struct Broke<'a> {
+    /// As the census names it: `query limit: maximum`, `body organizationInput.name: required`.
+    pub constraint: &'a str,
+    pub outcome: OutcomeKind,
 }
 
 /// The error an answer's body names: the first error's `code`, or an OAuth2 `error`.
@@ -68,11 +84,87 @@ impl PartialEq for Reached {
 
 impl Eq for Reached {}
 
-/// Every operation of one version's catalogue, in catalogue order.
+/// Every operation of one version's catalogue, in catalogue order, and the declared input
+/// constraints.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Coverage {
     pub version: ApiVersion,
     pub operations: Vec<Reached>,
+    pub constraints: Constraints,
+}
+
+/// The version's declared input constraints, and what the cases did to them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Constraints {
+    pub declared: usize,
+    /// Broken by a case that was judged (conforming or not).
+    pub exercised: usize,
+    /// Of those, broken by a conforming case.
+    pub conformed: usize,
+    /// Broken by cases that were all inconclusive: the console checked something else first.
+    pub not_reached: usize,
+    /// By keyword, in keyword order.
+    pub by_keyword: BTreeMap<Keyword, KeywordCount>,
+    /// Every constraint no judged case broke, with why, in catalogue order.
+    pub unexercised: Vec<Unexercised>,
+}
+
+/// One keyword's constraints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct KeywordCount {
+    pub declared: usize,
+    pub exercised: usize,
+    pub conformed: usize,
+}
+
+/// A constraint no judged case broke.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unexercised {
+    /// `GET /organizations/companies`
+    pub operation: String,
+    /// `query limit: maximum`
+    pub constraint: String,
+    pub keyword: Keyword,
+    /// The kind of reason: one of [`inputs::Why`], `not_reached` or `not_run`.
+    pub why: &'static str,
+    pub detail: String,
+}
+
+impl Constraints {
+    /// `constraints exercised 12862/14101 (91.2%), 12862 conformed`
+    pub fn line(&self) -> String {
+        let percent = match self.declared {
+            0 => 0.0,
+            n => 100.0 * self.exercised as f64 / n as f64,
+        };
+        let mut line = format!(
+            "constraints exercised {}/{} ({percent:.1}%), {} conformed",
+            self.exercised, self.declared, self.conformed
+        );
+        if self.not_reached > 0 {
+            line.push_str(&format!(", {} not reached", self.not_reached));
+        }
+        line
+    }
+
+    /// The unexercised constraints by keyword, then by kind of reason: how many.
+    pub fn reasons(&self) -> BTreeMap<Keyword, BTreeMap<&'static str, usize>> {
+        let mut out: BTreeMap<Keyword, BTreeMap<&'static str, usize>> = BTreeMap::new();
+        for u in &self.unexercised {
+            *out.entry(u.keyword).or_default().entry(u.why).or_default() += 1;
+        }
+        out
+    }
+}
+
+/// What became of one constraint, the best outcome of the cases that broke it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+enum Seen {
+    #[default]
+    Not,
+    Inconclusive,
+    NonConforming,
+    Conforming,
 }
 
 /// Coverage counted one sent case at a time, as a run's cases finish: each is counted while
@@ -88,6 +180,10 @@ pub struct Counting {
     /// The checks that ran, per operation, as bits (`Check as u8`) until the end: a case adds
     /// its few without touching a set.
     ran: Vec<u8>,
+    /// Per operation, what became of each of its declared constraints (allocated when a case
+    /// first breaks one of them), and their names as the census gives them.
+    seen: Vec<Vec<Seen>>,
+    labels: Vec<Vec<String>>,
 }
 
 type Memo = HashMap<String, Option<usize>, BuildHasherDefault<PathHasher>>;
@@ -115,6 +211,8 @@ impl Counting {
                 .map(|(i, op)| ((op.method.as_str(), op.path.as_str()), i))
                 .collect(),
             ran: vec![0; operations.len()],
+            seen: vec![Vec::new(); operations.len()],
+            labels: vec![Vec::new(); operations.len()],
             operations,
             routed: Vec::new(),
         }
@@ -132,6 +230,32 @@ impl Counting {
             reached.codes.insert(code);
         }
         self.ran[i] |= reach.checks.iter().fold(0, |bits, &c| bits | 1 << c as u8);
+        if let Some(broke) = reach.broke {
+            self.broke(i, broke);
+        }
+    }
+
+    /// A case broke one of the operation's declared constraints, found by its name.
+    fn broke(&mut self, operation: usize, broke: Broke<'_>) {
+        let census = &self.catalogue.constraints()[operation];
+        if self.labels[operation].is_empty() {
+            self.labels[operation] = census.iter().map(|c| c.to_string()).collect();
+            self.seen[operation] = vec![Seen::Not; census.len()];
+        }
+        let Some(at) = self.labels[operation]
+            .iter()
+            .position(|l| l == broke.constraint)
+        else {
+            return;
+        };
+        let now = match broke.outcome {
+            OutcomeKind::Conforming => Seen::Conforming,
+            OutcomeKind::NonConforming => Seen::NonConforming,
+            OutcomeKind::Inconclusive => Seen::Inconclusive,
+            OutcomeKind::Skipped | OutcomeKind::Error => Seen::Not,
+        };
+        let slot = &mut self.seen[operation][at];
+        *slot = (*slot).max(now);
     }
 
     /// The operation a method and path reach, routed once per distinct pair.
@@ -165,11 +289,66 @@ impl Counting {
                 .filter(|&c| bits & 1 << c as u8 != 0)
                 .collect();
         }
+        let constraints = constraints(self.version, self.catalogue, &self.seen);
         Coverage {
             version: self.version,
             operations: self.operations,
+            constraints,
         }
     }
+}
+
+/// The constraint coverage of what the cases did (`seen`, per operation), with the plan's
+/// reason for each constraint no case broke.
+fn constraints(version: ApiVersion, catalogue: &Operations, seen: &[Vec<Seen>]) -> Constraints {
+    let plan = inputs::plan(version);
+    let mut out = Constraints::default();
+    for (i, (op, census)) in catalogue
+        .all()
+        .iter()
+        .zip(catalogue.constraints())
+        .enumerate()
+    {
+        for (at, constraint) in census.iter().enumerate() {
+            let got = seen[i].get(at).copied().unwrap_or_default();
+            let count = out.by_keyword.entry(constraint.keyword).or_default();
+            out.declared += 1;
+            count.declared += 1;
+            match got {
+                Seen::Conforming | Seen::NonConforming => {
+                    out.exercised += 1;
+                    count.exercised += 1;
+                    if got == Seen::Conforming {
+                        out.conformed += 1;
+                        count.conformed += 1;
+                    }
+                    continue;
+                }
+                Seen::Inconclusive => out.not_reached += 1,
+                Seen::Not => {}
+            }
+            let (why, detail) = match (got, plan.operations[i].constraints.get(at)) {
+                (Seen::Inconclusive, _) => (
+                    "not_reached",
+                    "every case that broke it was answered by a check the console made first"
+                        .to_string(),
+                ),
+                (_, Some(Planned::Untestable(u))) => (u.why.as_str(), u.detail.to_string()),
+                _ => (
+                    "not_run",
+                    "no case of this run broke it (not selected, or skipped)".to_string(),
+                ),
+            };
+            out.unexercised.push(Unexercised {
+                operation: format!("{} {}", op.method, op.path),
+                constraint: constraint.to_string(),
+                keyword: constraint.keyword,
+                why,
+                detail,
+            });
+        }
+    }
+    out
 }
 
 impl Coverage {
@@ -226,18 +405,21 @@ mod tests {
                 path: "/organizations/companies/5eed0001-0000-4000-8000-000000000001",
                 provoked: Some("404".into()),
                 checks: vec![Check::Status, Check::Code],
+                broke: None,
             },
             Reach {
                 method: "GET",
                 path: "/organizations/companies/not-a-uuid",
                 provoked: provoked(&json!({"errors": [{"code": 400}]})),
                 checks: vec![Check::Field],
+                broke: None,
             },
             Reach {
                 method: "GET",
                 path: "/no/such/path",
                 provoked: Some("404".into()),
                 checks: vec![Check::Status],
+                broke: None,
             },
         ];
         let coverage = Coverage::count(ApiVersion::FALLBACK, sent);

@@ -5,7 +5,7 @@
 use crate::case::ExpectedError;
 use crate::check::{Check, Verdict};
 use crate::contract::{ApiVersion, Contract};
-use crate::coverage::{Counting, Coverage, Reach};
+use crate::coverage::{Broke, Counting, Coverage, Reach};
 use crate::outcome::{CaseReport, Outcome};
 use std::fmt;
 
@@ -138,6 +138,10 @@ impl Counter {
                 path: &exchange.request.path,
                 provoked: exchange.said.provoked(),
                 checks: ran(report.checks.iter().map(|c| (c.check, c.verdict))),
+                broke: report.case.broken.as_ref().map(|b| Broke {
+                    constraint: &b.label,
+                    outcome: report.outcome.kind(),
+                }),
             });
         }
         let tally = match report.outcome {

@@ -235,10 +235,9 @@ fn mock_tls_writes_its_certificate_for_ca_cert_before_printing_its_address() {
 // -- Tokens that expire within the run ----------------------------------------------------------
 
 /// 40 cases of one request each: the run's length is set by `--rps`.
-const FORTY_CASES: [&str; 3] = [
-    "sweep::negative_offset::GET /organizations/companies",
-    "sweep::limit_zero::GET /organizations/companies",
-    "sweep::negative_offset::GET /organizations/locations",
+const FORTY_CASES: [&str; 2] = [
+    "sweep::below_minimum::GET /organizations/companies",
+    "sweep::below_minimum::GET /organizations/locations (query",
 ];
 
 #[test]

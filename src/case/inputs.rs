@@ -130,6 +130,8 @@ pub enum Edit {
 #[derive(Debug, Clone)]
 pub struct Break {
     pub constraint: Constraint,
+    /// The constraint as the census names it (`query limit: maximum`): what coverage counts.
+    pub label: String,
     /// The constraint's place in the operation's census (`Operations::constraints`).
     pub index: usize,
     pub kind: BreakKind,
@@ -630,6 +632,7 @@ impl Planner<'_, '_> {
             match verdict(found, &constraint.input, keyword, &shown) {
                 Ok(also) => {
                     let made = Break {
+                        label: constraint.to_string(),
                         constraint: constraint.clone(),
                         index,
                         kind: BreakKind::of(keyword, json),
@@ -773,6 +776,7 @@ impl Planner<'_, '_> {
             }))
             .collect();
         Ok(Break {
+            label: constraint.to_string(),
             constraint: constraint.clone(),
             index,
             kind: BreakKind::of(keyword, false),

@@ -67,7 +67,7 @@ pub fn validate(
     binding: Binding,
 ) -> Vec<Invalid> {
     let mut found = parameters(op, schemas, inputs, binding, &Location::ALL);
-    if !(binding.mode.first_only && !found.is_empty()) {
+    if !binding.mode.first_only || found.is_empty() {
         found.extend(body(op, schemas, inputs.body, binding));
     }
     found

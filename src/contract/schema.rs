@@ -252,7 +252,7 @@ impl Schema {
 
 #[derive(Debug)]
 enum Node {
-    Schema(Schema),
+    Schema(Box<Schema>),
     /// `$ref`, or `allOf: [{$ref}]`, with what the referring site adds.
     Ref {
         to: SchemaId,
@@ -326,7 +326,7 @@ impl Schemas {
             let name: Arc<str> = Arc::from(name.as_str());
             schemas.names.insert(name.clone(), id);
             schemas.named.push(name);
-            schemas.nodes.push(Node::Schema(Schema::default()));
+            schemas.nodes.push(Node::Schema(Box::default()));
         }
         for (i, value) in named.values().enumerate() {
             let node = schemas.node(value);
@@ -360,7 +360,7 @@ impl Schemas {
 
     fn node(&mut self, value: &Value) -> Node {
         let Some(object) = value.as_object() else {
-            return Node::Schema(Schema::default());
+            return Node::Schema(Box::default());
         };
         let flag = |key: &str| object.get(key).and_then(Value::as_bool).unwrap_or(false);
         let target = object.get("$ref").and_then(Value::as_str).or_else(|| {
@@ -430,7 +430,7 @@ impl Schemas {
                 .map(|(name, value)| (Arc::from(name.as_str()), self.add(value)))
                 .collect();
         }
-        Node::Schema(schema)
+        Node::Schema(Box::new(schema))
     }
 
     /// The schema `id` stands for, through any chain of references.

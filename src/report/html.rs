@@ -12,7 +12,7 @@
 use super::record::RunRecord;
 use crate::check::Check;
 use crate::contract::Contract;
-use crate::coverage::Coverage;
+use crate::coverage::{Constraints, Coverage};
 use crate::matrix::Matrix;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -92,6 +92,9 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
     page.push_str(&cases_panel(run));
     if let Some(coverage) = &matrix.operations {
         page.push_str(&operations_section(coverage));
+        if coverage.constraints.declared > 0 {
+            page.push_str(&constraints_section(&coverage.constraints));
+        }
     }
     page.push_str("</main>\n");
     let data = json!({
@@ -111,6 +114,51 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         "<script type=\"application/json\" id=\"report-data\">{data}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n"
     );
     page
+}
+
+/// The declared input constraints: a row per keyword (exercised of declared, conformed), opening
+/// onto the ones no judged case broke, with why.
+fn constraints_section(c: &Constraints) -> String {
+    let mut out = format!(
+        "<section id=\"constraints\">\n<h2>Declared input constraints</h2>\n<p>{}</p>\n",
+        escape(&c.line())
+    );
+    for (keyword, n) in &c.by_keyword {
+        let missing = n.declared - n.exercised;
+        let note = if n.exercised > n.conformed {
+            format!(
+                " <span class=\"n-fail\">{} broke it</span>",
+                n.exercised - n.conformed
+            )
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "<details class=\"tag\"><summary><b>{}</b> {}/{} exercised, {} conformed{note}</summary>",
+            escape(keyword.as_str()),
+            n.exercised,
+            n.declared,
+            n.conformed
+        );
+        if missing > 0 {
+            out.push_str("<table class=\"checks\"><tr><th>operation</th><th>constraint</th><th>why</th></tr>\n");
+            for u in c.unexercised.iter().filter(|u| u.keyword == *keyword) {
+                let _ = writeln!(
+                    out,
+                    "<tr class=\"unreached\"><td class=\"value\">{}</td><td class=\"value\">{}</td><td>{}: {}</td></tr>",
+                    escape(&u.operation),
+                    escape(&u.constraint),
+                    escape(u.why),
+                    escape(&u.detail)
+                );
+            }
+            out.push_str("</table>");
+        }
+        out.push_str("</details>\n");
+    }
+    out.push_str("</section>\n");
+    out
 }
 
 /// Coverage per operation: a row per tag (reached of all), opening onto its operations with the

@@ -5,7 +5,7 @@
 use super::ReportError;
 use super::record::{CaseRecord, RunRecord};
 use crate::check::Check;
-use crate::coverage::Coverage;
+use crate::coverage::{Constraints, Coverage};
 use crate::matrix::{Matrix, RowKey};
 use crate::run::{CaseReport, Summary};
 use serde::Serialize;
@@ -193,6 +193,43 @@ fn coverage_value(coverage: &Coverage) -> Value {
         "operations_reached": coverage.reached(),
         "operations": operations,
         "unreached": coverage.unreached(),
+        "constraints": constraints_value(&coverage.constraints),
+    })
+}
+
+/// The declared input constraints: how many, exercised, conformed, by keyword; and each one no
+/// judged case broke, with why.
+fn constraints_value(c: &Constraints) -> Value {
+    let by_keyword: serde_json::Map<String, Value> = c
+        .by_keyword
+        .iter()
+        .map(|(keyword, n)| {
+            (
+                keyword.to_string(),
+                json!({"declared": n.declared, "exercised": n.exercised, "conformed": n.conformed}),
+            )
+        })
+        .collect();
+    let unexercised: Vec<Value> = c
+        .unexercised
+        .iter()
+        .map(|u| {
+            json!({
+                "operation": u.operation,
+                "constraint": u.constraint,
+                "keyword": u.keyword.as_str(),
+                "why": u.why,
+                "detail": u.detail,
+            })
+        })
+        .collect();
+    json!({
+        "declared": c.declared,
+        "exercised": c.exercised,
+        "conformed": c.conformed,
+        "not_reached": c.not_reached,
+        "by_keyword": by_keyword,
+        "unexercised": unexercised,
     })
 }
 

@@ -60,11 +60,19 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         .operations
         .as_ref()
         .map(|c| {
-            format!(
+            let mut properties = format!(
                 "\n      <property name=\"operations_reached\" value=\"{}/{}\"/>",
                 c.reached(),
                 c.total()
-            )
+            );
+            let k = &c.constraints;
+            if k.declared > 0 {
+                properties.push_str(&format!(
+                    "\n      <property name=\"constraints_exercised\" value=\"{}/{}\"/>\n      <property name=\"constraints_conformed\" value=\"{}\"/>",
+                    k.exercised, k.declared, k.conformed
+                ));
+            }
+            properties
         })
         .unwrap_or_default();
     // Suites in the order their files first appear, cases in report order within each.

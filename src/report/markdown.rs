@@ -179,6 +179,38 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         }
     }
 
+    if let Some(c) = matrix
+        .operations
+        .as_ref()
+        .map(|c| &c.constraints)
+        .filter(|c| c.declared > 0)
+    {
+        let _ = writeln!(
+            out,
+            "\n### Declared input constraints: {}\n\n| keyword | declared | exercised | conformed | not exercised, why |\n|---|---:|---:|---:|---|",
+            c.line()
+        );
+        let reasons = c.reasons();
+        for (keyword, n) in &c.by_keyword {
+            let why: Vec<String> = reasons
+                .get(keyword)
+                .map(|r| {
+                    r.iter()
+                        .map(|(why, count)| format!("{why} ×{count}"))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| `{keyword}` | {} | {} | {} | {} |",
+                n.declared,
+                n.exercised,
+                n.conformed,
+                why.join(", ")
+            );
+        }
+    }
+
     let unexercised = matrix.unexercised_codes();
     if !unexercised.is_empty() {
         let list: Vec<String> = unexercised.iter().map(|c| format!("`{c}`")).collect();

@@ -8,10 +8,11 @@
 
 use super::{body_for_report, redact_secrets};
 use crate::baseline::Standing;
+use crate::case::inputs::Break;
 use crate::case::{Body, ExpectedError, Field};
 use crate::check::{Check, CheckResult, Shown, Verdict};
 use crate::contract::{ApiVersion, Readings, Strength};
-use crate::coverage::{Coverage, Reach, provoked};
+use crate::coverage::{Broke, Coverage, Reach, provoked};
 use crate::matrix::{Matrix, RowKey, Tally, ran};
 pub use crate::outcome::OutcomeKind;
 use crate::outcome::{CaseReport, Outcome, Summary};
@@ -93,6 +94,10 @@ impl RunRecord {
                     path: &c.request.path,
                     provoked: provoked(&observed.body),
                     checks: ran(c.checks.verdicts()),
+                    broke: c.broken.as_ref().map(|b| Broke {
+                        constraint: &b.constraint,
+                        outcome: c.outcome,
+                    }),
                 })
             });
             Coverage::count(version, reached)
@@ -143,6 +148,39 @@ pub struct CaseRecord {
     /// Where the case stands against the run's baseline file, when it has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<Standing>,
+    /// The declared constraint the case breaks, when an input sweep made it.
+    #[serde(rename = "break", default, skip_serializing_if = "Option::is_none")]
+    pub broken: Option<BreakRecord>,
+}
+
+/// A declared constraint broken, as data: which, how, and the value sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BreakRecord {
+    /// As the census names it: `query limit: maximum`.
+    pub constraint: String,
+    /// `query limit`, `body organizationInput.name`.
+    pub input: String,
+    pub keyword: String,
+    /// `below_minimum`, `left_out`, ...
+    pub kind: String,
+    /// The value sent, as shown (`-1`, `(left out)`).
+    pub value: String,
+    /// Other keywords of the same input the value breaks too, where none breaks it alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
+}
+
+impl BreakRecord {
+    fn of(broken: &Break) -> BreakRecord {
+        BreakRecord {
+            constraint: broken.label.clone(),
+            input: broken.constraint.input.to_string(),
+            keyword: broken.constraint.keyword.to_string(),
+            kind: broken.kind.to_string(),
+            value: broken.shown.clone(),
+            also: broken.also.iter().map(|k| k.to_string()).collect(),
+        }
+    }
 }
 
 impl CaseRecord {
@@ -177,6 +215,7 @@ impl CaseRecord {
                 .filter(|_| report.outcome == Outcome::NonConforming)
                 .map(|e| super::curl::command(&e.request)),
             baseline: report.standing.clone(),
+            broken: c.broken.as_deref().map(BreakRecord::of),
         }
     }
 

@@ -349,6 +349,14 @@ pub fn render_finish_styled(
     } else {
         style.bold_red(&line)
     };
+    if let Some(constraints) = matrix
+        .operations
+        .as_ref()
+        .map(|c| &c.constraints)
+        .filter(|c| c.declared > 0)
+    {
+        out.push_str(&format!("\n{}", constraints.line()));
+    }
     out.push_str(&format!("\n{line} [{:.2}s]\n", elapsed.as_secs_f64()));
     out
 }

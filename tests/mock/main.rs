@@ -6,6 +6,7 @@ mod common;
 
 mod async_actions;
 mod auth;
+mod base_requests;
 mod catalogue;
 mod lifecycle;
 mod resources;

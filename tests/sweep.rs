@@ -194,6 +194,60 @@ expect = { code = 400, parameter = "limit" }
 }
 
 #[test]
+fn lint_points_at_problems_in_rules_that_break_constraints() {
+    let base = r#"
+[[sweep]]
+name = "r"
+select = { tags = ["companies"] }
+breaks = { keyword = "maxLength", inputs = ["body"] }
+expect = { code = 400 }
+"#;
+    assert!(lint(base).is_empty(), "{:?}", lint(base));
+    let typo = lint(&base.replace("maxLength", "maxlenght"));
+    assert!(
+        typo[0].contains("`maxlenght` is not a keyword")
+            && typo[0].contains("did you mean `maxLength`?"),
+        "{typo:?}"
+    );
+    let change = lint(&base.replace("expect =", "request = { query = { limit = 0 } }\nexpect ="));
+    assert!(
+        change[0].contains("changes nothing else of the request"),
+        "{change:?}"
+    );
+    let field = lint(&base.replace("code = 400", "code = 400, property = \"name\""));
+    assert!(field[0].contains("is its input's own"), "{field:?}");
+    let place = lint(&base.replace("\"body\"", "\"cookie\""));
+    assert!(place[0].contains("cookie"), "{place:?}");
+}
+
+#[test]
+fn a_rule_that_breaks_constraints_names_each_input_and_its_own_field() {
+    let cases = shipped();
+    let case = cases
+        .iter()
+        .find(|c| {
+            c.name == "sweep::too_long::POST /organizations/companies (body organizationInput.name)"
+        })
+        .expect("the company name's maxLength is broken");
+    assert_eq!(
+        case.expect.field,
+        Some(case::Field::Property("organizationInput.name".into()))
+    );
+    assert!(case.has_tag("mutating"), "a create is an unscoped write");
+    let broken = case.broken.as_ref().unwrap();
+    assert_eq!(broken.constraint.keyword.as_str(), "maxLength");
+    let offset = cases
+        .iter()
+        .find(|c| c.name == "sweep::below_minimum::GET /organizations/companies (query offset)")
+        .unwrap();
+    assert_eq!(
+        offset.request.query,
+        vec![("offset".to_string(), "-1".to_string())]
+    );
+    assert!(!offset.has_tag("mutating"));
+}
+
+#[test]
 fn mutating_cases_are_skipped_against_a_real_console_unless_allowed() {
     use vspc_conformance::mock::{ADMIN_PASSWORD, MockConfig, MockConsole};
     let mock = MockConsole::start(MockConfig::default()).unwrap();

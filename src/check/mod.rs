@@ -591,6 +591,112 @@ mod tests {
         assert_eq!(failing(&results), vec![Check::Field]);
     }
 
+    fn property_case(path: &str) -> Expectation {
+        Expectation {
+            field: Some(Field::Property(path.into())),
+            ..expect(400)
+        }
+    }
+
+    fn named(member: &str, name: &str) -> String {
+        format!(
+            r#"{{"errors":[{{"message":"x","type":"logical","code":400,"{member}":"{name}"}}]}}"#
+        )
+    }
+
+    #[test]
+    fn a_property_is_named_by_its_full_path_in_any_form_and_case() {
+        let e = property_case("items[0].organizationInput.name");
+        for form in [
+            "items[0].organizationInput.name",
+            "Items[0].OrganizationInput.Name",
+            "/items/0/organizationInput/name",
+            "$.items[0].organizationInput.name",
+            "$['items'][0]['organizationInput']['name']",
+        ] {
+            let results = run(&e, 400, JSON, &named("propertyName", form));
+            assert_eq!(verdict(&results, Check::Field), Verdict::Pass, "{form}");
+        }
+        // Part of the path names it, but not in the exact form: a deviation.
+        for form in [
+            "name",
+            "organizationInput.name",
+            "items.organizationInput.name",
+            "input.items[0].organizationInput.name",
+        ] {
+            let results = run(&e, 400, JSON, &named("propertyName", form));
+            assert!(conforms(&results), "{form}");
+            assert_eq!(
+                verdict(&results, Check::Field),
+                Verdict::Deviation,
+                "{form}"
+            );
+        }
+    }
+
+    #[test]
+    fn naming_the_parent_another_property_or_a_parameter_fails() {
+        let e = property_case("organizationInput.name");
+        for body in [
+            named("propertyName", "organizationInput"),
+            named("propertyName", "body"),
+            named("propertyName", "organizationInput.alias"),
+            named("parameterName", "organizationInput.name"),
+        ] {
+            assert_eq!(
+                failing(&run(&e, 400, JSON, &body)),
+                vec![Check::Field],
+                "{body}"
+            );
+        }
+    }
+
+    #[test]
+    fn with_several_errors_the_one_naming_the_input_is_judged_and_every_other_by_its_rules() {
+        let e = property_case("profile.email");
+        let both = r#"{"errors":[
+            {"message":"x","type":"logical","code":400,"propertyName":"profile.firstName"},
+            {"message":"y","type":"logical","code":400,"propertyName":"profile.email"}]}"#;
+        let results = run(&e, 400, JSON, both);
+        assert!(
+            results.iter().all(|r| r.verdict == Verdict::Pass),
+            "{results:#?}"
+        );
+        // Another error that breaks its own code's rules fails the answer.
+        let broken = r#"{"errors":[
+            {"message":"y","type":"logical","code":400,"propertyName":"profile.email"},
+            {"message":"x","type":"logic","code":400}]}"#;
+        let results = run(&e, 400, JSON, broken);
+        assert_eq!(failing(&results), vec![Check::Type, Check::Field]);
+        assert!(
+            results[4]
+                .note
+                .as_deref()
+                .unwrap_or("")
+                .contains("another error"),
+            "{results:#?}"
+        );
+    }
+
+    #[test]
+    fn a_check_made_first_is_skipped_not_failed() {
+        let e = Expectation {
+            inconclusive_on: Arc::from([404, 401]),
+            ..property_case("name")
+        };
+        let missing = r#"{"errors":[{"message":"Company with UID 'x' does not exist.","type":"logical","code":404}]}"#;
+        let results = run(&e, 404, JSON, missing);
+        assert!(conforms(&results), "{results:#?}");
+        assert_eq!(verdict(&results, Check::Code), Verdict::Skip);
+        assert_eq!(verdict(&results, Check::Status), Verdict::Pass);
+        // Judged by its own rules: a 404 that breaks them still fails.
+        let html = run(&e, 404, "text/html", "<html>Not Found</html>");
+        assert_eq!(failing(&html), vec![Check::Envelope]);
+        // A 5xx is no check made first.
+        let broke = r#"{"errors":[{"message":"Unspecified cause of error.","type":"unspecified","code":500}]}"#;
+        assert_eq!(failing(&run(&e, 520, JSON, broke)), vec![Check::Code]);
+    }
+
     #[test]
     fn a_field_in_another_casing_deviates() {
         let body =

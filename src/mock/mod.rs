@@ -322,15 +322,19 @@ impl Console {
         }
         let operation = routed.operation;
         let schemas = self.catalogue.schemas();
+        // A violation mode that bends what the console checks, not how it answers.
+        let lax = self.config.violation;
         let request = if self.picks(Choice::ExistenceBeforeValidation) {
-            let path = validate::path(routed, schemas, personality)?;
+            let path = validate::path(routed, schemas, personality, lax)?;
             operate::path_resources_exist(self, operation, &path)?;
             validate::content_type(operation, &parts, personality)?;
-            validate::query_and_body(operation, schemas, path, &parts, body, personality).await?
+            validate::query_and_body(operation, schemas, path, &parts, body, personality, lax)
+                .await?
         } else {
             validate::content_type(operation, &parts, personality)?;
-            let path = validate::path(routed, schemas, personality)?;
-            validate::query_and_body(operation, schemas, path, &parts, body, personality).await?
+            let path = validate::path(routed, schemas, personality, lax)?;
+            validate::query_and_body(operation, schemas, path, &parts, body, personality, lax)
+                .await?
         };
         if read_only_late {
             auth::authorize(principal.as_ref(), &parts.method)?;

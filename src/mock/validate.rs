@@ -16,6 +16,7 @@ use super::error::ApiError;
 use super::ids::parse_uuid;
 use super::personality::{Choice, Personality};
 use super::route::{Routed, percent_decode};
+use super::violate::Violation;
 use crate::contract::input::{self, Binding, Inputs, Invalid, Place};
 use crate::contract::schema::{self, Mode, Problem, Reading, Schemas};
 use crate::contract::{BodyKind, Location, Operation, ParameterRole};
@@ -101,9 +102,16 @@ fn binding(personality: Personality) -> Binding {
     }
 }
 
-/// The 400 of every violation found, or Ok.
-fn refuse(found: Vec<Invalid>, personality: Personality) -> Result<(), ApiError> {
-    let mut errors = found.into_iter().map(|i| refusal(i, personality));
+/// The 400 of every violation found, or Ok; a violation mode may overlook some.
+fn refuse(
+    found: Vec<Invalid>,
+    personality: Personality,
+    lax: Option<Violation>,
+) -> Result<(), ApiError> {
+    let mut errors = found
+        .into_iter()
+        .filter(|i| lax.is_none_or(|v| !v.overlooks(i)))
+        .map(|i| refusal(i, personality));
     match errors.next() {
         None => Ok(()),
         Some(first) => Err(errors.fold(first, ApiError::and)),
@@ -164,6 +172,7 @@ pub fn path(
     routed: Routed,
     schemas: &Schemas,
     personality: Personality,
+    lax: Option<Violation>,
 ) -> Result<Vec<(&'static str, String)>, ApiError> {
     let operation = routed.operation;
     let inputs = Inputs {
@@ -177,7 +186,7 @@ pub fn path(
         binding(personality),
         &[Location::Path],
     );
-    refuse(found, personality)?;
+    refuse(found, personality, lax)?;
     Ok(routed
         .path_parameters
         .into_iter()
@@ -200,6 +209,7 @@ pub async fn query_and_body(
     parts: &Parts,
     body: Result<Bytes, axum::Error>,
     personality: Personality,
+    lax: Option<Violation>,
 ) -> Result<Valid, ApiError> {
     let binding = binding(personality);
     let pairs = parse_pairs(parts.uri.query().unwrap_or(""));
@@ -257,10 +267,11 @@ pub async fn query_and_body(
             }
         }
     };
+    found.retain(|i| lax.is_none_or(|v| !v.overlooks(i)));
     if binding.mode.first_only {
         found.truncate(1);
     }
-    refuse(found, personality)?;
+    refuse(found, personality, lax)?;
     let paging = |role| {
         let declared = operation
             .query_parameters()
@@ -435,7 +446,7 @@ mod tests {
             binding(STD),
             &[Location::Query],
         );
-        refuse(found, STD)
+        refuse(found, STD, None)
     }
 
     fn query_error(raw: &str) -> (u16, Option<String>, Option<String>, String) {
@@ -536,7 +547,7 @@ mod tests {
         } else {
             found.into_iter().take(1).collect()
         };
-        refuse(found, personality).unwrap_err()
+        refuse(found, personality, None).unwrap_err()
     }
 
     #[test]

@@ -5,6 +5,8 @@
 
 use super::error::{ApiError, WireBody, WireError};
 use crate::contract::Check;
+use crate::contract::input::{Invalid, Place};
+use crate::contract::schema::{self, Keyword};
 use serde_json::{Value, json};
 use std::fmt;
 use std::str::FromStr;
@@ -37,10 +39,15 @@ pub enum Violation {
     EmptyBody,
     OAuth2AsEnvelope,
     EnvelopeAsOAuth2,
+    BodiesNotValidated,
+    BodyErrorAsParameter,
+    ParentNamed,
+    Validation422,
+    EnumUnchecked,
 }
 
 impl Violation {
-    pub const ALL: [Violation; 26] = [
+    pub const ALL: [Violation; 31] = [
         Violation::Status500,
         Violation::Status502,
         Violation::Status503,
@@ -67,6 +74,11 @@ impl Violation {
         Violation::EmptyBody,
         Violation::OAuth2AsEnvelope,
         Violation::EnvelopeAsOAuth2,
+        Violation::BodiesNotValidated,
+        Violation::BodyErrorAsParameter,
+        Violation::ParentNamed,
+        Violation::Validation422,
+        Violation::EnumUnchecked,
     ];
 
     /// The stable kebab-case name (`--violate NAME`).
@@ -98,6 +110,11 @@ impl Violation {
             Violation::EmptyBody => "empty-body",
             Violation::OAuth2AsEnvelope => "oauth2-as-envelope",
             Violation::EnvelopeAsOAuth2 => "envelope-as-oauth2",
+            Violation::BodiesNotValidated => "bodies-not-validated",
+            Violation::BodyErrorAsParameter => "body-error-as-parameter",
+            Violation::ParentNamed => "parent-named",
+            Violation::Validation422 => "validation-422",
+            Violation::EnumUnchecked => "enum-unchecked",
         }
     }
 
@@ -113,7 +130,10 @@ impl Violation {
             | Violation::Status503
             | Violation::Status504
             | Violation::CustomCode400
-            | Violation::ClientCode520 => Check::Status,
+            | Violation::ClientCode520
+            | Violation::BodiesNotValidated
+            | Violation::Validation422
+            | Violation::EnumUnchecked => Check::Status,
             Violation::TypeMissing | Violation::TypeMisspelt | Violation::TypeWrong => Check::Type,
             Violation::CodeString | Violation::CodeGeneric => Check::Code,
             Violation::ErrorsEmpty
@@ -128,7 +148,9 @@ impl Violation {
             Violation::BothNames
             | Violation::WrongName
             | Violation::RetryAfterMissing
-            | Violation::PatchMissing => Check::Field,
+            | Violation::PatchMissing
+            | Violation::BodyErrorAsParameter
+            | Violation::ParentNamed => Check::Field,
             Violation::MessageVague | Violation::MessageMissing => Check::Message,
         }
     }
@@ -178,6 +200,33 @@ impl Violation {
             Violation::EmptyBody => "error bodies are empty, labelled as JSON",
             Violation::OAuth2AsEnvelope => "OAuth2 errors of POST /token come in the VSPC envelope",
             Violation::EnvelopeAsOAuth2 => "VSPC errors come in the OAuth2 shape of POST /token",
+            Violation::BodiesNotValidated => {
+                "JSON bodies are not validated against their schema (only their syntax): a broken property goes on to the operation"
+            }
+            Violation::BodyErrorAsParameter => {
+                "an error about a body property names it with `parameterName` instead of `propertyName`"
+            }
+            Violation::ParentNamed => {
+                "an error about a body property names the object around it (`organizationInput` for `organizationInput.name`; `body` at the top)"
+            }
+            Violation::Validation422 => {
+                "validation errors (400 naming an input) travel with HTTP 422 Unprocessable Entity"
+            }
+            Violation::EnumUnchecked => {
+                "values outside a declared enum are accepted, in parameters and bodies"
+            }
+        }
+    }
+
+    /// Whether this mode lets the validation stage accept what it finds: the modes that bend
+    /// what a console checks rather than how it answers.
+    pub fn overlooks(self, invalid: &Invalid) -> bool {
+        match self {
+            Violation::BodiesNotValidated => {
+                matches!(&invalid.place, Place::Property(at) if !at.is_empty())
+            }
+            Violation::EnumUnchecked => invalid.problem.keyword() == Keyword::Enum,
+            _ => false,
         }
     }
 
@@ -306,6 +355,42 @@ impl Violation {
                     wire.body = WireBody::Json(json!({"errors": [{
                         "message": e.description, "type": "security", "code": 400,
                         "propertyName": "grant_type"}]}));
+                }
+            }
+            Violation::BodiesNotValidated | Violation::EnumUnchecked => {}
+            Violation::BodyErrorAsParameter => edit_errors(&mut wire, |e| {
+                if let Some(name) = e.remove("propertyName") {
+                    e.insert("parameterName".into(), name);
+                }
+            }),
+            Violation::ParentNamed => {
+                // Each error of the envelope in order, with the property path it was about.
+                let paths: Vec<Option<std::sync::Arc<[schema::Step]>>> = error
+                    .errors()
+                    .iter()
+                    .map(|e| e.cause.as_ref().and_then(|(_, at)| at.clone()))
+                    .collect();
+                let mut at = paths.into_iter();
+                edit_errors(&mut wire, |e| {
+                    let Some(Some(path)) = at.next() else {
+                        return;
+                    };
+                    let Some(Value::String(named)) = e.get("propertyName") else {
+                        return;
+                    };
+                    let parent = &path[..path.len().saturating_sub(1)];
+                    let name = match (parent.is_empty(), named.starts_with('/')) {
+                        (true, _) => "body".to_string(),
+                        (false, true) => schema::pointer(parent),
+                        (false, false) => schema::dotted(parent),
+                    };
+                    e.insert("propertyName".into(), Value::from(name));
+                })
+            }
+            Violation::Validation422 => {
+                let validation = error.errors().iter().any(|e| e.cause.is_some());
+                if validation {
+                    wire.status = 422;
                 }
             }
             Violation::EnvelopeAsOAuth2 => {

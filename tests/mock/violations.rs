@@ -88,6 +88,8 @@ enum Trigger {
     NoToken,
     Throttled,
     BadPassword,
+    /// A JSON Patch of a company no console has, whose operation is outside the spec's enum.
+    BadPatchOp,
 }
 
 /// The `missingUid` of the seed.
@@ -124,6 +126,11 @@ impl Trigger {
             Violation::RetryAfterMissing => Trigger::Throttled,
             Violation::PatchMissing => Trigger::ReadOnlyPatch,
             Violation::OAuth2AsEnvelope => Trigger::BadPassword,
+            Violation::BodiesNotValidated
+            | Violation::BodyErrorAsParameter
+            | Violation::ParentNamed
+            | Violation::Validation422
+            | Violation::EnumUnchecked => Trigger::BadPatchOp,
         }
     }
 
@@ -193,6 +200,12 @@ impl Trigger {
                     .token_request("grant_type=password&username=admin&password=wrong")
                     .await
             }
+            Trigger::BadPatchOp => {
+                let token = client.login().await;
+                let path = format!("/organizations/companies/{}", var(&mock, "missingUid"));
+                let patch = json!([{"op": "merge", "path": "/name", "value": "x"}]);
+                client.json("PATCH", &path, &token, patch).await
+            }
         };
         Answer::from(observed)
     }
@@ -236,6 +249,11 @@ impl Trigger {
                 429,
                 json!({"message": "Number of requests exceeds throttling limitations.",
                        "type": "transport", "code": 429, "retryAfter": retry_after}),
+            ),
+            Trigger::BadPatchOp => Answer::envelope(
+                400,
+                json!({"message": "Property value is not one of the allowed values.",
+                       "type": "logical", "code": 400, "propertyName": "[0].op"}),
             ),
             Trigger::BadPassword => Answer {
                 status: 400,
@@ -310,6 +328,18 @@ fn bent(violation: Violation, conforming: &Answer) -> Answer {
                 "error_description": format!("Company with UID '{MISSING_UID}' does not exist."),
                 "error_uri": null}));
         }
+        // The broken patch goes on to the operation, which finds no such company.
+        Violation::BodiesNotValidated | Violation::EnumUnchecked => {
+            answer = Trigger::NotFound.conforming(60);
+        }
+        Violation::BodyErrorAsParameter => {
+            let error = answer.error();
+            let name = error.remove("propertyName").expect("a property named");
+            error.insert("parameterName".into(), name);
+        }
+        // `[0].op` named by the operation it is a member of.
+        Violation::ParentNamed => answer = answer.with("propertyName", json!("[0]")),
+        Violation::Validation422 => answer.status = 422,
     }
     answer
 }

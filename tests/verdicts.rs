@@ -59,7 +59,9 @@ fn the_default_set_conforms_on_both_personalities_at_every_version() {
                 .take(10)
                 .collect();
             if !unexplained.is_empty() {
-                broken.push(format!("{variant} at {version}: inconclusive {unexplained:?}"));
+                broken.push(format!(
+                    "{variant} at {version}: inconclusive {unexplained:?}"
+                ));
             }
             if variant == "alternative" {
                 let burst = report["cases"]

@@ -235,7 +235,9 @@ pub struct RequestDef {
 }
 
 /// Which credentials a request carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Deserialize, JsonSchema, serde::Serialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Credentials {
     /// The run's token (from --token, or a login with --username/--password).

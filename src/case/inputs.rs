@@ -17,7 +17,9 @@ use super::values::{self, MISSING_INTEGER, MISSING_UUID, Samples};
 use super::{Body, JsonBody, JsonEdit, replace};
 use crate::contract::constraint::{Constraint, Input};
 use crate::contract::input::{self, Binding, Inputs, Place};
-use crate::contract::schema::{Format, Keyword, Problem, SchemaId, Schemas, Step, Type, dotted};
+use crate::contract::schema::{
+    Format, Keyword, Mode, Problem, SchemaId, Schemas, Step, Type, dotted,
+};
 use crate::contract::{
     ApiVersion, BodyKind, Contract, Location, Operation, Parameter, ParameterRole,
 };
@@ -252,13 +254,25 @@ pub fn plan(version: ApiVersion) -> &'static Plan {
         .unwrap_or(0);
     PLANS[at].get_or_init(|| {
         let catalogue = Contract::get().catalogue(version);
-        let mut samples = Samples::new(catalogue.schemas());
-        let operations = catalogue
-            .all()
-            .iter()
-            .zip(catalogue.constraints())
-            .map(|(op, census)| plan_operation(op, &mut samples, census))
-            .collect();
+        let census = catalogue.constraints();
+        // Two halves, one per core: each operation's plan depends on nothing but its own spec.
+        let half = catalogue.len() / 2;
+        let plan_range = |range: std::ops::Range<usize>| {
+            let mut samples = Samples::new(catalogue.schemas());
+            range
+                .map(|i| plan_operation(&catalogue.all()[i], &mut samples, &census[i]))
+                .collect::<Vec<OperationPlan>>()
+        };
+        let operations = std::thread::scope(|scope| {
+            let second = scope.spawn(|| plan_range(half..catalogue.len()));
+            let mut operations = plan_range(0..half);
+            match second.join() {
+                Ok(rest) => operations.extend(rest),
+                // A panic in the other half is a defect of the planner: plan it here again.
+                Err(_) => operations.extend(plan_range(half..catalogue.len())),
+            }
+            operations
+        });
         Plan {
             version,
             operations,
@@ -507,6 +521,8 @@ struct Reach {
     path: Arc<[Step]>,
     fill: Option<JsonEdit>,
     leaf: SchemaId,
+    /// An enclosing list declares uniqueItems: a changed item may now repeat another.
+    in_unique_list: bool,
 }
 
 struct Planner<'a, 'b> {
@@ -735,22 +751,36 @@ impl Planner<'_, '_> {
                 format!("no value breaks its {keyword}"),
             ),
         };
+        // The rest of the body was checked once: a change is judged by the changed value alone,
+        // unless something reaches across (a patch's RFC 6902 rules, an enclosing list's
+        // uniqueItems), where the whole body is checked again.
+        let local = spec.kind != BodyKind::JsonPatch && !reach.in_unique_list;
         let mut chosen: Option<(Option<Value>, String, Vec<Keyword>)> = None;
         for candidate in candidates {
             let shown = candidate
                 .as_ref()
                 .map_or_else(|| "(left out)".to_string(), shown);
-            let previous = replace(work, path, candidate.clone());
-            let found = input::body(self.op, schemas, Some(work), Binding::EXACT);
-            // Put back what was there (a property that was absent is removed again).
-            match previous {
-                Some(value) => {
-                    replace(work, path, Some(value));
+            let found = match (&candidate, local) {
+                (None, true) => vec![input::Invalid {
+                    place: Place::Property(path.to_vec()),
+                    problem: Problem::Missing,
+                }],
+                (Some(value), true) => schemas
+                    .validate(value, reach.leaf, Mode::EXACT)
+                    .into_iter()
+                    .map(|v| input::Invalid {
+                        place: Place::Property(path.iter().cloned().chain(v.at).collect()),
+                        problem: v.problem,
+                    })
+                    .collect(),
+                (_, false) => {
+                    let previous = replace(work, path, candidate.clone());
+                    let found = input::body(self.op, schemas, Some(work), Binding::EXACT);
+                    // Put back what was there (a property that was absent is removed again).
+                    replace(work, path, previous);
+                    found
                 }
-                None => {
-                    replace(work, path, None);
-                }
-            }
+            };
             match verdict(found, &constraint.input, keyword, &shown) {
                 Ok(also) if also.is_empty() => {
                     chosen = Some((candidate, shown, also));
@@ -841,8 +871,10 @@ fn reach(
     let mut at: Option<&Value> = Some(body);
     // The missing part: where it starts, and its value as filled so far.
     let mut fill: Option<(usize, Value)> = None;
+    let mut in_unique_list = false;
     for (i, step) in path.iter().enumerate() {
         let view = schemas.view(id);
+        in_unique_list |= matches!(step, Step::Index(_)) && view.schema.unique_items;
         let last = i + 1 == path.len();
         let next = match step {
             Step::Property(name) => view
@@ -928,6 +960,7 @@ fn reach(
         path: path.clone(),
         fill,
         leaf: id,
+        in_unique_list,
     })
 }
 

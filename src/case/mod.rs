@@ -26,6 +26,6 @@ pub use lower::parse_cases;
 pub(crate) use lower::toml_diagnostic;
 pub use model::*;
 pub use sweep::{glob_matches, selects};
-pub use template::{placeholders, substitute};
+pub use template::{placeholders, substitute, substitute_owned};
 pub use values::MISSING_UUID;
 pub use walk::{Loaded, load};

@@ -163,9 +163,17 @@ impl JsonBody {
         std::borrow::Cow::Owned(value)
     }
 
-    /// The body as sent: compact JSON.
+    /// The body as sent: compact JSON, written with the edits applied on the way rather than
+    /// to a copy of the base.
     pub fn text(&self) -> String {
-        self.value().to_string()
+        if self.edits.is_empty() {
+            return self.base.to_string();
+        }
+        let edits: Vec<&JsonEdit> = self.edits.iter().collect();
+        let mut out = Vec::with_capacity(256);
+        write_edited(&self.base, 0, &edits, &mut out);
+        // serde_json writes UTF-8.
+        String::from_utf8(out).unwrap_or_default()
     }
 
     /// Every string of the body, member names included.
@@ -175,6 +183,88 @@ impl JsonBody {
             if let Some(value) = &edit.value {
                 json_strings(value, visit);
             }
+        }
+    }
+}
+
+/// Writes `value` (at `depth` in the body) with the `edits` that reach into it applied, each in
+/// turn: an edit that ends at a member replaces or removes it (and any earlier edit below it),
+/// an edit that ends at a member the value lacks adds it.
+fn write_edited(value: &serde_json::Value, depth: usize, edits: &[&JsonEdit], out: &mut Vec<u8>) {
+    use serde_json::Value;
+    if edits.is_empty() {
+        let _ = serde_json::to_writer(&mut *out, value);
+        return;
+    }
+    // The edits of one member: the last that ends there (its value written), and the later
+    // ones that reach below it.
+    let member = |step: &dyn Fn(&Step) -> bool| -> (Option<Option<&Value>>, Vec<&JsonEdit>) {
+        let here: Vec<&JsonEdit> = edits
+            .iter()
+            .copied()
+            .filter(|e| e.at.get(depth).is_some_and(step))
+            .collect();
+        match here.iter().rposition(|e| e.at.len() == depth + 1) {
+            Some(i) => (Some(here[i].value.as_ref()), here[i + 1..].to_vec()),
+            None => (None, here),
+        }
+    };
+    match value {
+        Value::Object(members) => {
+            out.push(b'{');
+            let mut first = true;
+            let mut write = |key: &str, value: &Value, deeper: &[&JsonEdit], out: &mut Vec<u8>| {
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                let _ = serde_json::to_writer(&mut *out, key);
+                out.push(b':');
+                write_edited(value, depth + 1, deeper, out);
+            };
+            for (key, inner) in members {
+                match member(&|s| matches!(s, Step::Property(n) if **n == **key)) {
+                    (Some(None), _) => {}
+                    (Some(Some(replaced)), deeper) => write(key, replaced, &deeper, out),
+                    (None, deeper) => write(key, inner, &deeper, out),
+                }
+            }
+            // Members the edits add.
+            let mut added: Vec<&str> = Vec::new();
+            for e in edits.iter().filter(|e| e.at.len() == depth + 1) {
+                if let Step::Property(name) = &e.at[depth]
+                    && !members.contains_key(&**name)
+                    && !added.contains(&&**name)
+                {
+                    added.push(name);
+                }
+            }
+            for name in added {
+                if let (Some(Some(value)), deeper) =
+                    member(&|s| matches!(s, Step::Property(n) if **n == *name))
+                {
+                    write(name, value, &deeper, out);
+                }
+            }
+            out.push(b'}');
+        }
+        Value::Array(items) => {
+            out.push(b'[');
+            for (i, inner) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                match member(&|s| matches!(s, Step::Index(n) if *n == i)) {
+                    (Some(Some(replaced)), deeper) => {
+                        write_edited(replaced, depth + 1, &deeper, out)
+                    }
+                    (_, deeper) => write_edited(inner, depth + 1, &deeper, out),
+                }
+            }
+            out.push(b']');
+        }
+        scalar => {
+            let _ = serde_json::to_writer(&mut *out, scalar);
         }
     }
 }
@@ -383,4 +473,48 @@ pub struct ExpectationLines {
     pub error_type: Option<Position>,
     pub field: Option<Position>,
     pub message: Option<Position>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn at(path: &[&str]) -> Arc<[Step]> {
+        path.iter()
+            .map(|s| match s.parse::<usize>() {
+                Ok(i) => Step::Index(i),
+                Err(_) => Step::Property(Arc::from(*s)),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_edited_body_is_written_as_its_value_with_the_edits_applied() {
+        let base = Arc::new(json!({"a": {"b": 1, "c": [1, {"d": 2}]}, "e": null, "f": "x"}));
+        let edit = |path: &[&str], value: Option<serde_json::Value>| JsonEdit {
+            at: at(path),
+            value,
+        };
+        let cases: Vec<Vec<JsonEdit>> = vec![
+            vec![edit(&["a", "b"], Some(json!("wrong")))],
+            vec![edit(&["a", "b"], None)],
+            vec![edit(&["f"], None), edit(&["g"], Some(json!([1])))],
+            vec![edit(&["a", "c", "1", "d"], Some(json!({})))],
+            vec![edit(&["e"], Some(json!({"h": 1}))), edit(&["e", "h"], None)],
+            vec![
+                edit(&["e"], Some(json!({"h": 1}))),
+                edit(&["e", "i"], Some(json!(3))),
+            ],
+            vec![
+                edit(&["a", "c"], Some(json!([{"d": 5}]))),
+                edit(&["a", "c", "0", "d"], Some(json!(-1))),
+            ],
+        ];
+        for edits in cases {
+            let body = JsonBody::edited(base.clone(), edits.clone().into());
+            let written: serde_json::Value = serde_json::from_str(&body.text()).unwrap();
+            assert_eq!(written, *body.value(), "{edits:?}");
+        }
+    }
 }

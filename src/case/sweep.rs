@@ -187,7 +187,12 @@ impl Checker<'_> {
                             field: Some(field),
                             tolerate,
                             inconclusive_on,
-                            sources: breaks.sources(&base.sources, input, field_source),
+                            sources: interned.break_sources(
+                                &breaks,
+                                &base.sources,
+                                input,
+                                field_source,
+                            ),
                             ..base.clone()
                         },
                         origin: Origin::Sweep {
@@ -307,19 +312,29 @@ impl Checker<'_> {
             }
         }
         let contract = Contract::get();
-        let operations: Vec<&Operation> = ApiVersion::ALL
-            .into_iter()
-            .flat_map(|v| contract.catalogue(v).all())
-            .collect();
+        let version = self.version;
+        // A name the version under test knows is checked there alone: the other versions' specs
+        // are parsed only to tell a typo from a name another version has.
+        let known_anywhere = |known: &dyn Fn(&Operation) -> bool| {
+            contract.catalogue(version).all().iter().any(known)
+                || ApiVersion::ALL
+                    .into_iter()
+                    .filter(|v| *v != version)
+                    .any(|v| contract.catalogue(v).all().iter().any(known))
+        };
+        let every_operation = || {
+            ApiVersion::ALL
+                .into_iter()
+                .flat_map(|v| contract.catalogue(v).all())
+                .collect::<Vec<&Operation>>()
+        };
         if let Some(tags) = &selector.tags {
-            let known: Vec<&str> = {
-                let mut t: Vec<&str> = operations.iter().map(|op| op.tag.as_str()).collect();
-                t.sort_unstable();
-                t.dedup();
-                t
-            };
             for tag in tags.get_ref() {
-                if !known.contains(&tag.as_str()) {
+                if !known_anywhere(&|op| op.tag == *tag) {
+                    let mut known: Vec<&str> =
+                        every_operation().iter().map(|op| op.tag.as_str()).collect();
+                    known.sort_unstable();
+                    known.dedup();
                     let d = self.at(
                         tags.span(),
                         format!("no operation of the catalogue has the tag `{tag}`"),
@@ -330,44 +345,33 @@ impl Checker<'_> {
             }
         }
         if let Some(parameter) = &selector.parameter {
-            let known = operations
-                .iter()
-                .flat_map(|op| op.path_parameters.iter())
-                .any(|p| &p.name == parameter.get_ref());
-            if !known {
+            let name = parameter.get_ref();
+            if !known_anywhere(&|op| op.path_parameter(name).is_some()) {
+                let operations = every_operation();
                 let names: Vec<&str> = operations
                     .iter()
                     .flat_map(|op| op.path_parameters.iter().map(|p| p.name.as_str()))
                     .collect();
                 let d = self.at(
                     parameter.span(),
-                    format!(
-                        "no operation has the path parameter `{}`",
-                        parameter.get_ref()
-                    ),
+                    format!("no operation has the path parameter `{name}`"),
                 );
-                d.label = did_you_mean(parameter.get_ref(), names)
-                    .map(|c| format!("did you mean `{c}`?"));
+                d.label = did_you_mean(name, names).map(|c| format!("did you mean `{c}`?"));
             }
         }
         if let Some(parameter) = &selector.query_parameter {
-            let known = operations
-                .iter()
-                .any(|op| op.query_parameter(parameter.get_ref()).is_some());
-            if !known {
+            let name = parameter.get_ref();
+            if !known_anywhere(&|op| op.query_parameter(name).is_some()) {
+                let operations = every_operation();
                 let names: Vec<&str> = operations
                     .iter()
                     .flat_map(|op| op.query_parameters().map(|p| p.name.as_str()))
                     .collect();
                 let d = self.at(
                     parameter.span(),
-                    format!(
-                        "no operation has the query parameter `{}`",
-                        parameter.get_ref()
-                    ),
+                    format!("no operation has the query parameter `{name}`"),
                 );
-                d.label = did_you_mean(parameter.get_ref(), names)
-                    .map(|c| format!("did you mean `{c}`?"));
+                d.label = did_you_mean(name, names).map(|c| format!("did you mean `{c}`?"));
             }
         }
         if let Some(path) = &selector.path
@@ -392,13 +396,33 @@ impl Checker<'_> {
 }
 
 /// The tolerated and inconclusive codes of a rule's cases, one shared copy of each distinct
-/// list.
+/// list, and the sources of its breaks.
 #[derive(Default)]
 struct Interned {
     lists: HashMap<Vec<u16>, Arc<[u16]>>,
+    /// What makes a case inconclusive, by whether the path has parameters and the credentials.
+    first: HashMap<(bool, Credentials), Arc<[u16]>>,
+    /// A break's sources, by whether it names a property and the reading it rests on.
+    sources: HashMap<(bool, Option<String>), Arc<Sources>>,
 }
 
 impl Interned {
+    /// A break's sources, one shared copy per kind of input and reading.
+    fn break_sources(
+        &mut self,
+        breaks: &Breaks,
+        base: &Arc<Sources>,
+        input: &Input,
+        field: &Source,
+    ) -> Arc<Sources> {
+        let reading = breaks.reading_of(input).map(str::to_string);
+        let key = (input.is_property(), reading);
+        self.sources
+            .entry(key)
+            .or_insert_with(|| breaks.sources(base, input, field))
+            .clone()
+    }
+
     fn shared(&mut self, mut codes: Vec<u16>) -> Arc<[u16]> {
         codes.sort_unstable();
         codes.dedup();
@@ -419,19 +443,31 @@ impl Interned {
         op: &Operation,
         request: &RequestSpec,
     ) -> (Arc<[u16]>, Arc<[u16]>, Arc<Sources>) {
-        let expected = base.error.code();
-        let mut first: Vec<u16> = base.inconclusive_on.to_vec();
-        // Every id in a sweep's path names nothing: a console may look it up first.
-        if !op.path_parameters.is_empty() {
-            first.push(404);
-        }
-        // The run's own token: a console may check it, and the role it carries, first.
-        if request.credentials == Credentials::Default {
-            first.extend([401, 403]);
-        }
-        first.retain(|c| Some(*c) != expected);
-        let tolerate = self.shared(base.tolerate.to_vec());
-        (tolerate, self.shared(first), base.sources.clone())
+        let key = (!op.path_parameters.is_empty(), request.credentials);
+        let first = match self.first.get(&key) {
+            Some(known) => known.clone(),
+            None => {
+                let expected = base.error.code();
+                let mut first: Vec<u16> = base.inconclusive_on.to_vec();
+                // Every id in a sweep's path names nothing: a console may look it up first.
+                if key.0 {
+                    first.push(404);
+                }
+                // The run's own token: a console may check it, and the role it carries, first.
+                if request.credentials == Credentials::Default {
+                    first.extend([401, 403]);
+                }
+                first.retain(|c| Some(*c) != expected);
+                let shared = self.shared(first);
+                self.first.insert(key, shared.clone());
+                shared
+            }
+        };
+        let tolerate = match self.lists.get(&*base.tolerate) {
+            Some(known) => known.clone(),
+            None => self.shared(base.tolerate.to_vec()),
+        };
+        (tolerate, first, base.sources.clone())
     }
 }
 
@@ -702,6 +738,15 @@ impl Breaks {
             Input::Property(_) => InputSelector::Body,
         };
         c.keyword == self.keyword && (self.locations.is_empty() || self.locations.contains(&at))
+    }
+
+    /// The name of the reading the input's constraint rests on, when the rule gives one.
+    fn reading_of(&self, input: &Input) -> Option<&str> {
+        let name = input.field();
+        self.readings
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(n, _)| n.as_str())
     }
 
     /// The case's sources: the declared constraint for the code (a reading where the rule says

@@ -17,8 +17,16 @@ pub fn placeholders(text: &str) -> impl Iterator<Item = &str> {
 
 /// Replaces every `{name}` whose value is known; the names left unresolved are returned.
 pub fn substitute(text: &str, vars: &BTreeMap<String, String>) -> Result<String, String> {
-    let mut out = text.to_string();
-    for name in placeholders(text) {
+    substitute_owned(text.to_string(), vars)
+}
+
+/// [`substitute`] of a text already owned: returned as it is when it names no variable.
+pub fn substitute_owned(text: String, vars: &BTreeMap<String, String>) -> Result<String, String> {
+    if placeholders(&text).next().is_none() {
+        return Ok(text);
+    }
+    let mut out = text.clone();
+    for name in placeholders(&text) {
         match vars.get(name) {
             Some(value) => out = out.replace(&format!("{{{name}}}"), value),
             None => return Err(name.to_string()),

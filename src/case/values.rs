@@ -267,7 +267,7 @@ pub fn fit_length(text: &str, min: Option<u64>, max: Option<u64>, pad: char) -> 
     if let Some(min) = min
         && length < min
     {
-        out.extend(std::iter::repeat_n(pad, (min - length) as usize));
+        out.push_str(&pad.to_string().repeat((min - length) as usize));
     }
     if let Some(max) = max
         && (out.chars().count() as u64) > max

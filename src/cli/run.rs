@@ -91,10 +91,13 @@ fn settings(args: &RunArgs) -> Result<Settings, Failure> {
 
 pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
     let settings = settings(&args)?;
-    // The version's spec and the schemas take some milliseconds of parsing: another core does it
-    // while this one reads the case files.
+    // The version's spec, the schemas and the input sweeps' plan take some tens of milliseconds:
+    // another core makes them while this one reads the case files.
     let assumed = settings.send.api_version.unwrap_or(ApiVersion::FALLBACK);
-    std::thread::spawn(move || Contract::get().warm_up(assumed));
+    std::thread::spawn(move || {
+        Contract::get().warm_up(assumed);
+        vspc_conformance::case::inputs::plan(assumed);
+    });
     for path in &settings.cases {
         if !path.exists() {
             return Err(Failure::Input(format!(

@@ -9,7 +9,7 @@
 //! A case goes out on the [`Connection`] of the runner worker that sends it.
 //! [`token`]: given tokens, or login sessions that renew themselves through this sender.
 
-use crate::case::{Body, Case, Credentials, substitute};
+use crate::case::{Body, Case, Credentials, substitute, substitute_owned};
 use crate::contract::ApiVersion;
 pub use crate::exchange::{
     AsyncTrail, BurstSummary, Exchange, INVALID_TOKEN, Said, SentRequest, USER_AGENT,

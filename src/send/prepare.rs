@@ -34,7 +34,11 @@ impl Sender {
         }
         let body: Option<Vec<u8>> = match &r.body {
             Body::Empty => None,
-            Body::Json(json) => Some(resolve(&json.text())?.into_bytes()),
+            Body::Json(json) => Some(
+                substitute_owned(json.text(), vars)
+                    .map_err(SendError::Unresolved)?
+                    .into_bytes(),
+            ),
             Body::Raw(text) => Some(resolve(text)?.into_bytes()),
             Body::Form(pairs) => {
                 let resolved = pairs

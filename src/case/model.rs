@@ -192,6 +192,15 @@ impl JsonBody {
 /// an edit that ends at a member the value lacks adds it.
 fn write_edited(value: &serde_json::Value, depth: usize, edits: &[&JsonEdit], out: &mut Vec<u8>) {
     use serde_json::Value;
+    // An edit that ends here (only the body itself can be reached so: below it, the parent
+    // writes the member) replaces the value, and only the later edits reach into the new one.
+    let (value, edits) = match edits.iter().rposition(|e| e.at.len() == depth) {
+        Some(i) => match &edits[i].value {
+            Some(replaced) => (replaced, &edits[i + 1..]),
+            None => return,
+        },
+        None => (value, edits),
+    };
     if edits.is_empty() {
         let _ = serde_json::to_writer(&mut *out, value);
         return;
@@ -509,6 +518,11 @@ mod tests {
             vec![
                 edit(&["a", "c"], Some(json!([{"d": 5}]))),
                 edit(&["a", "c", "0", "d"], Some(json!(-1))),
+            ],
+            // The body itself replaced, then edited inside.
+            vec![
+                edit(&[], Some(json!([{"d": 5, "e": 6}]))),
+                edit(&["0", "d"], None),
             ],
         ];
         for edits in cases {

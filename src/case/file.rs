@@ -20,7 +20,7 @@ pub struct CaseFile {
     #[schemars(with = "Vec<CaseDef>")]
     pub case: Vec<Spanned<CaseDef>>,
     /// Rules generating cases from the catalogue of the API version under test
-    /// (`schemas/operations-<version>.json`). A generated case's test name is
+    /// (`schemas/spec/<version>.json`). A generated case's test name is
     /// `sweep::<rule>::<METHOD> <path>`.
     #[serde(default)]
     #[schemars(with = "Vec<SweepDef>")]
@@ -118,11 +118,12 @@ pub struct Selector {
     /// The path has this parameter (camelCase, as in the spec).
     #[schemars(with = "Option<String>")]
     pub parameter: Option<Spanned<String>>,
-    /// The operation takes this query parameter (declared by the version's catalogue, or, before
-    /// 3.7, `filter`, `sort` and `select` implied on collection GETs).
+    /// The operation takes this query parameter, as the spec of the version under test declares
+    /// it.
     #[schemars(with = "Option<String>")]
     pub query_parameter: Option<Spanned<String>>,
-    /// Whether the operation is anonymous (only POST /token is).
+    /// Whether the spec lets anonymous callers reach the operation (POST /token, the password
+    /// reset, SAML metadata, ...).
     pub anonymous: Option<bool>,
     /// Catalogue tags (the spec's operation groups, e.g. `companies`, `accounts`).
     #[schemars(with = "Option<Vec<String>>")]
@@ -208,7 +209,7 @@ pub struct RequestDef {
     #[schemars(with = "String")]
     pub method: Spanned<String>,
     /// The path under `/api/v3`, an operation of a version's catalogue
-    /// (`schemas/operations-<version>.json`): `/organizations/companies/{companyUid}`.
+    /// (`schemas/spec/<version>.json`): `/organizations/companies/{companyUid}`.
     #[schemars(with = "String")]
     pub path: Spanned<String>,
     /// Query parameters, sent as given (`offset = -1`, `filter = '[{"property":1}]'`).

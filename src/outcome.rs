@@ -95,7 +95,7 @@ impl std::fmt::Display for Skip {
                 versions,
             } => write!(
                 f,
-                "not in API {version}: `{operation}` runs at API {versions} only"
+                "not in API {version}: the case (`{operation}`) applies at API {versions} only"
             ),
             Skip::MockOnly => {
                 f.write_str("mock-only: uses a trigger only the embedded mock console has")

@@ -4,12 +4,13 @@
 
 use crate::case::file::Scalar;
 use crate::case::toml_diagnostic;
+use crate::contract::Role;
 use crate::contract::{ApiVersion, CustomCodeStatus, Readings, RetryAfterReading, Strength};
 use crate::diagnostic::{Diagnostic, Source};
 use crate::run::RunOptions;
 use crate::select::Selection;
 use crate::send::SendOptions;
-use crate::target::{Auth, DiscoverRule, Secret};
+use crate::target::{Auth, DiscoverRule, RoleAuth, Secret};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -36,6 +37,10 @@ pub struct ConfigFile {
     pub strict_baseline: bool,
     #[serde(default)]
     pub credentials: CredentialsConfig,
+    /// Credentials per role (`[roles.CompanyTenant]`), like `[credentials]`: a token, or a
+    /// user name and password, each from the environment.
+    #[serde(default)]
+    pub roles: BTreeMap<String, RoleConfig>,
     #[serde(default)]
     pub tls: TlsConfig,
     #[serde(default)]
@@ -61,6 +66,16 @@ pub struct CredentialsConfig {
     pub token_env: Option<String>,
     pub readonly_token_env: Option<String>,
     /// A user name is not a secret; it may be written here or named by `username_env`.
+    pub username: Option<String>,
+    pub username_env: Option<String>,
+    pub password_env: Option<String>,
+}
+
+/// One role's credentials: `token_env`, or `username` (or `username_env`) with `password_env`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleConfig {
+    pub token_env: Option<String>,
     pub username: Option<String>,
     pub username_env: Option<String>,
     pub password_env: Option<String>,
@@ -181,6 +196,17 @@ pub struct Overrides {
     /// The user's password (prefer the VSPC_PASSWORD environment variable).
     #[arg(long, env = "VSPC_PASSWORD", hide_env_values = true)]
     pub password: Option<String>,
+    /// A role's token (repeatable): --role-token CompanyTenant=TOKEN. VSPC_ROLE_TOKENS holds
+    /// them comma-separated, so that none has to appear in a process list.
+    #[arg(
+        long = "role-token",
+        value_name = "ROLE=TOKEN",
+        env = "VSPC_ROLE_TOKENS",
+        hide_env_values = true,
+        value_delimiter = ',',
+        value_parser = parse_role_token
+    )]
+    pub role_tokens: Vec<(String, Secret)>,
     /// Requests in flight at once [default: 32 against the embedded mock, 4 against a console].
     #[arg(long)]
     pub concurrency: Option<usize>,
@@ -228,6 +254,45 @@ pub struct Overrides {
     /// Fail also on a baseline entry whose case conforms now, so the file does not rot.
     #[arg(long)]
     pub strict_baseline: bool,
+}
+
+/// `--role-token ROLE=TOKEN`; the role's name is checked once the roles are gathered.
+fn parse_role_token(pair: &str) -> Result<(String, Secret), String> {
+    match pair.split_once('=') {
+        Some((role, token)) if !role.trim().is_empty() && !token.is_empty() => {
+            Ok((role.trim().to_string(), Secret::new(token)))
+        }
+        _ => Err("expected ROLE=TOKEN".to_string()),
+    }
+}
+
+/// Roles' tokens written as `VSPC_ROLE_TOKENS` holds them, `ROLE=TOKEN,ROLE=TOKEN`: for a
+/// harness that reads the environment itself (`tests/conformance.rs`).
+pub fn role_tokens(text: &str) -> Result<BTreeMap<Role, RoleAuth>, String> {
+    text.split(',')
+        .filter(|pair| !pair.trim().is_empty())
+        .map(|pair| {
+            let (name, token) = parse_role_token(pair)?;
+            Ok((
+                role_named(&name, "VSPC_ROLE_TOKENS")?,
+                RoleAuth::Token(token),
+            ))
+        })
+        .collect()
+}
+
+/// A role's name as the specs spell it, or a usage error with the closest one.
+fn role_named(name: &str, given_as: &str) -> Result<Role, String> {
+    Role::parse(name).ok_or_else(|| {
+        let names = Role::ALL.map(Role::as_str);
+        let close = crate::diagnostic::did_you_mean(name, names)
+            .map(|c| format!(" (did you mean `{c}`?)"))
+            .unwrap_or_default();
+        format!(
+            "{given_as}: `{name}` is not a role of the specs{close}; the roles are {}",
+            names.join(", ")
+        )
+    })
 }
 
 /// `--var NAME=VALUE`.
@@ -327,6 +392,35 @@ pub fn resolve(
             .transpose()?,
     };
     let password = pick(cli.password, from_env(&c.password_env, "password"))?;
+    // Each role's credentials: the command line's token wins over the file's.
+    let mut roles: BTreeMap<Role, RoleAuth> = BTreeMap::new();
+    for (name, role) in &file.roles {
+        let parsed = role_named(name, &format!("[roles.{name}]"))?;
+        let what = |w: &str| format!("{w} of the role {name}");
+        let token = from_env(&role.token_env, &what("token"))?;
+        let username = match &role.username {
+            Some(u) => Some(u.clone()),
+            None => from_env(&role.username_env, &what("user name"))?,
+        };
+        let password = from_env(&role.password_env, &what("password"))?;
+        let auth = match (token, username, password) {
+            (Some(token), _, _) => RoleAuth::Token(Secret::new(token)),
+            (None, Some(username), Some(password)) => RoleAuth::Login {
+                username,
+                password: Secret::new(password),
+            },
+            _ => {
+                return Err(format!(
+                    "[roles.{name}]: give `token_env`, or `username` (or `username_env`) and `password_env`"
+                ));
+            }
+        };
+        roles.insert(parsed, auth);
+    }
+    for (name, token) in cli.role_tokens {
+        let role = role_named(&name, "--role-token")?;
+        roles.insert(role, RoleAuth::Token(token));
+    }
     let target = cli.target.or(file.target);
     let remote = target.is_some();
     let ca_path = cli
@@ -450,6 +544,7 @@ pub fn resolve(
             readonly_token: readonly_token.map(Secret::new),
             username,
             password: password.map(Secret::new),
+            roles,
         },
         send: SendOptions {
             timeout: Duration::from_secs_f64(timeout),

@@ -13,6 +13,7 @@ pub mod catalogue;
 pub mod constraint;
 pub mod fact;
 pub mod input;
+pub mod role;
 pub mod schema;
 
 pub use catalogue::{
@@ -20,6 +21,7 @@ pub use catalogue::{
     Route, Router, TrailingSlash,
 };
 pub use fact::{Source, Strength};
+pub use role::{Role, Roles};
 
 use serde::Deserialize;
 use std::collections::BTreeMap;

@@ -1,4 +1,5 @@
-//! The conformance matrix: one row per code of the catalogue (and one for OAuth2 errors), one
+//! The conformance matrix: one row per code of the catalogue (one for OAuth2 errors, and one
+//! for the calls the spec admits anonymously), one
 //! column per check, each cell `passed/run`. Counted once, case by case as a run's cases finish
 //! ([`Counter`]) or from merged records; every reporter renders this model and none recounts.
 
@@ -13,6 +14,8 @@ use std::fmt;
 pub enum RowKey {
     Code(u16),
     OAuth2,
+    /// Calls that must be let through: the anonymous operations without a token.
+    Admitted,
 }
 
 impl RowKey {
@@ -21,14 +24,16 @@ impl RowKey {
         match expected {
             ExpectedError::Vspc { code } => RowKey::Code(*code),
             ExpectedError::OAuth2 { .. } => RowKey::OAuth2,
+            ExpectedError::Admitted => RowKey::Admitted,
         }
     }
 
-    /// The row's name in reports: the code, or `oauth2`.
+    /// The row's name in reports: the code, `oauth2` or `admitted`.
     pub fn id(&self) -> String {
         match self {
             RowKey::Code(code) => code.to_string(),
             RowKey::OAuth2 => "oauth2".into(),
+            RowKey::Admitted => "admitted".into(),
         }
     }
 }
@@ -38,6 +43,7 @@ impl fmt::Display for RowKey {
         match self {
             RowKey::Code(code) => write!(f, "{code}"),
             RowKey::OAuth2 => f.write_str("OAuth2"),
+            RowKey::Admitted => f.write_str("admitted"),
         }
     }
 }
@@ -108,7 +114,7 @@ impl Row {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Matrix {
-    /// Every catalogue code in order, then OAuth2.
+    /// Every catalogue code in order, then OAuth2, then the admitted calls.
     pub rows: Vec<Row>,
     /// The operations of the version under test the cases reached, counted beside the rows
     /// (by the runner, or from merged records) when the version is known.
@@ -162,7 +168,8 @@ impl Counter {
     }
 }
 
-/// The rows as they are counted: every catalogue code in order, then OAuth2.
+/// The rows as they are counted: every catalogue code in order, then OAuth2, then the admitted
+/// calls.
 struct Rows(Vec<Row>);
 
 impl Rows {
@@ -171,7 +178,7 @@ impl Rows {
             Contract::get()
                 .codes()
                 .map(|c| RowKey::Code(c.code))
-                .chain([RowKey::OAuth2])
+                .chain([RowKey::OAuth2, RowKey::Admitted])
                 .map(|key| Row {
                     key,
                     cases: 0,

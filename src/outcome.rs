@@ -5,7 +5,7 @@
 use crate::baseline::Standing;
 use crate::case::Case;
 use crate::check::CheckResult;
-use crate::contract::ApiVersion;
+use crate::contract::{ApiVersion, Role};
 use crate::exchange::Exchange;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -145,6 +145,9 @@ pub enum Inconclusive {
     /// The answer is a check the console made first (a 404 for an id that exists nowhere, a
     /// 401, a 403), conforming by its own rules: what the case breaks was not reached.
     NotReached { status: u16, code: i64 },
+    /// The role's token was refused (or its login failed) where the spec admits the role: a
+    /// refusal elsewhere would prove nothing. Nothing was sent.
+    RoleUnusable { role: Role, why: String },
 }
 
 impl std::fmt::Display for Inconclusive {
@@ -175,6 +178,10 @@ impl std::fmt::Display for Inconclusive {
             Inconclusive::NotReached { status, code } => write!(
                 f,
                 "not reached: answered code {code} (HTTP {status}) first, a check the contract lets a console make before this one"
+            ),
+            Inconclusive::RoleUnusable { role, why } => write!(
+                f,
+                "the {role} token cannot be trusted to be valid, so its refusal proves nothing: {why}"
             ),
         }
     }

@@ -4,9 +4,9 @@
 //! Verdicts are decided here once; nothing downstream re-evaluates them.
 
 use crate::baseline::{Baseline, Date, Known, Standing, fingerprint};
-use crate::case::{Case, Credentials, tags};
+use crate::case::{Case, Credentials, ExpectedError, tags};
 use crate::check::{self, Check, CheckResult, Verdict};
-use crate::contract::{ApiVersion, Readings};
+use crate::contract::{ApiVersion, Readings, Role};
 use crate::matrix::{self, Matrix};
 pub use crate::outcome::{CaseReport, Inconclusive, Outcome, Skip, Summary};
 use crate::send::{Connection, Exchange, SendError, TransportError};
@@ -335,6 +335,13 @@ impl<'a> Offer<'a> {
     }
 }
 
+/// Whether a run with credentials for the roles `given` takes the case: a case sent with a
+/// role's token only when that role was given. A role nobody gave is not swept, as a case
+/// filtered out is not run.
+pub fn takes(case: &Case, given: impl Fn(Role) -> bool) -> bool {
+    case.request.credentials.role().is_none_or(given)
+}
+
 /// Why a case must not be sent to this target, if it must not: the one place a skip is decided.
 pub fn skip_reason(offer: &Offer<'_>, case: &Case, options: &RunOptions) -> Option<Skip> {
     if !case.versions.contains(offer.version) {
@@ -401,7 +408,7 @@ fn judge(case: &Case, exchange: &Exchange, checks: &[CheckResult]) -> Outcome {
         });
     }
     if failed.is_empty() {
-        if success {
+        if success && !matches!(case.expect.error, ExpectedError::Admitted) {
             return Outcome::Inconclusive(Inconclusive::Accepted {
                 status: exchange.status,
             });
@@ -522,6 +529,15 @@ async fn evaluate_on(
     };
     if let Some(reason) = skip_reason(&Offer::of(target), &case, options) {
         return finish(Outcome::Skipped(reason), None, Vec::new());
+    }
+    if let Some(role) = case.request.credentials.role()
+        && let Some(Err(why)) = target.roles.get(&role)
+    {
+        let why = Inconclusive::RoleUnusable {
+            role,
+            why: why.clone(),
+        };
+        return finish(Outcome::Inconclusive(why), None, Vec::new());
     }
     let sent = target
         .sender

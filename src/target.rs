@@ -2,8 +2,11 @@
 //! with the credentials and variables a run needs. Secrets live in [`Secret`], which never
 //! prints its content.
 
-use crate::contract::{ApiVersion, Detected};
-use crate::mock::{ADMIN_PASSWORD, ADMIN_USERNAME, MockConfig, MockConsole, MockError};
+use crate::contract::{ApiVersion, Contract, Detected, Role};
+use crate::mock::{
+    ADMIN_PASSWORD, ADMIN_USERNAME, MockConfig, MockConsole, MockError, ROLE_PASSWORD,
+    role_username,
+};
 use crate::send::token::{Token, TokenError, login};
 use crate::send::{SendOptions, Sender, Tokens, TransportError};
 use std::collections::BTreeMap;
@@ -20,14 +23,28 @@ pub enum TargetSpec {
     Remote(String),
 }
 
-/// How to authenticate against a real console. The embedded mock uses its seeded administrator.
+/// How to authenticate against a real console. The embedded mock uses its seeded administrator
+/// and its seeded user of every role.
 #[derive(Debug, Clone, Default)]
 pub struct Auth {
     pub token: Option<Secret>,
     pub readonly_token: Option<Secret>,
     pub username: Option<String>,
     pub password: Option<Secret>,
+    /// Credentials per role, for the cases that send a role's token.
+    pub roles: BTreeMap<Role, RoleAuth>,
 }
+
+/// One role's credentials: a token (or API key) as is, or a login.
+#[derive(Debug, Clone)]
+pub enum RoleAuth {
+    Token(Secret),
+    Login { username: String, password: Secret },
+}
+
+/// Whether a role's token works: the GET that admits the role and answered 2xx, or why the
+/// role's cases cannot be judged.
+pub type RoleProbe = Result<String, String>;
 
 #[derive(Debug, Error)]
 pub enum TargetError {
@@ -83,6 +100,8 @@ pub struct Target {
     pub variables: BTreeMap<String, String>,
     /// Variables discovery could not read, with why: cases needing them are skipped, saying so.
     pub undiscovered: BTreeMap<String, String>,
+    /// Each role with a token, and whether its token was accepted where the spec admits it.
+    pub roles: BTreeMap<Role, RoleProbe>,
     mock: Option<MockConsole>,
 }
 
@@ -115,10 +134,19 @@ impl Target {
                 sender.set_api_version(version);
                 let password = Secret::new(ADMIN_PASSWORD);
                 let login = |read_only| login_as(&sender, ADMIN_USERNAME, &password, read_only);
-                let tokens = Tokens {
+                let mut tokens = Tokens {
                     default: Some(login(false).await?),
                     read_only: Some(login(true).await?),
+                    roles: BTreeMap::new(),
                 };
+                // The mock's user of every role of the version.
+                let role_password = Secret::new(ROLE_PASSWORD);
+                for role in Contract::get().catalogue(version).roles().iter() {
+                    let token =
+                        login_as(&sender, &role_username(role), &role_password, false).await?;
+                    tokens.roles.insert(role, token);
+                }
+                let roles = probe_roles(&sender, &tokens, version).await;
                 let mut variables = mock.variables().clone();
                 variables.extend(vars);
                 Ok(Target {
@@ -129,6 +157,7 @@ impl Target {
                     tokens,
                     variables,
                     undiscovered: BTreeMap::new(),
+                    roles,
                     mock: Some(mock),
                 })
             }
@@ -139,7 +168,26 @@ impl Target {
                     )));
                 }
                 let mut sender = sender(&url, options)?;
-                let (tokens, about) = remote_tokens(&sender, &auth, &url).await?;
+                let (mut tokens, about) = remote_tokens(&sender, &auth, &url).await?;
+                // A role whose login is refused is not a dead target: only its cases cannot be
+                // judged.
+                let mut refused_logins = BTreeMap::new();
+                for (role, credentials) in &auth.roles {
+                    let token = match credentials {
+                        RoleAuth::Token(secret) => Token::Static(secret.clone()),
+                        RoleAuth::Login { username, password } => {
+                            match login_as(&sender, username, password, false).await {
+                                Ok(token) => token,
+                                Err(e @ TargetError::Login { .. }) => {
+                                    refused_logins.insert(*role, Err(e.to_string()));
+                                    continue;
+                                }
+                                Err(e) => return Err(e),
+                            }
+                        }
+                    };
+                    tokens.roles.insert(*role, token);
+                }
                 let (version, version_warning) = match options.api_version {
                     Some(version) => (version, None),
                     None => {
@@ -152,6 +200,8 @@ impl Target {
                     }
                 };
                 sender.set_api_version(version);
+                let mut roles = probe_roles(&sender, &tokens, version).await;
+                roles.extend(refused_logins);
                 let mut variables = vars;
                 let mut undiscovered = BTreeMap::new();
                 for rule in discover {
@@ -175,6 +225,7 @@ impl Target {
                     tokens,
                     variables,
                     undiscovered,
+                    roles,
                     mock: None,
                 })
             }
@@ -276,9 +327,62 @@ async fn remote_tokens(
         Tokens {
             default: Some(default),
             read_only,
+            roles: BTreeMap::new(),
         },
         about,
     ))
+}
+
+/// The precondition of a role's cases: its token is accepted by a GET the spec admits the role
+/// to (one without ids or required parameters). A role whose token works nowhere would make
+/// every refusal look conforming.
+async fn probe_roles(
+    sender: &Sender,
+    tokens: &Tokens,
+    version: ApiVersion,
+) -> BTreeMap<Role, RoleProbe> {
+    let catalogue = Contract::get().catalogue(version);
+    let mut probes = BTreeMap::new();
+    for (role, token) in &tokens.roles {
+        let probe = catalogue.all().iter().find(|op| {
+            op.method == "GET"
+                && op.admits(*role)
+                && op.path_parameters.is_empty()
+                && !op.parameters.iter().any(|p| p.required)
+        });
+        let Some(op) = probe else {
+            probes.insert(
+                *role,
+                Err(format!(
+                    "API {version} admits {role} to no GET that needs no ids"
+                )),
+            );
+            continue;
+        };
+        let outcome = async {
+            let token = token.current(sender).await.map_err(|e| e.to_string())?;
+            sender.wait_turn().await;
+            let response = sender
+                .request(
+                    reqwest::Method::GET,
+                    &format!("{}{}", sender.base(), op.path),
+                )
+                .bearer_auth(token.expose())
+                .send()
+                .await
+                .map_err(|e| crate::send::describe(e))?;
+            let status = response.status().as_u16();
+            match status {
+                200..=299 => Ok(format!("GET {}", op.path)),
+                _ => Err(format!(
+                    "the {role} token was refused by GET {}, which the spec admits {role} to: HTTP {status}",
+                    op.path
+                )),
+            }
+        };
+        probes.insert(*role, outcome.await);
+    }
+    probes
 }
 
 /// A login, with failures as target errors: unreachable (exit 3) or refused, showing the OAuth2

@@ -116,6 +116,10 @@ fn connect() -> Result<Target, String> {
         readonly_token: env("VSPC_READONLY_TOKEN").map(Secret::new),
         username: env("VSPC_USERNAME"),
         password: env("VSPC_PASSWORD").map(Secret::new),
+        roles: env("VSPC_ROLE_TOKENS")
+            .map(|text| vspc_conformance::config::role_tokens(&text))
+            .transpose()?
+            .unwrap_or_default(),
     };
     let options = SendOptions {
         api_version: api_version(),
@@ -331,7 +335,9 @@ fn main() {
         eprintln!("warning: {warning}");
     }
     let _ = version().set(target.version);
-    let cases = load(target.version);
+    // A role's cases only where the role was given (every role on the embedded mock).
+    let mut cases = load(target.version);
+    cases.retain(|c| vspc_conformance::run::takes(c, |r| target.roles.contains_key(&r)));
     let rules = rules(&cases);
     let options = Arc::new(RunOptions {
         allow_mutations: env("VSPC_ALLOW_MUTATIONS").is_some(),

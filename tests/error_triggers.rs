@@ -11,7 +11,7 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use vspc_conformance::case::{self, Case, ExpectedError};
+use vspc_conformance::case::{self, Case};
 use vspc_conformance::contract::{ApiVersion, TrailingSlash};
 use vspc_conformance::contract::{Contract, Route};
 use vspc_conformance::mock::{self, Delivery, Trigger};
@@ -150,10 +150,7 @@ fn case_operation(case: &Case) -> Option<(String, String)> {
 }
 
 fn expected_code(case: &Case) -> Option<u16> {
-    match &case.expect.error {
-        ExpectedError::Vspc { code } => Some(*code),
-        ExpectedError::OAuth2 { .. } => None,
-    }
+    case.expect.error.code()
 }
 
 #[test]

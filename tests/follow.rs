@@ -79,6 +79,7 @@ fn send(uri: &str, timeout_ms: u64) -> Result<vspc_conformance::send::Exchange, 
     let tokens = Tokens {
         default: Some(Token::Static(Secret::new("t"))),
         read_only: None,
+        roles: Default::default(),
     };
     tokio::runtime::Runtime::new()
         .unwrap()

@@ -396,7 +396,7 @@ async fn an_unknown_id_with_a_bad_query_is_400_or_404() {
 }
 
 #[tokio::test]
-async fn a_read_only_token_on_a_bad_write_is_403_or_the_validation_error() {
+async fn a_read_only_token_on_a_bad_write_is_403_or_the_validation_error_never_404() {
     let pair = Pair::start().await;
     let company = format!("/organizations/companies/{}", pair.var("companyUid"));
     let missing = format!(
@@ -424,12 +424,16 @@ async fn a_read_only_token_on_a_bad_write_is_403_or_the_validation_error() {
             (s, a)
         }
     };
-    let (s, a) = send(with_body("PATCH", company.clone(), "application/json", "{")).await;
+    // A malformed id: validated before the role on the alternative.
+    let mut malformed = get("/organizations/companies/not-a-uuid?removeAllAgents=false");
+    malformed.method = "DELETE";
+    let (s, a) = send(malformed).await;
     assert_eq!((s.status, a.status), (403, 400));
+    // An id that exists nowhere: never looked up before the role is refused.
     let mut delete = get(missing);
     delete.method = "DELETE";
     let (s, a) = send(delete).await;
-    assert_eq!((s.status, a.status), (403, 404));
+    assert_eq!((s.status, a.status), (403, 403));
     let good = r#"[{"op":"replace","path":"/name","value":"Acme"}]"#;
     let (s, a) = send(with_body("PATCH", company, "application/json", good)).await;
     assert_eq!((s.status, a.status), (403, 403));
@@ -725,7 +729,7 @@ fn every_choice_has_a_test_here() {
             "an_unknown_id_with_a_bad_query_",
         ),
         (
-            Choice::ValidationBeforeReadOnly,
+            Choice::RoleAfterValidation,
             "a_read_only_token_on_a_bad_write_",
         ),
         (Choice::SignificantTrailingSlash, "a_trailing_slash_"),

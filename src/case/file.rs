@@ -3,6 +3,7 @@
 //! `schemas/case.schema.json` is generated from these types (`tests/case_schema.rs` keeps it in
 //! sync), so doc comments here are what editors show when completing a case file.
 
+use crate::contract::Role;
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -56,6 +57,11 @@ pub struct SweepDef {
     /// selected operations' inputs, each breaking exactly that constraint.
     #[schemars(with = "Option<BreaksDef>")]
     pub breaks: Option<Spanned<BreaksDef>>,
+    /// `"refused"`: one case per selected operation and per role of the version that it does
+    /// not admit, sent with that role's token (`sweep::<rule>::<METHOD> <path> (<Role>)`). Only
+    /// the roles a run has credentials for are swept: every role on the embedded mock.
+    #[schemars(with = "Option<RolesDef>")]
+    pub roles: Option<Spanned<RolesDef>>,
     /// The error each generated request must produce. `{parameter}` stands for the swept path
     /// parameter.
     #[schemars(with = "ExpectDef")]
@@ -132,10 +138,24 @@ pub struct Selector {
     /// (`/organizations/**`).
     #[schemars(with = "Option<String>")]
     pub path: Option<Spanned<String>>,
+    /// The spec admits this role to the operation (`ReadOnlyUser`, `CompanyTenant`, ...).
+    #[schemars(with = "Option<String>")]
+    pub admits: Option<Spanned<String>>,
+    /// The spec does not admit this role to the operation.
+    #[schemars(with = "Option<String>")]
+    pub refuses: Option<Spanned<String>>,
     /// Operations to leave out: `METHOD /path-glob` or `/path-glob`.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub exclude: Vec<Spanned<String>>,
+}
+
+/// Which roles a rule sweeps, per operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RolesDef {
+    /// Each role of the version that the operation does not admit.
+    Refused,
 }
 
 /// A body kind of the catalogue, or none.
@@ -250,15 +270,36 @@ pub enum Credentials {
     Invalid,
     /// A read-only token (a login with readOnly=true, or --readonly-token).
     ReadOnly,
+    /// The token of a role (`{ role = "CompanyTenant" }`): `--role-token ROLE=TOKEN`, or
+    /// `[roles.<Role>]` in the configuration; the embedded mock has a user of every role.
+    Role(Role),
 }
 
 impl Credentials {
+    /// The kind: `default`, `none`, `invalid`, `read-only` or `role`.
     pub fn as_str(self) -> &'static str {
         match self {
             Credentials::Default => "default",
             Credentials::None => "none",
             Credentials::Invalid => "invalid",
             Credentials::ReadOnly => "read-only",
+            Credentials::Role(_) => "role",
+        }
+    }
+
+    /// As reports name it: the kind, or `role:CompanyTenant`.
+    pub fn label(self) -> std::borrow::Cow<'static, str> {
+        match self {
+            Credentials::Role(role) => format!("role:{role}").into(),
+            other => other.as_str().into(),
+        }
+    }
+
+    /// The role whose token the request carries, when it carries one.
+    pub fn role(self) -> Option<Role> {
+        match self {
+            Credentials::Role(role) => Some(role),
+            _ => None,
         }
     }
 }
@@ -271,6 +312,11 @@ pub struct ExpectDef {
     /// The VSPC error code (schemas/error-codes.json).
     #[schemars(with = "Option<u16>")]
     pub code: Option<Spanned<u16>>,
+    /// Instead of an error: `admitted = true`, the console lets the call through (no 401, no
+    /// 403), as the spec's anonymous operations must without a token. Any other error it answers
+    /// is judged by its own code's rules.
+    #[schemars(with = "Option<bool>")]
+    pub admitted: Option<Spanned<bool>>,
     /// For POST /token: the OAuth2 `error` (invalid_request, invalid_grant, ...), or the list of
     /// those the contract allows (`["invalid_grant", "invalid_request"]`).
     #[schemars(with = "Option<OneOrMany>")]

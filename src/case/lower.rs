@@ -383,7 +383,7 @@ impl Checker<'_> {
             ),
         );
         d.label = close.map(|c| format!("did you mean `{c}`?"));
-        d.help = Some("paths are under /api/v3 as in schemas/operations-<version>.json; `{name}` stands for a path parameter".into());
+        d.help = Some("paths are under /api/v3 as in schemas/spec/<version>.json; `{name}` stands for a path parameter".into());
         versions
     }
 
@@ -396,7 +396,20 @@ impl Checker<'_> {
         let table = def.span();
         let def = def.into_inner();
         let mut lines = ExpectationLines::default();
+        if let Some(admitted) = &def.admitted
+            && (def.code.is_some() || def.oauth2_error.is_some() || !*admitted.get_ref())
+        {
+            let d = self.at(
+                admitted.span(),
+                "`admitted = true` stands alone: the call is let through, no error is expected",
+            );
+            d.help = Some("drop `code`/`oauth2_error`, or drop `admitted`".into());
+        }
         let error = match (&def.code, &def.oauth2_error) {
+            (None, None) if def.admitted.is_some() => {
+                lines.error = def.admitted.as_ref().map(|a| self.pos(a));
+                Some(ExpectedError::Admitted)
+            }
             (Some(code), None) => {
                 lines.error = Some(self.pos(code));
                 let value = *code.get_ref();
@@ -457,7 +470,7 @@ impl Checker<'_> {
             (None, None) => {
                 let d = self.at(
                     table,
-                    "an expectation needs `code` (or `oauth2_error` for POST /token)",
+                    "an expectation needs `code` (or `oauth2_error` for POST /token, or `admitted = true`)",
                 );
                 d.help = Some("e.g. code = 400".into());
                 None

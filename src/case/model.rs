@@ -344,6 +344,8 @@ impl Expectation {
         self.status.unwrap_or(match &self.error {
             ExpectedError::Vspc { code } => crate::contract::status_for_code(i64::from(*code)),
             ExpectedError::OAuth2 { .. } => 400,
+            // Any success: reports show the first.
+            ExpectedError::Admitted => 200,
         })
     }
 }
@@ -413,13 +415,15 @@ pub enum ExpectedError {
     Vspc { code: u16 },
     /// An OAuth2 error of `POST /token`: `{"error": "invalid_grant", ...}`, any of `accepted`.
     OAuth2 { accepted: Arc<[String]> },
+    /// No error of authorization: the call is let through (no 401, no 403).
+    Admitted,
 }
 
 impl ExpectedError {
     pub fn code(&self) -> Option<u16> {
         match self {
             ExpectedError::Vspc { code } => Some(*code),
-            ExpectedError::OAuth2 { .. } => None,
+            ExpectedError::OAuth2 { .. } | ExpectedError::Admitted => None,
         }
     }
 }
@@ -429,6 +433,7 @@ impl fmt::Display for ExpectedError {
         match self {
             ExpectedError::Vspc { code } => write!(f, "{code}"),
             ExpectedError::OAuth2 { accepted } => write!(f, "oauth2:{}", accepted.join("|")),
+            ExpectedError::Admitted => f.write_str("admitted"),
         }
     }
 }

@@ -7,7 +7,7 @@
 //! change), other path parameters a harmless placeholder, the body an empty one of the
 //! operation's kind with its content type, and the default credentials.
 
-use super::file::{BodySelector, BreaksDef, InputSelector, Mutating, Selector, SweepDef};
+use super::file::{BodySelector, BreaksDef, InputSelector, Mutating, RolesDef, Selector, SweepDef};
 use super::inputs::{self, Base, Break, Edit, Planned};
 use super::{
     Body, Case, Checker, Credentials, Field, JsonBody, MessagePattern, Origin, RequestSpec,
@@ -16,7 +16,7 @@ use super::{
 use crate::contract::constraint::Input;
 use crate::contract::fact::{self, Source, Strength};
 use crate::contract::schema::Keyword;
-use crate::contract::{ApiVersion, BodyKind, Contract, Location, Operation, Versions};
+use crate::contract::{ApiVersion, BodyKind, Contract, Location, Operation, Role, Versions};
 use crate::diagnostic::did_you_mean;
 use regex::Regex;
 use std::collections::HashMap;
@@ -50,6 +50,18 @@ impl Checker<'_> {
                 "`{parameter}` needs `path_parameter` in [sweep.request]",
             );
             d.help = Some("only a rule that sweeps path parameters has a parameter to name".into());
+        }
+        if let Some(roles) = &rule.roles
+            && (rule.breaks.is_some()
+                || rule.request.credentials.is_some()
+                || rule.request.path_parameter.is_some())
+        {
+            let d = self.at(
+                roles.span(),
+                "a rule over roles sends each role's token to the well-formed request, unchanged",
+            );
+            d.help =
+                Some("drop `breaks`, `credentials` and `path_parameter`, or drop `roles`".into());
         }
         let breaks = rule
             .breaks
@@ -210,7 +222,17 @@ impl Checker<'_> {
         let first = cases.len();
         let plan = inputs::plan(self.version);
         cases.reserve(operations.len());
+        let roles = crate::contract::Contract::get()
+            .catalogue(self.version)
+            .roles();
         for (index, op) in operations {
+            // A rule over roles: each role of the version the operation does not admit.
+            let refused: Vec<Option<Role>> = match rule.roles.as_ref().map(|r| *r.get_ref()) {
+                Some(RolesDef::Refused) => {
+                    roles.iter().filter(|r| !op.admits(*r)).map(Some).collect()
+                }
+                None => vec![None],
+            };
             let swept: Vec<Option<&str>> = match &rule.request.path_parameter {
                 Some(_) => op
                     .path_parameters
@@ -220,7 +242,10 @@ impl Checker<'_> {
                     .collect(),
                 None => vec![None],
             };
-            for parameter in swept {
+            for (parameter, role) in swept
+                .iter()
+                .flat_map(|p| refused.iter().map(move |r| (*p, *r)))
+            {
                 let message = match &templates.message {
                     Some(m) => {
                         let text = fill(m, parameter);
@@ -256,7 +281,7 @@ impl Checker<'_> {
                     (None, Some(p)) => Some(Field::Property(fill(p, parameter))),
                     (None, None) => None,
                 };
-                let operation = operation_label(op, parameter);
+                let operation = operation_label(op, parameter.or(role.map(Role::as_str)));
                 let unscoped_write =
                     op.method != "GET" && !op.path_parameters.iter().any(|p| p.format == "uuid");
                 let mutating = match rule.mutating {
@@ -266,7 +291,7 @@ impl Checker<'_> {
                 };
                 let case_tags = if mutating { &mutating_tags } else { &tags };
                 let well_formed = &plan.operations[index].base;
-                let request = request(
+                let mut request = request(
                     op,
                     well_formed,
                     &rule.request,
@@ -274,6 +299,9 @@ impl Checker<'_> {
                     body.as_ref(),
                     parameter,
                 );
+                if let Some(role) = role {
+                    request.credentials = Credentials::Role(role);
+                }
                 let (tolerate, inconclusive_on, sources) = interned.judged(&base, op, &request);
                 cases.push(Arc::new(Case {
                     name: ["sweep::", &name, "::", &operation].concat(),
@@ -374,6 +402,15 @@ impl Checker<'_> {
                 d.label = did_you_mean(name, names).map(|c| format!("did you mean `{c}`?"));
             }
         }
+        for role in [&selector.admits, &selector.refuses].into_iter().flatten() {
+            let name = role.get_ref();
+            if Role::parse(name).is_none() {
+                let names = Role::ALL.map(Role::as_str);
+                let d = self.at(role.span(), format!("`{name}` is not a role of the specs"));
+                d.label = did_you_mean(name, names).map(|c| format!("did you mean `{c}`?"));
+                d.help = Some(format!("the roles are {}", names.join(", ")));
+            }
+        }
         if let Some(path) = &selector.path
             && !path.get_ref().starts_with('/')
         {
@@ -449,8 +486,9 @@ impl Interned {
             None => {
                 let expected = base.error.code();
                 let mut first: Vec<u16> = base.inconclusive_on.to_vec();
-                // Every id in a sweep's path names nothing: a console may look it up first.
-                if key.0 {
+                // Every id in a sweep's path names nothing: a console may look it up first
+                // (a call that must only be let through is let through by a 404 too).
+                if key.0 && expected.is_some() {
                     first.push(404);
                 }
                 // The run's own token: a console may check it, and the role it carries, first.
@@ -486,6 +524,7 @@ fn substitute_expect(def: &super::file::ExpectDef, parameter: &str) -> super::fi
     super::file::ExpectDef {
         code: def.code.clone(),
         oauth2_error: def.oauth2_error.clone(),
+        admitted: def.admitted.clone(),
         status: def.status.clone(),
         error_type: def.error_type.clone(),
         parameter: filled(&def.parameter),
@@ -534,6 +573,14 @@ pub fn selects(selector: &Selector, op: &Operation) -> bool {
             .path
             .as_ref()
             .is_none_or(|g| glob_matches(g.get_ref(), &op.path))
+        && selector
+            .admits
+            .as_ref()
+            .is_none_or(|r| Role::parse(r.get_ref()).is_some_and(|r| op.admits(r)))
+        && selector
+            .refuses
+            .as_ref()
+            .is_none_or(|r| Role::parse(r.get_ref()).is_some_and(|r| !op.admits(r)))
         && !selector.exclude.iter().any(|x| excludes(x.get_ref(), op))
 }
 

@@ -159,13 +159,12 @@ pub fn check_answer(
         readings,
         observed,
     };
-    let results = if (200..=299).contains(&observed.status) {
-        judge.success()
-    } else {
-        match &expect.error {
-            ExpectedError::Vspc { code } => judge.vspc(*code, body.as_ref()),
-            ExpectedError::OAuth2 { accepted } => judge.oauth2(accepted, body.as_ref()),
-        }
+    let results = match (&expect.error, (200..=299).contains(&observed.status)) {
+        (ExpectedError::Admitted, true) => judge.let_through(),
+        (_, true) => judge.success(),
+        (ExpectedError::Vspc { code }, false) => judge.vspc(*code, body.as_ref()),
+        (ExpectedError::OAuth2 { accepted }, false) => judge.oauth2(accepted, body.as_ref()),
+        (ExpectedError::Admitted, false) => judge.admitted(body.as_ref()),
     };
     (results, said)
 }
@@ -229,6 +228,61 @@ impl Judge<'_> {
         results.extend(Check::ALL[1..].iter().map(|&check| {
             CheckResult::new(check, Verdict::Skip).note("a success answer: no error to check")
         }));
+        results
+    }
+}
+
+impl Judge<'_> {
+    /// A success where the call must be let through: what the case claims.
+    fn let_through(&self) -> Vec<CheckResult> {
+        let status = CheckResult::new(Check::Status, Verdict::Pass)
+            .expected("not 401 or 403")
+            .actual(self.observed.status);
+        let mut results = vec![status];
+        results.extend(Check::ALL[1..].iter().map(|&check| {
+            CheckResult::new(check, Verdict::Skip).note("a success answer: no error to check")
+        }));
+        results
+    }
+
+    /// An error where the call must be let through: a refusal (401, 403, by status or code)
+    /// fails the status check; every error is judged by its own code's rules, as a case
+    /// expecting that code would judge it.
+    fn admitted(&self, body: Option<&Value>) -> Vec<CheckResult> {
+        let actual = self.observed.status;
+        let answered = body
+            .and_then(|b| b.get("errors"))
+            .and_then(Value::as_array)
+            .and_then(|list| list.first())
+            .and_then(|e| e.get("code"))
+            .and_then(Value::as_i64)
+            .and_then(|c| u16::try_from(c).ok())
+            .filter(|c| Contract::get().code(*c).is_some());
+        let own = answered.unwrap_or(match actual {
+            400..=499 => actual,
+            _ => 500,
+        });
+        let expect = Expectation {
+            error: ExpectedError::Vspc { code: own },
+            ..self.expect.clone()
+        };
+        let judge = Judge {
+            expect: &expect,
+            readings: self.readings,
+            observed: self.observed,
+        };
+        let mut results = judge.vspc(own, body);
+        if matches!(actual, 401 | 403) || matches!(answered, Some(401 | 403)) {
+            let refused = CheckResult::new(Check::Status, Verdict::Fail)
+                .expected("not 401 or 403")
+                .actual(actual)
+                .note(format!(
+                    "the spec admits this call anonymously, but the console refused it (HTTP {actual})"
+                ));
+            if let Some(slot) = results.iter_mut().find(|r| r.check == Check::Status) {
+                *slot = self.fail(refused, self.source(Claim::Code));
+            }
+        }
         results
     }
 }

@@ -119,6 +119,13 @@ impl Judge<'_> {
                 .mismatch(result, self.source(Claim::Code))
                 .note(format!("code {code} travels with HTTP {wanted}"));
         };
+        // Every case expecting 403 sends a token the console accepts (a role's, checked before
+        // the run, or the run's read-only one): a 401 denies the token, not the access.
+        if code == 403 && (actual == 401 || body_code == 401) {
+            return self.fail(result, &fact::REFUSED_NOT_UNAUTHORIZED).note(
+                "a valid token refused with 401: a role the operation does not admit is 403",
+            );
+        }
         if body_code == i64::from(code)
             && let Some(stated) = self.expect.status
         {

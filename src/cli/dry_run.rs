@@ -94,7 +94,7 @@ pub fn render(cases: &[Arc<Case>], settings: &Settings, version: ApiVersion) -> 
         let line = format!(
             "{} /api/v3{path}{query}{burst}  [{}]",
             r.method,
-            r.credentials.as_str()
+            r.credentials.label()
         );
         match skip {
             Some(why) => out.push_str(&format!("skip  {line}  ({}: {why})\n", case.name)),

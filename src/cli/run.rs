@@ -3,6 +3,7 @@
 
 use super::{Failure, dry_run, load_baseline, load_cases, report_specs, verdict, violation};
 use clap::Args;
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,7 +11,7 @@ use std::sync::Arc;
 use vspc_conformance::baseline::{self, Baseline, Date};
 use vspc_conformance::case::Case;
 use vspc_conformance::config::{self, Settings};
-use vspc_conformance::contract::{ApiVersion, Contract};
+use vspc_conformance::contract::{ApiVersion, Contract, Role};
 use vspc_conformance::mock::{MockConfig, Personality};
 use vspc_conformance::partition::Partition;
 use vspc_conformance::report::record::RunInfo;
@@ -116,9 +117,16 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
         .transpose()?;
     // The cases of a version: loaded (sweeps generated for it), selected, this shard's.
     let (paths, selection) = (settings.cases.clone(), settings.selection.clone());
+    // The roles swept: those given credentials; on the embedded mock, every one (None).
+    let given: Option<BTreeSet<Role>> = settings
+        .target
+        .as_ref()
+        .map(|_| settings.auth.roles.keys().copied().collect());
     let select = |version: ApiVersion| -> Result<Vec<Arc<Case>>, Failure> {
         let mut cases = load_cases(&paths, version)?;
-        cases.retain(|c| selection.selects(c));
+        cases.retain(|c| {
+            selection.selects(c) && run::takes(c, |r| given.as_ref().is_none_or(|g| g.contains(&r)))
+        });
         if let Some(partition) = &partition {
             cases = partition.retain(cases, |c| c.name.as_str());
         }

@@ -9,11 +9,12 @@
 
 use super::ApiVersion;
 use super::constraint::Constraint;
+use super::role::{Role, Roles};
 use super::schema::{Format, SchemaId, Schemas, Type};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 /// How a request body travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -135,7 +136,7 @@ pub struct Operation {
     pub tag: String,
     pub operation_id: String,
     /// The roles admitted to the operation (`x-veeam-vspc-admitted-roles`).
-    pub roles: Vec<Arc<str>>,
+    pub roles: Roles,
     /// Admits callers without credentials (`x-veeam-allow-anonymous`).
     pub anonymous: bool,
     pub parameters: Vec<Parameter>,
@@ -179,8 +180,8 @@ impl Operation {
     }
 
     /// Whether the role is admitted.
-    pub fn admits(&self, role: &str) -> bool {
-        self.roles.iter().any(|r| &**r == role)
+    pub fn admits(&self, role: Role) -> bool {
+        self.roles.contains(role)
     }
 
     /// A UUID in the path: the operation acts on a resource it looks up.
@@ -358,7 +359,7 @@ fn operation(raw: RawOperation, schemas: &mut Schemas, json_patch: Option<Schema
         method: raw.method,
         path: raw.path,
         operation_id: raw.operation_id,
-        roles: raw.roles.into_iter().map(Arc::from).collect(),
+        roles: raw.roles.iter().filter_map(|r| Role::parse(r)).collect(),
         anonymous: raw.anonymous,
         parameters,
         body,
@@ -599,6 +600,13 @@ impl Operations {
     /// The compiled schemas the operations' parameters and bodies refer to.
     pub fn schemas(&self) -> &Schemas {
         &self.schemas
+    }
+
+    /// Every role some operation of the version admits: the version's roles.
+    pub fn roles(&self) -> Roles {
+        self.list
+            .iter()
+            .fold(Roles::default(), |all, op| all.union(op.roles))
     }
 
     pub fn len(&self) -> usize {

@@ -172,6 +172,11 @@ pub const MESSAGE_NAMES_RESOURCE: Source =
 pub const FIELD_CASING: Source = Source::reading(
     "the contract names inputs as the spec spells them; another casing is a reading",
 );
+/// A 401 says authorization is required: the answer to missing or bad credentials, never to a
+/// token the console accepts but a role it refuses.
+pub const REFUSED_NOT_UNAUTHORIZED: Source = Source::stated(
+    "errors page: 401 authorization is required, 403 access to the requested resource is forbidden; a valid token of a refused role is 403",
+);
 pub const PARAMETER_NAMED: Source = Source::stated(
     "errors page: 400 carries parameterName, the query or path parameter with the invalid value",
 );

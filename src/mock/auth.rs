@@ -1,13 +1,18 @@
-//! Stage 2, authentication: everything but the catalogue's anonymous operations (`POST /token`)
-//! needs `Authorization: Bearer <token>` with a token this console issued, that has not expired,
-//! and whose user still exists. Read-only tokens may only read (GET).
+//! Stage 2, authentication: everything but the spec's anonymous operations (`POST /token`, the
+//! password reset, ...) needs `Authorization: Bearer <token>` with a token this console issued,
+//! that has not expired, and whose user still exists. Then admission ([`admit`]): the token's
+//! role (its user's, or ReadOnlyUser for a read-only token) must be one the spec admits to the
+//! operation, else 403.
 //!
 //! The token store lives here too: `operate.rs` issues tokens through it, `throttle.rs` asks it
 //! whose a token is.
 
 use super::error::ApiError;
 use super::ids::IdGen;
-use axum::http::{HeaderMap, Method, header};
+use super::state::{self, User};
+use super::violate::Violation;
+use crate::contract::{Operation, Role};
+use axum::http::{HeaderMap, header};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -24,7 +29,7 @@ pub(super) const TRIGGERS: &[super::Trigger] = &[
         code: 403,
         method: "*",
         path: "*",
-        trigger: "a read-only token (`readOnly=true`) on POST, PUT, PATCH or DELETE",
+        trigger: "a token whose role the spec does not admit to the operation (a read-only token, `readOnly=true`, is ReadOnlyUser; one user per role is seeded: `role.<role>`)",
         delivery: super::Delivery::Answer,
     },
 ];
@@ -230,14 +235,43 @@ pub fn authenticate(
     Ok(Some(principal))
 }
 
-/// A read-only token may only read (GET): 403 on anything else. Apart from
-/// [`authenticate`] because when it is checked is a choice of the personality.
-pub fn authorize(principal: Option<&Principal>, method: &Method) -> Result<(), ApiError> {
-    match principal {
-        Some(p) if p.read_only && *method != Method::GET => Err(ApiError::forbidden(format!(
-            "A read-only access token cannot be used for {method} requests."
+/// The role a principal acts as: ReadOnlyUser with a read-only token, else its user's `role`
+/// (None when the console knows no such role).
+pub fn role_of(principal: &Principal, user: Option<&User>) -> Option<Role> {
+    if principal.read_only {
+        return Some(Role::ReadOnlyUser);
+    }
+    user.and_then(|u| Role::parse(state::text(&u.doc, "role")))
+}
+
+/// Admission, the one place it is decided: the roles the spec admits to the operation
+/// (`x-veeam-vspc-admitted-roles`); `role` is None for an anonymous request, which an
+/// anonymous operation admits. Apart from [`authenticate`] because when it is checked is a
+/// choice of the personality. A violation mode may let every role through.
+pub fn admit(
+    role: Option<Option<Role>>,
+    operation: &Operation,
+    violation: Option<Violation>,
+) -> Result<(), ApiError> {
+    let Some(role) = role else {
+        return Ok(());
+    };
+    if violation == Some(Violation::RolesUnchecked) {
+        return Ok(());
+    }
+    match role {
+        Some(role) if operation.admits(role) => Ok(()),
+        Some(role) => Err(ApiError::refused(
+            role,
+            format!(
+                "Access to {} {} is forbidden to the role {role}.",
+                operation.method, operation.path
+            ),
+        )),
+        None => Err(ApiError::forbidden(format!(
+            "Access to {} {} is forbidden: the user has no role the operation admits.",
+            operation.method, operation.path
         ))),
-        _ => Ok(()),
     }
 }
 
@@ -286,19 +320,46 @@ mod tests {
     }
 
     #[test]
-    fn read_only_tokens_may_only_get() {
-        let tokens = Tokens::new(Duration::from_secs(60));
-        let issued = tokens.issue(Principal {
+    fn a_read_only_token_is_read_only_user_and_roles_are_admitted_by_the_spec() {
+        let catalogue =
+            crate::contract::Contract::get().catalogue(crate::contract::ApiVersion::V3_6_1);
+        let create = catalogue.get("POST", "/organizations/companies").unwrap();
+        let list = catalogue.get("GET", "/organizations/companies").unwrap();
+        let token = |read_only| Principal {
             user_uid: "u".into(),
-            read_only: true,
-        });
-        let h = headers(&format!("Bearer {}", issued.access_token));
-        let principal = authenticate(&tokens, false, &h, |_| true).unwrap();
-        assert!(authorize(principal.as_ref(), &Method::GET).is_ok());
-        let denied = authorize(principal.as_ref(), &Method::DELETE).unwrap_err();
-        assert_eq!(denied.code(), 403);
-        let gone = authenticate(&tokens, false, &h, |_| false).unwrap_err();
-        assert_eq!(gone.code(), 401);
+            read_only,
+        };
+        let admin = role_of(&token(false), None);
+        assert_eq!(admin, None, "no user, no role");
+        assert_eq!(role_of(&token(true), None), Some(Role::ReadOnlyUser));
+        let read_only = Some(Some(Role::ReadOnlyUser));
+        assert!(admit(read_only, list, None).is_ok());
+        assert_eq!(admit(read_only, create, None).unwrap_err().code(), 403);
+        assert!(admit(Some(Some(Role::PortalAdministrator)), create, None).is_ok());
+        assert_eq!(
+            admit(Some(Some(Role::CompanyTenant)), create, None)
+                .unwrap_err()
+                .code(),
+            403
+        );
+        assert!(
+            admit(
+                Some(Some(Role::CompanyTenant)),
+                create,
+                Some(Violation::RolesUnchecked)
+            )
+            .is_ok()
+        );
+        // An anonymous request of an anonymous operation.
+        assert!(admit(None, create, None).is_ok());
+        let h = headers("Bearer nope");
+        let tokens = Tokens::new(Duration::from_secs(60));
+        assert_eq!(
+            authenticate(&tokens, false, &h, |_| true)
+                .unwrap_err()
+                .code(),
+            401
+        );
         assert!(
             authenticate(&tokens, true, &HeaderMap::new(), |_| true)
                 .unwrap()

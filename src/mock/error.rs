@@ -8,7 +8,7 @@
 
 use super::personality::{Choice, Personality};
 use crate::contract::schema::{Keyword, Step};
-use crate::contract::{self, ErrorType};
+use crate::contract::{self, ErrorType, Role};
 use axum::body::Body;
 use axum::http::{HeaderValue, Response, StatusCode, header};
 use serde_json::{Map, Value, json};
@@ -35,6 +35,8 @@ pub struct ResponseError {
     /// For a 400 of validation: the keyword the input broke, and a body property's path. Never
     /// on the wire: what a violation mode bends by.
     pub cause: Option<(Keyword, Option<Arc<[Step]>>)>,
+    /// For a 403 of admission: the role refused. Never on the wire.
+    pub refused: Option<Role>,
     /// Further errors of the same request, answered in the same envelope after this one.
     pub also: Vec<ResponseError>,
 }
@@ -66,8 +68,18 @@ impl ApiError {
             failed_json_patch: None,
             subject: None,
             cause: None,
+            refused: None,
             also: Vec::new(),
         }))
+    }
+
+    /// 403: the token's role is not one the spec admits to the operation.
+    pub fn refused(role: Role, message: impl Into<String>) -> ApiError {
+        let mut error = Self::forbidden(message);
+        if let ApiError::Vspc(e) = &mut error {
+            e.refused = Some(role);
+        }
+        error
     }
 
     /// A validation 400, with what it broke.

@@ -78,7 +78,7 @@ pub use operate::{FAULT_HEADER, is_heavy, is_long};
 pub use personality::{Choice, Personality};
 pub use state::{
     ADMIN_PASSWORD, ADMIN_USERNAME, COMPANY_PASSWORD, COMPANY_USERNAME, MFA_PASSWORD, MFA_USERNAME,
-    MOCK_TOTP_CODE,
+    MOCK_TOTP_CODE, ROLE_PASSWORD, role_username,
 };
 pub use throttle::{ThrottleConfig, ThrottleGroup, ThrottleLimit, ThrottleRule};
 pub use tls::TlsError;
@@ -278,7 +278,7 @@ impl Console {
 
     /// The stages, in the order of the personality: where the contract gives no order of
     /// checks ([`Choice::RouteBeforeAuth`], [`Choice::ExistenceBeforeValidation`],
-    /// [`Choice::ValidationBeforeReadOnly`]) it is decided here and nowhere else.
+    /// [`Choice::RoleAfterValidation`]) it is decided here and nowhere else.
     async fn serve(
         &self,
         peer: SocketAddr,
@@ -303,10 +303,18 @@ impl Console {
         };
         let path = parts.uri.path();
         let route = || route::resolve(self.catalogue, slash, &parts.method, path);
-        let authenticate = |anonymous| {
-            auth::authenticate(&self.tokens, anonymous, &parts.headers, |uid| {
-                self.state().user(uid).is_some()
-            })
+        // A violation mode may make an anonymous operation demand a token: every one but the
+        // login itself, without which no caller could get one.
+        let login = parts.method == axum::http::Method::POST
+            && route::api_path(path).is_some_and(|p| p.trim_end_matches('/') == "/token");
+        let demands_token = self.config.violation == Some(Violation::AnonymousNeedsToken) && !login;
+        let authenticate = |anonymous: bool| {
+            auth::authenticate(
+                &self.tokens,
+                anonymous && !demands_token,
+                &parts.headers,
+                |uid| self.state().user(uid).is_some(),
+            )
         };
         let (principal, routed) = if self.picks(Choice::RouteBeforeAuth) {
             let routed = route()?;
@@ -316,16 +324,27 @@ impl Console {
             let principal = authenticate(anonymous)?;
             (principal, route()?)
         };
-        let read_only_late = self.picks(Choice::ValidationBeforeReadOnly);
-        if !read_only_late {
-            auth::authorize(principal.as_ref(), &parts.method)?;
-        }
         let operation = routed.operation;
+        let admit = || {
+            let role = principal
+                .as_ref()
+                .map(|p| auth::role_of(p, self.state().user(&p.user_uid)));
+            auth::admit(role, operation, self.config.violation)
+        };
+        // Either way the role is refused before the path's ids are looked up: a console that
+        // answered 404 first would hide from a caller which ids exist.
+        let role_late = self.picks(Choice::RoleAfterValidation);
+        if !role_late {
+            admit()?;
+        }
         let schemas = self.catalogue.schemas();
         // A violation mode that bends what the console checks, not how it answers.
         let lax = self.config.violation;
         let request = if self.picks(Choice::ExistenceBeforeValidation) {
             let path = validate::path(routed, schemas, personality, lax)?;
+            if role_late {
+                admit()?;
+            }
             operate::path_resources_exist(self, operation, &path)?;
             validate::content_type(operation, &parts, personality)?;
             validate::query_and_body(operation, schemas, path, &parts, body, personality, lax)
@@ -333,12 +352,14 @@ impl Console {
         } else {
             validate::content_type(operation, &parts, personality)?;
             let path = validate::path(routed, schemas, personality, lax)?;
-            validate::query_and_body(operation, schemas, path, &parts, body, personality, lax)
-                .await?
+            let request =
+                validate::query_and_body(operation, schemas, path, &parts, body, personality, lax)
+                    .await?;
+            if role_late {
+                admit()?;
+            }
+            request
         };
-        if read_only_late {
-            auth::authorize(principal.as_ref(), &parts.method)?;
-        }
         operate::operate(self, principal.as_ref(), &request).await
     }
 

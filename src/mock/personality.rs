@@ -63,7 +63,7 @@ pub enum Choice {
     InvalidGrantForCredentials,
     RouteBeforeAuth,
     ExistenceBeforeValidation,
-    ValidationBeforeReadOnly,
+    RoleAfterValidation,
     SignificantTrailingSlash,
     NoDefaultThrottling,
     OtherErrorTypes,
@@ -88,7 +88,7 @@ impl Choice {
         Choice::InvalidGrantForCredentials,
         Choice::RouteBeforeAuth,
         Choice::ExistenceBeforeValidation,
-        Choice::ValidationBeforeReadOnly,
+        Choice::RoleAfterValidation,
         Choice::SignificantTrailingSlash,
         Choice::NoDefaultThrottling,
         Choice::OtherErrorTypes,
@@ -114,7 +114,7 @@ impl Choice {
             Choice::InvalidGrantForCredentials => "invalid-grant-for-credentials",
             Choice::RouteBeforeAuth => "route-before-auth",
             Choice::ExistenceBeforeValidation => "existence-before-validation",
-            Choice::ValidationBeforeReadOnly => "validation-before-read-only",
+            Choice::RoleAfterValidation => "role-after-validation",
             Choice::SignificantTrailingSlash => "significant-trailing-slash",
             Choice::NoDefaultThrottling => "no-default-throttling",
             Choice::OtherErrorTypes => "other-error-types",
@@ -155,8 +155,8 @@ impl Choice {
             Choice::ExistenceBeforeValidation => {
                 "validates content type, path, query and body (400, 415) before it looks the path's ids up (404)"
             }
-            Choice::ValidationBeforeReadOnly => {
-                "refuses a read-only token on a change (403) before it validates anything"
+            Choice::RoleAfterValidation => {
+                "refuses a role the spec does not admit (403, a read-only token as ReadOnlyUser) right after authentication, before it validates anything"
             }
             Choice::SignificantTrailingSlash => {
                 "a trailing slash is ignored: `/about/` is `/about`, and a catalogue path written with one is also served without"
@@ -216,8 +216,8 @@ impl Choice {
             Choice::ExistenceBeforeValidation => {
                 "checks path values' format (400), then that the path's ids exist (404), then content type, query and body"
             }
-            Choice::ValidationBeforeReadOnly => {
-                "refuses a read-only token on a change only after validation and the path's ids: a bad body is 400, an unknown id 404"
+            Choice::RoleAfterValidation => {
+                "checks the role after validating what comes before its lookups (a malformed path id is 400 before a role is refused), but always before it looks the path's ids up"
             }
             Choice::SignificantTrailingSlash => {
                 "a trailing slash is significant: a path is served only as the catalogue writes it, with or without"
@@ -275,8 +275,8 @@ impl Choice {
             }
             Choice::RouteBeforeAuth => "the contract gives no order of checks",
             Choice::ExistenceBeforeValidation => "the contract gives no order of checks",
-            Choice::ValidationBeforeReadOnly => {
-                "a read-only token \"may only GET\"; when that is checked is not said"
+            Choice::RoleAfterValidation => {
+                "the spec lists the roles each operation admits but not when a console checks them; the contract gives no order of checks. Neither reading looks an id up before the role: a 404 before 403 would tell a caller which ids exist"
             }
             Choice::SignificantTrailingSlash => {
                 "the catalogue writes some paths with a trailing slash; whether the console requires it is not said"

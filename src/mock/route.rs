@@ -24,7 +24,7 @@ pub struct Routed {
 }
 
 /// The path under `/api/v3`, or None when the request is outside the API.
-fn api_path(path: &str) -> Option<&str> {
+pub(super) fn api_path(path: &str) -> Option<&str> {
     let rest = path.strip_prefix(API_PREFIX)?;
     (rest.starts_with('/') && rest.len() > 1).then_some(rest)
 }

@@ -44,10 +44,13 @@ pub enum Violation {
     ParentNamed,
     Validation422,
     EnumUnchecked,
+    RolesUnchecked,
+    RefusalAs401,
+    AnonymousNeedsToken,
 }
 
 impl Violation {
-    pub const ALL: [Violation; 31] = [
+    pub const ALL: [Violation; 34] = [
         Violation::Status500,
         Violation::Status502,
         Violation::Status503,
@@ -79,6 +82,9 @@ impl Violation {
         Violation::ParentNamed,
         Violation::Validation422,
         Violation::EnumUnchecked,
+        Violation::RolesUnchecked,
+        Violation::RefusalAs401,
+        Violation::AnonymousNeedsToken,
     ];
 
     /// The stable kebab-case name (`--violate NAME`).
@@ -115,6 +121,9 @@ impl Violation {
             Violation::ParentNamed => "parent-named",
             Violation::Validation422 => "validation-422",
             Violation::EnumUnchecked => "enum-unchecked",
+            Violation::RolesUnchecked => "roles-unchecked",
+            Violation::RefusalAs401 => "refusal-as-401",
+            Violation::AnonymousNeedsToken => "anonymous-needs-token",
         }
     }
 
@@ -133,7 +142,10 @@ impl Violation {
             | Violation::ClientCode520
             | Violation::BodiesNotValidated
             | Violation::Validation422
-            | Violation::EnumUnchecked => Check::Status,
+            | Violation::EnumUnchecked
+            | Violation::RolesUnchecked
+            | Violation::RefusalAs401
+            | Violation::AnonymousNeedsToken => Check::Status,
             Violation::TypeMissing | Violation::TypeMisspelt | Violation::TypeWrong => Check::Type,
             Violation::CodeString | Violation::CodeGeneric => Check::Code,
             Violation::ErrorsEmpty
@@ -214,6 +226,15 @@ impl Violation {
             }
             Violation::EnumUnchecked => {
                 "values outside a declared enum are accepted, in parameters and bodies"
+            }
+            Violation::RolesUnchecked => {
+                "every role is admitted to every operation: no 403 for a role the spec does not admit"
+            }
+            Violation::RefusalAs401 => {
+                "a role the spec does not admit is refused with 401 (code 401) instead of 403"
+            }
+            Violation::AnonymousNeedsToken => {
+                "the anonymous operations (the password reset, SAML metadata, ...) demand a token: 401 without one"
             }
         }
     }
@@ -357,7 +378,19 @@ impl Violation {
                         "propertyName": "grant_type"}]}));
                 }
             }
-            Violation::BodiesNotValidated | Violation::EnumUnchecked => {}
+            Violation::BodiesNotValidated
+            | Violation::EnumUnchecked
+            | Violation::RolesUnchecked
+            | Violation::AnonymousNeedsToken => {}
+            Violation::RefusalAs401 => {
+                let refusal = error.errors().iter().any(|e| e.refused.is_some());
+                if refusal {
+                    wire.status = 401;
+                    edit_errors(&mut wire, |e| {
+                        e.insert("code".into(), Value::from(401));
+                    });
+                }
+            }
             Violation::BodyErrorAsParameter => edit_errors(&mut wire, |e| {
                 if let Some(name) = e.remove("propertyName") {
                     e.insert("parameterName".into(), name);

@@ -26,6 +26,10 @@ pub fn command(request: &SentRequest) -> String {
             words.push(header(&format!("Authorization: Bearer {INVALID_TOKEN}")))
         }
         Credentials::None => {}
+        Credentials::Role(role) => words.push(header_var(
+            "Authorization: Bearer ",
+            &format!("VSPC_TOKEN_{}", role.as_str().to_ascii_uppercase()),
+        )),
     }
     words.push(header(&format!("User-Agent: {USER_AGENT}")));
     for (name, value) in &request.headers {

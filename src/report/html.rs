@@ -224,6 +224,7 @@ fn grid(matrix: &Matrix) -> String {
                 .map(|c| c.description.clone())
                 .unwrap_or_default(),
             super::matrix::RowKey::OAuth2 => "OAuth2 errors of POST /token".into(),
+            super::matrix::RowKey::Admitted => "Anonymous calls let through".into(),
         };
         let class = match (row.cases, row.conforming()) {
             (0, _) => "unexercised",

@@ -247,6 +247,7 @@ fn matrix_value(matrix: &Matrix) -> Value {
                 match row.key {
                     RowKey::Code(code) => json!(code),
                     RowKey::OAuth2 => json!("oauth2"),
+                    RowKey::Admitted => json!("admitted"),
                 },
             );
             r.insert("cases".into(), json!(row.cases));

@@ -224,6 +224,7 @@ impl CaseRecord {
         match (&self.expected.code, &self.expected.oauth2_error) {
             (Some(code), _) => Some(RowKey::Code(*code)),
             (None, Some(_)) => Some(RowKey::OAuth2),
+            (None, None) if self.expected.admitted => Some(RowKey::Admitted),
             (None, None) => None,
         }
     }
@@ -318,7 +319,7 @@ impl RequestRecord {
                     (k.clone(), v)
                 })
                 .collect(),
-            credentials: c.request.credentials.as_str().to_string(),
+            credentials: c.request.credentials.label().into_owned(),
             json,
             raw,
             form_keys,
@@ -349,6 +350,9 @@ pub struct ExpectedRecord {
     pub code: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub oauth2_error: Option<String>,
+    /// The call must be let through (no 401, no 403); `status` is then the first success.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub admitted: bool,
     pub status: u16,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub error_type: Option<String>,
@@ -367,6 +371,7 @@ impl ExpectedRecord {
         let (code, oauth2_error) = match &e.error {
             ExpectedError::Vspc { code } => (Some(*code), None),
             ExpectedError::OAuth2 { accepted } => (None, Some(accepted.join("|"))),
+            ExpectedError::Admitted => (None, None),
         };
         let (parameter, property) = match &e.field {
             Some(Field::Parameter(p)) => (Some(p.clone()), None),
@@ -376,6 +381,7 @@ impl ExpectedRecord {
         ExpectedRecord {
             code,
             oauth2_error,
+            admitted: matches!(e.error, ExpectedError::Admitted),
             status: report.case.expect.wanted_status(),
             error_type: e.error_type.map(|t| t.as_str().to_string()),
             parameter,

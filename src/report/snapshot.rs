@@ -19,7 +19,7 @@ pub fn normalized_exchange(case: &Case, exchange: &Exchange) -> String {
     let mut out = format!("{} {}{query}", case.request.method, case.request.path);
     out.push_str(&format!(
         "\ncredentials: {}\n",
-        case.request.credentials.as_str()
+        case.request.credentials.label()
     ));
     if let Some(ct) = &exchange.request.content_type {
         out.push_str(&format!("content-type: {ct}\n"));

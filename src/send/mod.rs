@@ -69,6 +69,8 @@ pub struct Sender {
 pub struct Tokens {
     pub default: Option<Token>,
     pub read_only: Option<Token>,
+    /// A token per role given.
+    pub roles: std::collections::BTreeMap<crate::contract::Role, Token>,
 }
 
 #[derive(Debug, Clone)]

@@ -181,6 +181,12 @@ pub(super) fn credential(
             .ok_or(SendError::NoCredentials("read-only")),
         Credentials::Invalid => Ok(Some(Token::Static(Secret::new(INVALID_TOKEN)))),
         Credentials::None => Ok(None),
+        Credentials::Role(role) => tokens
+            .roles
+            .get(&role)
+            .cloned()
+            .map(Some)
+            .ok_or(SendError::NoCredentials("role")),
     }
 }
 

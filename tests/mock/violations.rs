@@ -7,7 +7,10 @@ use crate::common::answer::Observed;
 use crate::{start, var};
 use serde_json::{Map, Value, json};
 use std::time::Duration;
-use vspc_conformance::mock::{MockConfig, ThrottleGroup, ThrottleLimit, Violation};
+use vspc_conformance::contract::Role;
+use vspc_conformance::mock::{
+    MockConfig, ROLE_PASSWORD, ThrottleGroup, ThrottleLimit, Violation, role_username,
+};
 
 /// An error answer, everything a mode can bend: the status, the content type and the body.
 #[derive(Debug, Clone, PartialEq)]
@@ -90,6 +93,10 @@ enum Trigger {
     BadPassword,
     /// A JSON Patch of a company no console has, whose operation is outside the spec's enum.
     BadPatchOp,
+    /// A CompanyTenant deleting a company no console has: a role the operation does not admit.
+    RoleRefused,
+    /// The anonymous password reset, without a token, missing a required property.
+    AnonymousBadBody,
 }
 
 /// The `missingUid` of the seed.
@@ -131,6 +138,8 @@ impl Trigger {
             | Violation::ParentNamed
             | Violation::Validation422
             | Violation::EnumUnchecked => Trigger::BadPatchOp,
+            Violation::RolesUnchecked | Violation::RefusalAs401 => Trigger::RoleRefused,
+            Violation::AnonymousNeedsToken => Trigger::AnonymousBadBody,
         }
     }
 
@@ -206,6 +215,19 @@ impl Trigger {
                 let patch = json!([{"op": "merge", "path": "/name", "value": "x"}]);
                 client.json("PATCH", &path, &token, patch).await
             }
+            Trigger::RoleRefused => {
+                let user = role_username(Role::CompanyTenant);
+                let granted = client.login_as(&user, ROLE_PASSWORD, false).await;
+                let token = granted["access_token"].as_str().unwrap_or_default();
+                let path = format!("/organizations/companies/{MISSING_UID}?removeAllAgents=false");
+                client.send("DELETE", &path, Some(token), &[], None).await
+            }
+            Trigger::AnonymousBadBody => {
+                let body = Some(("application/json", json!({"userName": "x"}).to_string()));
+                client
+                    .send("POST", "/users/resetpassword", None, &[], body)
+                    .await
+            }
         };
         Answer::from(observed)
     }
@@ -254,6 +276,16 @@ impl Trigger {
                 400,
                 json!({"message": "Property value is not one of the allowed values.",
                        "type": "logical", "code": 400, "propertyName": "[0].op"}),
+            ),
+            Trigger::RoleRefused => Answer::envelope(
+                403,
+                json!({"message": "Access to DELETE /organizations/companies/{companyUid} is forbidden to the role CompanyTenant.",
+                       "type": "security", "code": 403}),
+            ),
+            Trigger::AnonymousBadBody => Answer::envelope(
+                400,
+                json!({"message": "Property 'email' is required.",
+                       "type": "logical", "code": 400, "propertyName": "email"}),
             ),
             Trigger::BadPassword => Answer {
                 status: 400,
@@ -340,6 +372,17 @@ fn bent(violation: Violation, conforming: &Answer) -> Answer {
         // `[0].op` named by the operation it is a member of.
         Violation::ParentNamed => answer = answer.with("propertyName", json!("[0]")),
         Violation::Validation422 => answer.status = 422,
+        // The refused role goes on to the operation, which finds no such company.
+        Violation::RolesUnchecked => {
+            answer = Trigger::NotFound.conforming(60);
+        }
+        // Refused as if the token were not valid.
+        Violation::RefusalAs401 => {
+            answer.status = 401;
+            answer = answer.with("code", json!(401));
+        }
+        // The call never reaches validation.
+        Violation::AnonymousNeedsToken => answer = Trigger::NoToken.conforming(60),
     }
     answer
 }

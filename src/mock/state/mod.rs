@@ -15,7 +15,7 @@ pub use model::{
 pub use seed::{
     ADMIN_PASSWORD, ADMIN_UID, ADMIN_USERNAME, COMPANY_PASSWORD, COMPANY_USERNAME,
     LATEST_BACKUP_AGENT_VERSION, LATEST_MANAGEMENT_AGENT_VERSION, MFA_PASSWORD, MFA_USERNAME,
-    MOCK_TOTP_CODE, PROVIDER_UID,
+    MOCK_TOTP_CODE, PROVIDER_UID, ROLE_PASSWORD, role_username,
 };
 /// Named by the unit tests of `operate/identity.rs` only.
 #[cfg(test)]

@@ -16,6 +16,7 @@ use super::{
     AsyncAction, IdentityProvider, Kind, Login, Plan, Resource, State, User, action_doc,
     company_doc, key_fingerprint, location_doc, user_doc,
 };
+use crate::contract::Role;
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -27,6 +28,9 @@ pub const COMPANY_PASSWORD: &str = "mock-company-password";
 /// A user of Acme Corp with multi-factor authentication: `POST /token` with `password` answers
 /// an `mfa_token`, and the `mfa` grant takes it with the code [`MOCK_TOTP_CODE`].
 pub const MFA_USERNAME: &str = "acme.mfa";
+/// The password of every seeded role user (one per role of the specs, `role.<role>`): a fixture,
+/// public by design like the administrator's.
+pub const ROLE_PASSWORD: &str = "mock-role-password";
 pub const MFA_PASSWORD: &str = "mock-mfa-password";
 /// The mock runs no authenticator clock: for every TOTP secret, the one code it accepts is this
 /// fixed fixture value (public by design, like the passwords above). Any other six digits are
@@ -186,6 +190,37 @@ fn identity_provider(
     }
 }
 
+/// The login of the seeded user of a role: `role.companytenant`.
+pub fn role_username(role: Role) -> String {
+    format!("role.{}", role.as_str().to_ascii_lowercase())
+}
+
+/// The seeded user of a role: the provider's for the portal's and the provider's roles, Acme
+/// Corp's for the rest.
+fn role_user(role: Role) -> Value {
+    let uid = format!("5eed0003-0000-4000-8000-0000000001{:02x}", role as u8);
+    let provider_side = matches!(
+        role,
+        Role::PortalAdministrator
+            | Role::PortalOperator
+            | Role::ServiceProviderGlobalAdministrator
+            | Role::ServiceProviderAdministrator
+            | Role::ServiceProviderOperator
+            | Role::ServiceProviderUser
+            | Role::ServiceProviderInvoiceAuditor
+            | Role::SiteAdministrator
+            | Role::ReadOnlyUser
+    );
+    let organization = if provider_side {
+        PROVIDER_UID
+    } else {
+        ACME_UID
+    };
+    let mut name = role.as_str().to_string();
+    name[..1].make_ascii_lowercase();
+    user_doc(&uid, organization, &role_username(role), &name)
+}
+
 impl State {
     pub fn seeded() -> State {
         let none = Map::new();
@@ -250,7 +285,14 @@ impl State {
                 // Signs in through the identity provider: it has no password of the console.
                 user(sso_user, ""),
                 user(mfa_user, MFA_PASSWORD),
-            ],
+            ]
+            .into_iter()
+            .chain(
+                Role::ALL
+                    .into_iter()
+                    .map(|role| user(role_user(role), ROLE_PASSWORD)),
+            )
+            .collect(),
             logins: vec![
                 Login {
                     id: 1,

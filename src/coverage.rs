@@ -9,7 +9,9 @@
 
 use crate::case::inputs::{self, Planned};
 use crate::contract::schema::Keyword;
-use crate::contract::{ApiVersion, Check, Contract, Operation, Operations, Route, TrailingSlash};
+use crate::contract::{
+    ApiVersion, Check, Contract, Operation, Operations, Role, Route, TrailingSlash,
+};
 use crate::exchange::Said;
 use crate::outcome::OutcomeKind;
 use serde_json::Value;
@@ -60,6 +62,108 @@ pub struct Broke<'a> {
     pub outcome: OutcomeKind,
 }
 
+/// A role the spec does not admit to an operation, tried there: the role sweep's pair.
+#[derive(Debug, Clone, Copy)]
+pub struct Refusal<'a> {
+    pub role: Role,
+    pub method: &'a str,
+    /// The path of the case's request, under `/api/v3` (sent or not).
+    pub path: &'a str,
+    pub outcome: OutcomeKind,
+}
+
+/// Who may call what, as the run tried it: per role, per tag of the catalogue, the pairs of an
+/// operation and a role it does not admit.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Roles {
+    /// The roles the run had credentials for (each role's cases run only then); a role the
+    /// spec admits everywhere (PortalAdministrator) has none.
+    pub given: BTreeSet<Role>,
+    pub cells: BTreeMap<Role, BTreeMap<String, Pairs>>,
+}
+
+/// The pairs of one role and one tag (or a total).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pairs {
+    /// Every pair of the run: judged or inconclusive.
+    pub tried: usize,
+    /// Refused as the spec says: the case conformed.
+    pub refused: usize,
+    /// Not refused as the spec says: let through, or refused otherwise (a 401).
+    pub let_through: usize,
+    /// Not judged: the role's token works nowhere, or a check came first.
+    pub inconclusive: usize,
+}
+
+impl Pairs {
+    fn add(&mut self, outcome: OutcomeKind) {
+        match outcome {
+            OutcomeKind::Conforming => self.refused += 1,
+            OutcomeKind::NonConforming => self.let_through += 1,
+            OutcomeKind::Inconclusive => self.inconclusive += 1,
+            OutcomeKind::Skipped | OutcomeKind::Error => return,
+        }
+        self.tried += 1;
+    }
+
+    fn plus(self, other: Pairs) -> Pairs {
+        Pairs {
+            tried: self.tried + other.tried,
+            refused: self.refused + other.refused,
+            let_through: self.let_through + other.let_through,
+            inconclusive: self.inconclusive + other.inconclusive,
+        }
+    }
+}
+
+impl Roles {
+    pub fn given(&self) -> usize {
+        self.given.len()
+    }
+
+    /// One role's pairs over every tag.
+    pub fn of(&self, role: Role) -> Pairs {
+        self.cells
+            .get(&role)
+            .into_iter()
+            .flat_map(BTreeMap::values)
+            .fold(Pairs::default(), |sum, p| sum.plus(*p))
+    }
+
+    /// Every pair.
+    pub fn total(&self) -> Pairs {
+        self.cells
+            .keys()
+            .fold(Pairs::default(), |sum, role| sum.plus(self.of(*role)))
+    }
+
+    /// The tags some role was tried on, in order.
+    pub fn tags(&self) -> BTreeSet<&str> {
+        self.cells
+            .values()
+            .flat_map(|tags| tags.keys().map(String::as_str))
+            .collect()
+    }
+
+    /// `roles: 16 given, 7260/7260 refused as the spec says`
+    pub fn line(&self) -> String {
+        let total = self.total();
+        let mut line = format!(
+            "roles: {} given, {}/{} refused as the spec says",
+            self.given(),
+            total.refused,
+            total.tried
+        );
+        if total.let_through > 0 {
+            line.push_str(&format!(", {} not", total.let_through));
+        }
+        if total.inconclusive > 0 {
+            line.push_str(&format!(", {} inconclusive", total.inconclusive));
+        }
+        line
+    }
+}
+
 /// The error an answer's body names: the first error's `code`, or an OAuth2 `error`.
 pub fn provoked(body: &Value) -> Option<String> {
     Said::of(Some(body)).provoked()
@@ -91,6 +195,7 @@ pub struct Coverage {
     pub version: ApiVersion,
     pub operations: Vec<Reached>,
     pub constraints: Constraints,
+    pub roles: Roles,
 }
 
 /// The version's declared input constraints, and what the cases did to them.
@@ -184,6 +289,7 @@ pub struct Counting {
     /// first breaks one of them), and their names as the census gives them.
     seen: Vec<Vec<Seen>>,
     labels: Vec<Vec<String>>,
+    roles: Roles,
 }
 
 type Memo = HashMap<String, Option<usize>, BuildHasherDefault<PathHasher>>;
@@ -215,6 +321,29 @@ impl Counting {
             labels: vec![Vec::new(); operations.len()],
             operations,
             routed: Vec::new(),
+            roles: Roles::default(),
+        }
+    }
+
+    /// A role tried on an operation it is not admitted to, counted under the operation's tag.
+    /// The roles the run had credentials for.
+    pub fn roles_given(&mut self, given: impl IntoIterator<Item = Role>) {
+        self.roles.given.extend(given);
+    }
+
+    pub fn refusal(&mut self, refusal: Refusal<'_>) {
+        let Some(i) = self.operation(refusal.method, refusal.path) else {
+            return;
+        };
+        let tag = &self.operations[i].operation.tag;
+        let tags = self.roles.cells.entry(refusal.role).or_default();
+        match tags.get_mut(tag.as_str()) {
+            Some(pairs) => pairs.add(refusal.outcome),
+            None => {
+                let mut pairs = Pairs::default();
+                pairs.add(refusal.outcome);
+                tags.insert(tag.clone(), pairs);
+            }
         }
     }
 
@@ -294,6 +423,7 @@ impl Counting {
             version: self.version,
             operations: self.operations,
             constraints,
+            roles: self.roles,
         }
     }
 }
@@ -354,9 +484,18 @@ fn constraints(version: ApiVersion, catalogue: &Operations, seen: &[Vec<Seen>]) 
 impl Coverage {
     /// Routes each sent case to the operation of `version` that serves its path; a path outside
     /// the catalogue (a case about unknown paths) reaches none.
-    pub fn count<'a>(version: ApiVersion, sent: impl IntoIterator<Item = Reach<'a>>) -> Coverage {
+    pub fn count<'a>(
+        version: ApiVersion,
+        sent: impl IntoIterator<Item = Reach<'a>>,
+        refusals: impl IntoIterator<Item = Refusal<'a>>,
+        given: impl IntoIterator<Item = Role>,
+    ) -> Coverage {
         let mut counting = Counting::new(version);
+        counting.roles_given(given);
         sent.into_iter().for_each(|reach| counting.add(reach));
+        refusals
+            .into_iter()
+            .for_each(|refusal| counting.refusal(refusal));
         counting.finish()
     }
 
@@ -422,7 +561,7 @@ mod tests {
                 broke: None,
             },
         ];
-        let coverage = Coverage::count(ApiVersion::FALLBACK, sent);
+        let coverage = Coverage::count(ApiVersion::FALLBACK, sent, [], []);
         assert_eq!(coverage.reached(), 1);
         assert_eq!(coverage.total(), 942);
         let item = coverage

@@ -6,7 +6,7 @@
 use crate::case::ExpectedError;
 use crate::check::{Check, Verdict};
 use crate::contract::{ApiVersion, Contract};
-use crate::coverage::{Broke, Counting, Coverage, Reach};
+use crate::coverage::{Broke, Counting, Coverage, Reach, Refusal};
 use crate::outcome::{CaseReport, Outcome};
 use std::fmt;
 
@@ -138,6 +138,14 @@ impl Counter {
     }
 
     pub fn add(&mut self, report: &CaseReport) {
+        if let (Some(operations), Some(role)) = (&mut self.operations, refused_role(&report.case)) {
+            operations.refusal(Refusal {
+                role,
+                method: &report.case.request.method,
+                path: &report.case.request.path,
+                outcome: report.outcome.kind(),
+            });
+        }
         if let (Some(operations), Some(exchange)) = (&mut self.operations, &report.exchange) {
             operations.add(Reach {
                 method: &exchange.request.method,
@@ -160,12 +168,25 @@ impl Counter {
         self.rows.add(RowKey::of(&report.case.expect.error), tally);
     }
 
+    /// The roles the run had credentials for, for the roles line.
+    pub fn roles_given(&mut self, given: impl IntoIterator<Item = crate::contract::Role>) {
+        if let Some(operations) = &mut self.operations {
+            operations.roles_given(given);
+        }
+    }
+
     pub fn finish(self) -> Matrix {
         Matrix {
             rows: self.rows.0,
             operations: self.operations.map(Counting::finish),
         }
     }
+}
+
+/// The role a case expects to be refused: sent with a role's token, expecting 403.
+pub fn refused_role(case: &crate::case::Case) -> Option<crate::contract::Role> {
+    let role = case.request.credentials.role()?;
+    (case.expect.error.code() == Some(403)).then_some(role)
 }
 
 /// The rows as they are counted: every catalogue code in order, then OAuth2, then the admitted

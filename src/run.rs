@@ -109,6 +109,7 @@ pub async fn run(
     // The matrix is counted as cases finish: while the other loops send, and while each report
     // is fresh in memory, not in a pass over every report once the last is in.
     let mut matrix = matrix::Counter::new(Some(target.version));
+    matrix.roles_given(target.roles.keys().copied());
     while let Some(batch) = finished.recv().await {
         for Finished {
             index,

@@ -153,7 +153,14 @@ fn run_info() -> RunInfo {
             .to_string(),
         readings: RunOptions::default().readings,
         partition: None,
+        roles_given: roles_given().get().cloned().unwrap_or_default(),
     }
+}
+
+/// The roles the target has credentials for, once it is connected.
+fn roles_given() -> &'static OnceLock<Vec<vspc_conformance::contract::Role>> {
+    static ROLES: OnceLock<Vec<vspc_conformance::contract::Role>> = OnceLock::new();
+    &ROLES
 }
 
 /// With `VSPC_REPORT_DIR` set, writes the case's report as a one-case JSON report there.
@@ -335,6 +342,7 @@ fn main() {
         eprintln!("warning: {warning}");
     }
     let _ = version().set(target.version);
+    let _ = roles_given().set(target.roles.keys().copied().collect());
     // A role's cases only where the role was given (every role on the embedded mock).
     let mut cases = load(target.version);
     cases.retain(|c| vspc_conformance::run::takes(c, |r| target.roles.contains_key(&r)));

@@ -322,6 +322,7 @@ expect = { code = 400, property = "name" }
         api_version: "3.6.1".into(),
         readings: Readings::default(),
         partition: None,
+        roles_given: Vec::new(),
     };
     let summary = Summary::of(&reports);
     let matrix = Matrix::of_run(&reports, ApiVersion::FALLBACK);

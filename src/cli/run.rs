@@ -228,6 +228,7 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
         api_version: target.version.as_str().to_string(),
         readings,
         partition: partition.map(|p| p.to_string()),
+        roles_given: target.roles.keys().copied().collect(),
     };
     // A report on stdout keeps stdout to itself: the terminal output moves to stderr.
     let report_on_stdout = specs.iter().any(|s| s.path.as_os_str() == "-");

@@ -12,7 +12,7 @@
 use super::record::RunRecord;
 use crate::check::Check;
 use crate::contract::Contract;
-use crate::coverage::{Constraints, Coverage};
+use crate::coverage::{Constraints, Coverage, Pairs, Roles};
 use crate::matrix::Matrix;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -95,6 +95,9 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         if coverage.constraints.declared > 0 {
             page.push_str(&constraints_section(&coverage.constraints));
         }
+        if coverage.roles.given() > 0 {
+            page.push_str(&roles_section(&coverage.roles));
+        }
     }
     page.push_str("</main>\n");
     let data = json!({
@@ -114,6 +117,47 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         "<script type=\"application/json\" id=\"report-data\">{data}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n"
     );
     page
+}
+
+/// Who may call what: a row per role, a column per tag, each cell the pairs refused of those
+/// tried; red wherever a role was let through.
+fn roles_section(roles: &Roles) -> String {
+    let tags = roles.tags();
+    let mut out = format!(
+        "<section id=\"roles\">\n<h2>Who may call what</h2>\n<p>{}. Each cell: the pairs of an operation of the tag and the role, which the spec does not admit to it, refused with 403, of those tried.</p>\n<div class=\"scroll\"><table id=\"roles-matrix\" class=\"grid\">\n<thead><tr><th>role</th><th>all</th>",
+        escape(&roles.line())
+    );
+    for tag in &tags {
+        let _ = write!(out, "<th class=\"tag\">{}</th>", escape(tag));
+    }
+    out.push_str("</tr></thead>\n<tbody>\n");
+    let cell = |p: Option<&Pairs>| match p {
+        None => "<td class=\"cell none\">-</td>".to_string(),
+        Some(p) => {
+            let class = match (p.let_through, p.inconclusive) {
+                (0, 0) => "pass",
+                (0, _) => "dev",
+                _ => "fail",
+            };
+            format!(
+                "<td class=\"cell {class}\" title=\"{} refused, {} let through, {} inconclusive\">{}/{}</td>",
+                p.refused, p.let_through, p.inconclusive, p.refused, p.tried
+            )
+        }
+    };
+    for (role, by_tag) in &roles.cells {
+        let _ = write!(
+            out,
+            "<tr data-role=\"{role}\"><th scope=\"row\">{role}</th>{}",
+            cell(Some(&roles.of(*role)))
+        );
+        for tag in &tags {
+            out.push_str(&cell(by_tag.get(*tag)));
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table></div>\n</section>\n");
+    out
 }
 
 /// The declared input constraints: a row per keyword (exercised of declared, conformed), opening

@@ -5,7 +5,7 @@
 use super::ReportError;
 use super::record::{CaseRecord, RunRecord};
 use crate::check::Check;
-use crate::coverage::{Constraints, Coverage};
+use crate::coverage::{Constraints, Coverage, Pairs, Roles};
 use crate::matrix::{Matrix, RowKey};
 use crate::run::{CaseReport, Summary};
 use serde::Serialize;
@@ -81,6 +81,7 @@ fn write_cases(
         api_version: run.api_version.clone(),
         readings: run.readings.clone(),
         partition: run.partition.clone(),
+        roles_given: run.roles_given.clone(),
         elapsed_ms: run.elapsed_ms,
         summary: run.summary,
         cases: Vec::new(),
@@ -194,7 +195,31 @@ fn coverage_value(coverage: &Coverage) -> Value {
         "operations": operations,
         "unreached": coverage.unreached(),
         "constraints": constraints_value(&coverage.constraints),
+        "roles": roles_value(&coverage.roles),
     })
+}
+
+/// Who may call what: per role tried, per tag, the pairs refused of those tried.
+fn roles_value(roles: &Roles) -> Value {
+    let pairs = |p: &Pairs| json!({"tried": p.tried, "refused": p.refused, "let_through": p.let_through, "inconclusive": p.inconclusive});
+    let matrix: Vec<Value> = roles
+        .cells
+        .iter()
+        .map(|(role, tags)| {
+            let by_tag: serde_json::Map<String, Value> = tags
+                .iter()
+                .map(|(tag, p)| (tag.clone(), pairs(p)))
+                .collect();
+            let mut row = pairs(&roles.of(*role));
+            row["role"] = json!(role.as_str());
+            row["tags"] = Value::Object(by_tag);
+            row
+        })
+        .collect();
+    let mut value = pairs(&roles.total());
+    value["given"] = json!(roles.given());
+    value["matrix"] = Value::Array(matrix);
+    value
 }
 
 /// The declared input constraints: how many, exercised, conformed, by keyword; and each one no

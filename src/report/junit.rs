@@ -72,6 +72,16 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
                     k.exercised, k.declared, k.conformed
                 ));
             }
+            let roles = &c.roles;
+            if roles.given() > 0 {
+                let total = roles.total();
+                properties.push_str(&format!(
+                    "\n      <property name=\"roles_given\" value=\"{}\"/>\n      <property name=\"roles_refused\" value=\"{}/{}\"/>",
+                    roles.given(),
+                    total.refused,
+                    total.tried
+                ));
+            }
             properties
         })
         .unwrap_or_default();
@@ -100,9 +110,14 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
             counts.attributes(),
             escape(file)
         );
+        // The role x tag matrix once, in the suite whose file sweeps the roles.
+        let role_cells = match cases.iter().any(|c| c.refused_role().is_some()) {
+            true => role_cells(matrix),
+            false => String::new(),
+        };
         let _ = writeln!(
             suites,
-            "    <properties>\n      <property name=\"target\" value=\"{}\"/>\n      <property name=\"api_version\" value=\"{}\"/>{reached}\n    </properties>",
+            "    <properties>\n      <property name=\"target\" value=\"{}\"/>\n      <property name=\"api_version\" value=\"{}\"/>{reached}{role_cells}\n    </properties>",
             escape(&run.target),
             escape(&run.api_version)
         );
@@ -116,6 +131,33 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         escape(&format!("vspc-conformance {}", run.target)),
         total.attributes()
     )
+}
+
+/// A property per role tried (`roles.CompanyTenant` = refused/tried) and per cell of the role x
+/// tag matrix (`roles.CompanyTenant.companies`).
+fn role_cells(matrix: &Matrix) -> String {
+    let Some(roles) = matrix.operations.as_ref().map(|c| &c.roles) else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for (role, tags) in &roles.cells {
+        let all = roles.of(*role);
+        let _ = write!(
+            out,
+            "\n      <property name=\"roles.{role}\" value=\"{}/{}\"/>",
+            all.refused, all.tried
+        );
+        for (tag, p) in tags {
+            let _ = write!(
+                out,
+                "\n      <property name=\"roles.{role}.{}\" value=\"{}/{}\"/>",
+                escape(tag),
+                p.refused,
+                p.tried
+            );
+        }
+    }
+    out
 }
 
 fn testcase(case: &CaseRecord) -> String {

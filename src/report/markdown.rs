@@ -211,6 +211,35 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         }
     }
 
+    if let Some(roles) = matrix
+        .operations
+        .as_ref()
+        .map(|c| &c.roles)
+        .filter(|r| r.given() > 0)
+    {
+        let tags = roles.tags();
+        let _ = writeln!(
+            out,
+            "\n### Who may call what: {}\n\nPer role, per tag: the pairs of an operation and a role the spec does not admit to it, refused with 403 out of those tried.\n",
+            roles.line()
+        );
+        let header: Vec<String> = tags.iter().map(|t| cell(t)).collect();
+        let _ = writeln!(out, "| role | all | {} |", header.join(" | "));
+        let _ = writeln!(out, "|---|---:|{}", "---:|".repeat(tags.len()));
+        for (role, by_tag) in &roles.cells {
+            let cells: Vec<String> = tags
+                .iter()
+                .map(|t| by_tag.get(*t).map_or("-".to_string(), pairs_cell))
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {role} | {} | {} |",
+                pairs_cell(&roles.of(*role)),
+                cells.join(" | ")
+            );
+        }
+    }
+
     let unexercised = matrix.unexercised_codes();
     if !unexercised.is_empty() {
         let list: Vec<String> = unexercised.iter().map(|c| format!("`{c}`")).collect();
@@ -243,4 +272,16 @@ fn reasons(out: &mut String, run: &RunRecord, kind: OutcomeKind, title: &str) {
     if cases.len() > LISTED_FAILURES {
         let _ = writeln!(out, "\n…and {} more.", cases.len() - LISTED_FAILURES);
     }
+}
+
+/// `12/12`, with what was not refused marked: `**10/12** (2 let through)`.
+fn pairs_cell(p: &crate::coverage::Pairs) -> String {
+    let mut text = match p.let_through {
+        0 => format!("{}/{}", p.refused, p.tried),
+        n => format!("**{}/{}** ({n} let through)", p.refused, p.tried),
+    };
+    if p.inconclusive > 0 {
+        text.push_str(&format!(" ({} inconclusive)", p.inconclusive));
+    }
+    text
 }

@@ -129,6 +129,11 @@ pub fn merge(reports: Vec<(PathBuf, RunRecord)>) -> Result<RunRecord, MergeError
             shard.api_version.clone(),
         )?;
         same(
+            "roles_given",
+            merged.roles_given.join(","),
+            shard.roles_given.join(","),
+        )?;
+        same(
             "readings",
             merged.readings.to_string(),
             shard.readings.to_string(),

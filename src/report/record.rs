@@ -11,8 +11,8 @@ use crate::baseline::Standing;
 use crate::case::inputs::Break;
 use crate::case::{Body, ExpectedError, Field};
 use crate::check::{Check, CheckResult, Shown, Verdict};
-use crate::contract::{ApiVersion, Readings, Strength};
-use crate::coverage::{Broke, Coverage, Reach, provoked};
+use crate::contract::{ApiVersion, Readings, Role, Strength};
+use crate::coverage::{Broke, Coverage, Reach, Refusal, provoked};
 use crate::matrix::{Matrix, RowKey, Tally, ran};
 pub use crate::outcome::OutcomeKind;
 use crate::outcome::{CaseReport, Outcome, Summary};
@@ -38,6 +38,8 @@ pub struct RunInfo {
     pub readings: Readings,
     /// The shard this run was (`count:1/3`), when it was one.
     pub partition: Option<String>,
+    /// The roles the run had credentials for.
+    pub roles_given: Vec<Role>,
 }
 
 /// A whole run: the JSON report without its matrix (the matrix is the [`Matrix`] model, built
@@ -51,6 +53,9 @@ pub struct RunRecord {
     pub readings: Value,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partition: Option<String>,
+    /// The roles the run had credentials for, as the specs spell them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles_given: Vec<String>,
     pub elapsed_ms: u64,
     /// Recounted from `cases` when a report is read back (see [`RunRecord::recount`]).
     #[serde(skip_deserializing)]
@@ -72,6 +77,7 @@ impl RunRecord {
             api_version: info.api_version.clone(),
             readings: serde_json::to_value(info.readings).unwrap_or(Value::Null),
             partition: info.partition.clone(),
+            roles_given: info.roles_given.iter().map(|r| r.to_string()).collect(),
             elapsed_ms: elapsed.as_millis() as u64,
             summary,
             cases: reports.iter().map(CaseRecord::from_report).collect(),
@@ -100,7 +106,17 @@ impl RunRecord {
                     }),
                 })
             });
-            Coverage::count(version, reached)
+            let refusals = self.cases.iter().filter_map(|c| {
+                let role = c.refused_role()?;
+                Some(Refusal {
+                    role,
+                    method: &c.request.method,
+                    path: &c.request.path,
+                    outcome: c.outcome,
+                })
+            });
+            let given = self.roles_given.iter().filter_map(|r| Role::parse(r));
+            Coverage::count(version, reached, refusals, given)
         });
         let matrix = Matrix::tally(
             self.cases
@@ -217,6 +233,15 @@ impl CaseRecord {
             baseline: report.standing.clone(),
             broken: c.broken.as_deref().map(BreakRecord::of),
         }
+    }
+
+    /// The role the case expects to be refused: sent with a role's token, expecting 403 (as
+    /// [`crate::matrix::refused_role`] reads a case).
+    pub fn refused_role(&self) -> Option<Role> {
+        let role = self.request.credentials.strip_prefix("role:")?;
+        (self.expected.code == Some(403))
+            .then(|| Role::parse(role))
+            .flatten()
     }
 
     /// The matrix row this case counts in.

@@ -357,6 +357,19 @@ pub fn render_finish_styled(
     {
         out.push_str(&format!("\n{}", constraints.line()));
     }
+    if let Some(roles) = matrix
+        .operations
+        .as_ref()
+        .map(|c| &c.roles)
+        .filter(|r| r.given() > 0)
+    {
+        let text = roles.line();
+        let text = match roles.total().let_through {
+            0 => text,
+            _ => style.bold_red(&text),
+        };
+        out.push_str(&format!("\n{text}"));
+    }
     out.push_str(&format!("\n{line} [{:.2}s]\n", elapsed.as_secs_f64()));
     out
 }

@@ -250,8 +250,13 @@ impl Rows {
 
 impl Matrix {
     /// The matrix of a run's case reports, with the operations of `version` they reached.
-    pub fn of_run(reports: &[CaseReport], version: ApiVersion) -> Matrix {
+    pub fn of_run(
+        reports: &[CaseReport],
+        version: ApiVersion,
+        roles_given: impl IntoIterator<Item = crate::contract::Role>,
+    ) -> Matrix {
         let mut counter = Counter::new(Some(version));
+        counter.roles_given(roles_given);
         reports.iter().for_each(|r| counter.add(r));
         counter.finish()
     }

@@ -8,7 +8,7 @@ mod common;
 use common::{assert_valid_junit, assert_valid_report, bin, read_json, temp_dir, text};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use vspc_conformance::contract::ApiVersion;
+use vspc_conformance::contract::{ApiVersion, Role};
 
 /// `--report` arguments writing all four formats into `dir`.
 fn all_formats(dir: &Path) -> Vec<String> {
@@ -299,12 +299,22 @@ expect = { code = 400, property = "name" }
             }
         })
         .await;
-        (reports, counted)
+        let given: Vec<Role> = target.roles.keys().copied().collect();
+        (reports, counted, given)
     });
-    let (mut reports, counted) = reports;
+    let (mut reports, counted, given) = reports;
+    assert_eq!(
+        given.len(),
+        16,
+        "the mock has a user of every role of 3.6.1"
+    );
     assert_eq!(
         counted,
-        Some(Matrix::of_run(&reports, ApiVersion::FALLBACK)),
+        Some(Matrix::of_run(
+            &reports,
+            ApiVersion::FALLBACK,
+            given.clone()
+        )),
         "the matrix the runner counts as cases finish is the matrix of its reports"
     );
     // A transport failure, as the runner reports one: no exchange, no checks.
@@ -322,10 +332,10 @@ expect = { code = 400, property = "name" }
         api_version: "3.6.1".into(),
         readings: Readings::default(),
         partition: None,
-        roles_given: Vec::new(),
+        roles_given: given.clone(),
     };
     let summary = Summary::of(&reports);
-    let matrix = Matrix::of_run(&reports, ApiVersion::FALLBACK);
+    let matrix = Matrix::of_run(&reports, ApiVersion::FALLBACK, given.clone());
     assert!(matrix.operations.as_ref().is_some_and(|c| c.reached() > 0));
     let record = RunRecord::from_run(&info, &reports, summary, std::time::Duration::ZERO);
     assert_eq!(

@@ -244,6 +244,8 @@ pub fn role_of(principal: &Principal, user: Option<&User>) -> Option<Role> {
     user.and_then(|u| Role::parse(state::text(&u.doc, "role")))
 }
 
+const REFUSED: &str = "Access to the requested resource is forbidden.";
+
 /// Admission, the one place it is decided: the roles the spec admits to the operation
 /// (`x-veeam-vspc-admitted-roles`); `role` is None for an anonymous request, which an
 /// anonymous operation admits. Apart from [`authenticate`] because when it is checked is a
@@ -261,17 +263,9 @@ pub fn admit(
     }
     match role {
         Some(role) if operation.admits(role) => Ok(()),
-        Some(role) => Err(ApiError::refused(
-            role,
-            format!(
-                "Access to {} {} is forbidden to the role {role}.",
-                operation.method, operation.path
-            ),
-        )),
-        None => Err(ApiError::forbidden(format!(
-            "Access to {} {} is forbidden: the user has no role the operation admits.",
-            operation.method, operation.path
-        ))),
+        // The error page's words: a refusal names neither the role nor the operation.
+        Some(role) => Err(ApiError::refused(role, REFUSED)),
+        None => Err(ApiError::forbidden(REFUSED)),
     }
 }
 

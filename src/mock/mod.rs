@@ -6,8 +6,10 @@
 //! Every request passes the stages of a real server, each in the file named after it:
 //! `throttle.rs` (the console's throttling groups: all, by user, by IP, by user + IP, each with a
 //! parallel and a per-time limit) -> `auth.rs` (bearer tokens, read-only tokens, expiry)
-//! -> `route.rs` (the catalogue's router over all 942 operations under `/api/v3`) -> `validate.rs`
-//! (content type, path, query, body) -> `operate/` (the operation against the seeded `state/`).
+//! -> `route.rs` (the catalogue's router over all 942 operations under `/api/v3`) -> `auth.rs`
+//! again (admission: the roles the spec admits to the operation, before or after validation as
+//! the personality picks, always before an id is looked up) -> `validate.rs` (content type,
+//! path, query, body) -> `operate/` (the operation against the seeded `state/`).
 //! A stage that refuses the request returns an [`ApiError`]; [`ApiError::render`] in `error.rs`
 //! is the one mapping from a failure to a response (the envelope, the status rule), and
 //! [`Violation`]s, when configured, bend its output and nothing else.
@@ -19,7 +21,7 @@
 //! | file | codes | triggers |
 //! |------|-------|----------|
 //! | `throttle.rs` | 429 | too many requests in flight, or in one time unit, for a throttling group ([`ThrottleConfig`]) |
-//! | `auth.rs` | 401, 403 | no, unknown or expired bearer token; a read-only token on a change |
+//! | `auth.rs` | 401, 403 | no, unknown or expired bearer token; a role the spec does not admit to the operation (a read-only token counts as ReadOnlyUser) |
 //! | `route.rs` | 404 | a path or method outside the catalogue |
 //! | `validate.rs` | 400, 415 | bad query, path or body values (`parameterName` / `propertyName`); a body of the wrong content type |
 //! | `patch.rs` | 1001 | a JSON Patch that changes a read-only or unknown property, sets a wrong type, or fails a `test` |

@@ -234,7 +234,7 @@ impl Violation {
                 "a role the spec does not admit is refused with 401 (code 401) instead of 403"
             }
             Violation::AnonymousNeedsToken => {
-                "the anonymous operations (the password reset, SAML metadata, ...) demand a token: 401 without one"
+                "the anonymous operations but POST /token (the password reset, SAML metadata, ...) demand a token: 401 without one"
             }
         }
     }

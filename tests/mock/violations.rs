@@ -279,7 +279,7 @@ impl Trigger {
             ),
             Trigger::RoleRefused => Answer::envelope(
                 403,
-                json!({"message": "Access to DELETE /organizations/companies/{companyUid} is forbidden to the role CompanyTenant.",
+                json!({"message": "Access to the requested resource is forbidden.",
                        "type": "security", "code": 403}),
             ),
             Trigger::AnonymousBadBody => Answer::envelope(

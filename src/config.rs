@@ -723,6 +723,82 @@ pointer = "/data/0/instanceUid"
         assert!(shown.contains("password_env"), "{shown}");
     }
 
+    const ROLES: &str = r#"
+target = "https://x:1280"
+[credentials]
+token_env = "MAIN_TOKEN"
+[roles.CompanyTenant]
+token_env = "TENANT_TOKEN"
+[roles.ReadOnlyUser]
+username = "auditor"
+password_env = "AUDITOR_PASSWORD"
+"#;
+
+    fn role_env(name: &str) -> Option<String> {
+        match name {
+            "MAIN_TOKEN" => Some("main".into()),
+            "TENANT_TOKEN" => Some("tenant-from-file".into()),
+            "AUDITOR_PASSWORD" => Some("auditor-pw".into()),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn each_role_has_a_token_or_a_login_and_the_command_line_wins() {
+        let cli = Overrides {
+            role_tokens: vec![
+                ("CompanyTenant".into(), Secret::new("tenant-from-flag")),
+                ("Subtenant".into(), Secret::new("sub")),
+            ],
+            ..Overrides::default()
+        };
+        let s = resolve(parse(ROLES), Path::new("."), cli, role_env).unwrap();
+        let roles: Vec<Role> = s.auth.roles.keys().copied().collect();
+        assert_eq!(
+            roles,
+            [Role::CompanyTenant, Role::Subtenant, Role::ReadOnlyUser]
+        );
+        assert!(matches!(
+            &s.auth.roles[&Role::CompanyTenant],
+            RoleAuth::Token(t) if t.expose() == "tenant-from-flag"
+        ));
+        assert!(matches!(
+            &s.auth.roles[&Role::ReadOnlyUser],
+            RoleAuth::Login { username, password }
+                if username == "auditor" && password.expose() == "auditor-pw"
+        ));
+    }
+
+    #[test]
+    fn an_unknown_role_is_an_error_with_the_closest_name() {
+        let file = parse("[roles.CompanyTennant]\ntoken_env = \"T\"\n");
+        let err = resolve(file, Path::new("."), Overrides::default(), |_| {
+            Some("x".into())
+        })
+        .unwrap_err();
+        assert!(err.contains("[roles.CompanyTennant]"), "{err}");
+        assert!(err.contains("did you mean `CompanyTenant`"), "{err}");
+        let cli = Overrides {
+            role_tokens: vec![("portaladmin".into(), Secret::new("x"))],
+            ..Overrides::default()
+        };
+        let err = resolve(ConfigFile::default(), Path::new("."), cli, |_| None).unwrap_err();
+        assert!(err.contains("--role-token"), "{err}");
+        assert!(err.contains("PortalAdministrator"), "{err}");
+        let err = role_tokens("CompanyTenant=a,Subtenantt=b").unwrap_err();
+        assert!(err.contains("did you mean `Subtenant`"), "{err}");
+        let given = role_tokens("CompanyTenant=a,Subtenant=b").unwrap();
+        assert_eq!(given.len(), 2);
+    }
+
+    #[test]
+    fn a_role_without_a_token_or_a_login_is_an_error() {
+        let file = parse("[roles.Subtenant]\nusername = \"sub\"\n");
+        let err = resolve(file, Path::new("."), Overrides::default(), |_| None).unwrap_err();
+        assert!(err.contains("[roles.Subtenant]"), "{err}");
+        assert!(err.contains("password_env"), "{err}");
+    }
+
     #[test]
     fn unknown_readings_are_errors() {
         let file = parse("[readings]\nretry_after = \"sometimes\"\n");

@@ -51,6 +51,9 @@ fn the_shipped_rules_generate_over_4000_cases_with_stable_names() {
         "missing_token",
         "invalid_token",
         "read_only_token",
+        "read_only_token_get",
+        "role_refused",
+        "anonymous_admitted",
         "unknown_uuid",
         "json_as_text_plain",
         "malformed_json_body",
@@ -218,6 +221,75 @@ expect = { code = 400 }
     assert!(field[0].contains("is its input's own"), "{field:?}");
     let place = lint(&base.replace("\"body\"", "\"cookie\""));
     assert!(place[0].contains("cookie"), "{place:?}");
+}
+
+#[test]
+fn lint_points_at_problems_in_rules_over_roles() {
+    let base = r#"
+[[sweep]]
+name = "r"
+select = { refuses = "CompanyTenant", tags = ["companies"] }
+roles = "refused"
+expect = { code = 403 }
+"#;
+    assert!(lint(base).is_empty(), "{:?}", lint(base));
+    let typo = lint(&base.replace("\"CompanyTenant\"", "\"CompanyTennant\""));
+    assert!(
+        typo[0].contains("`CompanyTennant` is not a role") && typo[0].contains("CompanyTenant"),
+        "{typo:?}"
+    );
+    let with_breaks = lint(&base.replace(
+        "roles = \"refused\"",
+        "roles = \"refused\"\nbreaks = { keyword = \"required\" }",
+    ));
+    assert!(
+        with_breaks
+            .iter()
+            .any(|p| p.contains("a rule over roles sends each role's token")),
+        "{with_breaks:?}"
+    );
+    let admitted_and_code =
+        lint(&base.replace("{ code = 403 }", "{ code = 403, admitted = true }"));
+    assert!(
+        admitted_and_code[0].contains("`admitted = true` stands alone"),
+        "{admitted_and_code:?}"
+    );
+}
+
+#[test]
+fn a_role_rule_makes_a_case_per_role_the_operation_does_not_admit_with_that_roles_token() {
+    let cases = shipped();
+    let ops = vspc_conformance::contract::Contract::get().catalogue(ApiVersion::FALLBACK);
+    let op = ops
+        .get("DELETE", "/organizations/companies/{companyUid}")
+        .unwrap();
+    let swept: Vec<&std::sync::Arc<case::Case>> = cases
+        .iter()
+        .filter(|c| {
+            c.name
+                .starts_with("sweep::role_refused::DELETE /organizations/companies/{companyUid} (")
+        })
+        .collect();
+    let refused: Vec<_> = ops.roles().iter().filter(|r| !op.admits(*r)).collect();
+    assert_eq!(swept.len(), refused.len());
+    for (case, role) in swept.iter().zip(&refused) {
+        assert!(case.name.ends_with(&format!("({role})")), "{}", case.name);
+        assert_eq!(case.request.credentials.role(), Some(*role));
+        assert_eq!(case.expect.error.code(), Some(403));
+        // The order of checks is open: validation or an id's lookup first is inconclusive.
+        assert!(case.expect.inconclusive_on.contains(&400));
+        assert!(case.expect.inconclusive_on.contains(&404));
+        assert!(!case.expect.inconclusive_on.contains(&401));
+    }
+    // A create refused to a role is mutating: a console that let it through would create.
+    let create = cases
+        .iter()
+        .find(|c| {
+            c.name
+                .starts_with("sweep::role_refused::POST /organizations/companies (")
+        })
+        .unwrap();
+    assert!(create.has_tag("mutating"));
 }
 
 #[test]

@@ -6,7 +6,7 @@ mod common;
 
 use common::bin;
 use serde_json::Value;
-use vspc_conformance::contract::ApiVersion;
+use vspc_conformance::contract::{ApiVersion, Contract};
 
 fn run(version: ApiVersion, variant: &str) -> std::process::Child {
     bin()
@@ -47,6 +47,24 @@ fn the_default_set_conforms_on_both_personalities_at_every_version() {
                 || summary["cases"].as_u64().unwrap_or(0) < 7000
             {
                 broken.push(format!("{variant} at {version}: {summary} {failing:?}"));
+            }
+            // Every role of the version given (the mock's users), and every pair of an
+            // operation and a role it does not admit refused as the spec says.
+            let catalogue = Contract::get().catalogue(version);
+            let roles = catalogue.roles();
+            let pairs: usize = catalogue
+                .all()
+                .iter()
+                .filter(|op| !op.anonymous)
+                .map(|op| roles.iter().filter(|r| !op.admits(*r)).count())
+                .sum();
+            let swept = &report["coverage"]["roles"];
+            if swept["given"] != roles.len() || swept["tried"] != pairs || swept["refused"] != pairs
+            {
+                broken.push(format!(
+                    "{variant} at {version}: roles {} given, {}/{} refused of {pairs} pairs",
+                    swept["given"], swept["refused"], swept["tried"]
+                ));
             }
             // Inconclusive only with a stated reason, and never on the standard personality.
             let unexplained: Vec<&str> = report["cases"]

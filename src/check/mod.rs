@@ -752,6 +752,56 @@ mod tests {
     }
 
     #[test]
+    fn a_valid_token_refused_with_401_fails_the_status_check() {
+        let refused = Expectation {
+            inconclusive_on: Arc::from([400, 404]),
+            ..expect(403)
+        };
+        let forbidden = r#"{"errors":[{"message":"Access to the requested resource is forbidden.","type":"security","code":403}]}"#;
+        assert!(conforms(&run(&refused, 403, JSON, forbidden)));
+        let unauthorized = r#"{"errors":[{"message":"Authorization has been denied for this request.","type":"security","code":401}]}"#;
+        let results = run(&refused, 401, JSON, unauthorized);
+        assert_eq!(verdict(&results, Check::Status), Verdict::Fail);
+        let status = results.iter().find(|r| r.check == Check::Status);
+        assert!(
+            status
+                .and_then(|r| r.source.as_ref())
+                .is_some_and(|s| s.text.contains("401 authorization is required")),
+            "{status:?}"
+        );
+        // A 404 first (the id looked up before the role) is no failure.
+        let missing = r#"{"errors":[{"message":"Company with UID 'x' does not exist.","type":"logical","code":404}]}"#;
+        assert!(conforms(&run(&refused, 404, JSON, missing)));
+        // Let through: fails.
+        assert!(!conforms(&run(&refused, 200, JSON, "{}")));
+    }
+
+    #[test]
+    fn an_admitted_call_fails_only_on_a_refusal_and_is_judged_by_its_own_rules() {
+        let admitted = Expectation {
+            error: ExpectedError::Admitted,
+            ..expect(400)
+        };
+        let results = run(&admitted, 200, JSON, "{}");
+        assert!(conforms(&results), "{results:#?}");
+        assert_eq!(verdict(&results, Check::Status), Verdict::Pass);
+        let missing = r#"{"errors":[{"message":"Organization with UID 'x' does not exist.","type":"logical","code":404}]}"#;
+        assert!(conforms(&run(&admitted, 404, JSON, missing)));
+        let no_token = r#"{"errors":[{"message":"Authorization has been denied.","type":"security","code":401}]}"#;
+        assert_eq!(
+            failing(&run(&admitted, 401, JSON, no_token)),
+            vec![Check::Status]
+        );
+        let forbidden = r#"{"errors":[{"message":"Forbidden.","type":"security","code":403}]}"#;
+        assert_eq!(
+            failing(&run(&admitted, 403, JSON, forbidden)),
+            vec![Check::Status]
+        );
+        // Any other error keeps its own rules: a 404 sent as 520 breaks the status rule.
+        assert!(failing(&run(&admitted, 520, JSON, missing)).contains(&Check::Status));
+    }
+
+    #[test]
     fn a_field_in_another_casing_deviates() {
         let body =
             r#"{"errors":[{"message":"x","type":"logical","code":400,"parameterName":"Offset"}]}"#;

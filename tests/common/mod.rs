@@ -18,6 +18,7 @@ pub fn bin() -> Command {
         "VSPC_USERNAME",
         "VSPC_PASSWORD",
         "VSPC_REPORT_DIR",
+        "VSPC_ROLE_TOKENS",
     ] {
         cmd.env_remove(var);
     }

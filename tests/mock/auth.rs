@@ -1,12 +1,13 @@
 //! Logging in and the tokens it gives: bearer, read-only, refresh, MFA, expiry, and the
-//! OAuth2 errors of `POST /token`.
+//! OAuth2 errors of `POST /token`; who may call what: a user of every role, admitted by the spec.
 
 use crate::{assert_error, start, var};
 use serde_json::{Value, json};
 use std::time::Duration;
-use vspc_conformance::contract::{Contract, ErrorType};
+use vspc_conformance::contract::{ApiVersion, Contract, ErrorType};
 use vspc_conformance::mock::{
     ADMIN_PASSWORD, ADMIN_USERNAME, MFA_PASSWORD, MFA_USERNAME, MOCK_TOTP_CODE, MockConfig,
+    ROLE_PASSWORD, role_username,
 };
 
 #[tokio::test]
@@ -233,4 +234,77 @@ async fn tokens_expire_after_their_lifetime() {
         refreshed.status, 200,
         "the refresh token outlives the access token"
     );
+}
+
+/// Every role of each version has a user, and each is admitted or refused by the spec alone:
+/// 403 `security` where the operation does not admit the role, never where it does.
+#[tokio::test]
+async fn every_role_logs_in_and_is_admitted_exactly_where_the_spec_says() {
+    for version in [ApiVersion::V3_5_1, ApiVersion::FALLBACK] {
+        let (mock, client) = start(MockConfig {
+            api_version: version,
+            ..MockConfig::default()
+        });
+        let catalogue = Contract::get().catalogue(version);
+        // A path with ids that exist nowhere: the role is refused before any lookup.
+        let missing = var(&mock, "missingUid");
+        let companies = catalogue
+            .get("DELETE", "/organizations/companies/{companyUid}")
+            .unwrap();
+        let path =
+            format!("/organizations/companies/{missing}?removeAllAgents=false&removeBackups=false");
+        for role in catalogue.roles().iter() {
+            let granted = client
+                .login_as(&role_username(role), ROLE_PASSWORD, false)
+                .await;
+            let token = granted["access_token"].as_str().unwrap();
+            let answer = client.send("DELETE", &path, Some(token), &[], None).await;
+            if companies.admits(role) {
+                assert_eq!(answer.status, 404, "{version} {role}: {}", answer.text);
+            } else {
+                assert_error(&answer, 403, ErrorType::Security);
+            }
+        }
+    }
+}
+
+/// A read-only token counts as ReadOnlyUser: let through where the spec admits that role, even
+/// to a change, and refused where it does not, even a read.
+#[tokio::test]
+async fn a_read_only_token_is_admitted_as_read_only_user() {
+    let (mock, client) = start(MockConfig::default());
+    let granted = client.login_as(ADMIN_USERNAME, ADMIN_PASSWORD, true).await;
+    let token = granted["access_token"].as_str().unwrap();
+    let missing = var(&mock, "missingUid");
+    let change = client
+        .json(
+            "PUT",
+            &format!("/asyncActions/{missing}/requestData"),
+            token,
+            json!({"requestBody": "{}"}),
+        )
+        .await;
+    assert_eq!(change.status, 404, "{}", change.text);
+    let about = client.get("/about", token).await;
+    assert_error(&about, 403, ErrorType::Security);
+}
+
+/// The operations the spec admits anonymous callers to need no token.
+#[tokio::test]
+async fn anonymous_operations_need_no_token() {
+    let (_mock, client) = start(MockConfig::default());
+    let islogged = client
+        .send("GET", "/plugins/user/islogged", None, &[], None)
+        .await;
+    assert_eq!(islogged.status, 200, "{}", islogged.text);
+    let reset = client
+        .send(
+            "POST",
+            "/users/resetpassword",
+            None,
+            &[],
+            Some(("application/json", json!({"userName": "x"}).to_string())),
+        )
+        .await;
+    assert_eq!(reset.status, 400, "validated, not refused: {}", reset.text);
 }

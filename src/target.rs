@@ -370,7 +370,7 @@ async fn probe_roles(
                 .bearer_auth(token.expose())
                 .send()
                 .await
-                .map_err(|e| crate::send::describe(e))?;
+                .map_err(crate::send::describe)?;
             let status = response.status().as_u16();
             match status {
                 200..=299 => Ok(format!("GET {}", op.path)),

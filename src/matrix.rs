@@ -249,6 +249,14 @@ impl Rows {
 }
 
 impl Matrix {
+    /// Who may call what, when the run had credentials for some role.
+    pub fn roles(&self) -> Option<&crate::coverage::Roles> {
+        self.operations
+            .as_ref()
+            .map(|c| &c.roles)
+            .filter(|r| r.given() > 0)
+    }
+
     /// The matrix of a run's case reports, with the operations of `version` they reached.
     pub fn of_run(
         reports: &[CaseReport],

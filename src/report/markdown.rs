@@ -211,12 +211,7 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         }
     }
 
-    if let Some(roles) = matrix
-        .operations
-        .as_ref()
-        .map(|c| &c.roles)
-        .filter(|r| r.given() > 0)
-    {
+    if let Some(roles) = matrix.roles() {
         let tags = roles.tags();
         let _ = writeln!(
             out,

@@ -357,12 +357,7 @@ pub fn render_finish_styled(
     {
         out.push_str(&format!("\n{}", constraints.line()));
     }
-    if let Some(roles) = matrix
-        .operations
-        .as_ref()
-        .map(|c| &c.roles)
-        .filter(|r| r.given() > 0)
-    {
+    if let Some(roles) = matrix.roles() {
         let text = roles.line();
         let text = match roles.total().let_through {
             0 => text,

@@ -136,7 +136,7 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
 /// A property per role tried (`roles.CompanyTenant` = refused/tried) and per cell of the role x
 /// tag matrix (`roles.CompanyTenant.companies`).
 fn role_cells(matrix: &Matrix) -> String {
-    let Some(roles) = matrix.operations.as_ref().map(|c| &c.roles) else {
+    let Some(roles) = matrix.roles() else {
         return String::new();
     };
     let mut out = String::new();

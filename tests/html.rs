@@ -279,10 +279,14 @@ fn decode_base64(text: &str) -> Vec<u8> {
 /// An HTML report of a run against a violation mode, and the same run's JSON report, which
 /// says what each cell of the grid must read.
 fn violation_report(dir: &Path) -> (PathBuf, serde_json::Value) {
+    violation_report_of(dir, "status-500")
+}
+
+fn violation_report_of(dir: &Path, mode: &str) -> (PathBuf, serde_json::Value) {
     let report = dir.join("report.html");
     let json = dir.join("report.json");
     let output = bin()
-        .args(["run", "--mock-violate", "status-500", "--report"])
+        .args(["run", "--mock-violate", mode, "--report"])
         .arg(format!("html={}", report.display()))
         .arg("--report")
         .arg(format!("json={}", json.display()))
@@ -325,8 +329,8 @@ fn the_html_report_shows_the_grid_a_failing_cell_and_a_case() {
     let driver = Driver::start(&chromedriver, &chromium, &dir.join("profile"));
     driver.open(&file_url(&report));
 
-    // The grid: every code of the catalogue and the OAuth2 row, six checks.
-    assert_eq!(driver.find_all("#matrix tbody tr").len(), 54);
+    // The grid: every code of the catalogue, the OAuth2 row and the admitted row, six checks.
+    assert_eq!(driver.find_all("#matrix tbody tr").len(), 55);
     let header = driver.text("#matrix thead");
     assert!(
         header.contains("status envelope type code field message"),
@@ -433,6 +437,41 @@ fn the_html_report_shows_the_grid_a_failing_cell_and_a_case() {
 }
 
 /// Without chromedriver: the page Chromium renders for a link to a cell and a case.
+#[test]
+fn the_html_report_shows_a_role_let_through_in_red() {
+    let Some(chromium) = tool_or_skip("chromium", TEST, "apt-get install chromium chromium-driver")
+    else {
+        return;
+    };
+    let dir = temp_dir("html-roles");
+    let (report, json) = violation_report_of(&dir, "roles-unchecked");
+    let Some(chromedriver) = which("chromedriver") else {
+        assert!(
+            !under_ci(),
+            "{TEST}: chromedriver is not installed and CI is set"
+        );
+        return;
+    };
+    let driver = Driver::start(&chromedriver, &chromium, &dir.join("profile"));
+    driver.open(&file_url(&report));
+
+    // One row per role of the version; the JSON's matrix says which roles were let through.
+    let rows = json["coverage"]["roles"]["matrix"].as_array().unwrap();
+    assert_eq!(driver.find_all("#roles-matrix tbody tr").len(), rows.len());
+    let through = rows
+        .iter()
+        .find(|r| r["let_through"].as_u64().unwrap() > 0)
+        .expect("with every role admitted everywhere, some role is let through");
+    let role = through["role"].as_str().unwrap();
+    let all = format!(r#"#roles-matrix tr[data-role="{role}"] td.cell:first-of-type"#);
+    assert_eq!(
+        driver.css(&all, "background-color"),
+        "rgba(239, 154, 154, 1)",
+        "{role}'s cell is red"
+    );
+    assert!(driver.text("#roles").contains("16 given"));
+}
+
 fn dump_dom_only(chromium: &Path, report: &Path, dir: &Path) {
     let url = format!(
         "{}#cell=500/status&case=server_faults::unspecified_error",

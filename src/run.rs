@@ -531,9 +531,13 @@ async fn evaluate_on(
     if let Some(reason) = skip_reason(&Offer::of(target), &case, options) {
         return finish(Outcome::Skipped(reason), None, Vec::new());
     }
-    if let Some(role) = case.request.credentials.role()
-        && let Some(Err(why)) = target.roles.get(&role)
-    {
+    let probe = match case.request.credentials {
+        Credentials::ReadOnly => target.read_only.as_ref().map(|p| (Role::ReadOnlyUser, p)),
+        credentials => credentials
+            .role()
+            .and_then(|role| target.roles.get(&role).map(|p| (role, p))),
+    };
+    if let Some((role, Err(why))) = probe {
         let why = Inconclusive::RoleUnusable {
             role,
             why: why.clone(),

@@ -102,6 +102,8 @@ pub struct Target {
     pub undiscovered: BTreeMap<String, String>,
     /// Each role with a token, and whether its token was accepted where the spec admits it.
     pub roles: BTreeMap<Role, RoleProbe>,
+    /// Whether the read-only token was accepted where the spec admits ReadOnlyUser.
+    pub read_only: Option<RoleProbe>,
     mock: Option<MockConsole>,
 }
 
@@ -147,6 +149,7 @@ impl Target {
                     tokens.roles.insert(role, token);
                 }
                 let roles = probe_roles(&sender, &tokens, version).await;
+                let read_only = probe_read_only(&sender, &tokens, version).await;
                 let mut variables = mock.variables().clone();
                 variables.extend(vars);
                 Ok(Target {
@@ -158,6 +161,7 @@ impl Target {
                     variables,
                     undiscovered: BTreeMap::new(),
                     roles,
+                    read_only,
                     mock: Some(mock),
                 })
             }
@@ -202,6 +206,7 @@ impl Target {
                 sender.set_api_version(version);
                 let mut roles = probe_roles(&sender, &tokens, version).await;
                 roles.extend(refused_logins);
+                let read_only = probe_read_only(&sender, &tokens, version).await;
                 let mut variables = vars;
                 let mut undiscovered = BTreeMap::new();
                 for rule in discover {
@@ -226,6 +231,7 @@ impl Target {
                     variables,
                     undiscovered,
                     roles,
+                    read_only,
                     mock: None,
                 })
             }
@@ -341,48 +347,67 @@ async fn probe_roles(
     tokens: &Tokens,
     version: ApiVersion,
 ) -> BTreeMap<Role, RoleProbe> {
-    let catalogue = Contract::get().catalogue(version);
     let mut probes = BTreeMap::new();
     for (role, token) in &tokens.roles {
-        let probe = catalogue.all().iter().find(|op| {
-            op.method == "GET"
-                && op.admits(*role)
-                && op.path_parameters.is_empty()
-                && !op.parameters.iter().any(|p| p.required)
-        });
-        let Some(op) = probe else {
-            probes.insert(
-                *role,
-                Err(format!(
-                    "API {version} admits {role} to no GET that needs no ids"
-                )),
-            );
-            continue;
+        let probe = match probe_role(sender, (*role, role.as_str()), token, version).await {
+            Some(probe) => probe,
+            None => Err(format!(
+                "API {version} admits {role} to no GET that needs no ids"
+            )),
         };
-        let outcome = async {
-            let token = token.current(sender).await.map_err(|e| e.to_string())?;
-            sender.wait_turn().await;
-            let response = sender
-                .request(
-                    reqwest::Method::GET,
-                    &format!("{}{}", sender.base(), op.path),
-                )
-                .bearer_auth(token.expose())
-                .send()
-                .await
-                .map_err(crate::send::describe)?;
-            let status = response.status().as_u16();
-            match status {
-                200..=299 => Ok(format!("GET {}", op.path)),
-                _ => Err(format!(
-                    "the {role} token was refused by GET {}, which the spec admits {role} to: HTTP {status}",
-                    op.path
-                )),
-            }
-        };
-        probes.insert(*role, outcome.await);
+        probes.insert(*role, probe);
     }
     probes
+}
+
+/// The same precondition for the read-only token, which is admitted as ReadOnlyUser: a token
+/// refused everywhere would make every refusal of the read-only sweeps look conforming. None
+/// when the version admits ReadOnlyUser to no such GET.
+async fn probe_read_only(
+    sender: &Sender,
+    tokens: &Tokens,
+    version: ApiVersion,
+) -> Option<RoleProbe> {
+    let token = tokens.read_only.as_ref()?;
+    probe_role(sender, (Role::ReadOnlyUser, "read-only"), token, version).await
+}
+
+/// GET the first operation that admits `role` and needs no ids or required parameters, with
+/// `token`: Ok when it answers 2xx. None when the version has no such operation.
+async fn probe_role(
+    sender: &Sender,
+    (role, who): (Role, &str),
+    token: &Token,
+    version: ApiVersion,
+) -> Option<RoleProbe> {
+    let op = Contract::get().catalogue(version).all().iter().find(|op| {
+        op.method == "GET"
+            && op.admits(role)
+            && op.path_parameters.is_empty()
+            && !op.parameters.iter().any(|p| p.required)
+    })?;
+    let outcome = async {
+        let token = token.current(sender).await.map_err(|e| e.to_string())?;
+        sender.wait_turn().await;
+        let response = sender
+            .request(
+                reqwest::Method::GET,
+                &format!("{}{}", sender.base(), op.path),
+            )
+            .bearer_auth(token.expose())
+            .send()
+            .await
+            .map_err(crate::send::describe)?;
+        let status = response.status().as_u16();
+        match status {
+            200..=299 => Ok(format!("GET {}", op.path)),
+            _ => Err(format!(
+                "the {who} token was refused by GET {}, which the spec admits {role} to: HTTP {status}",
+                op.path
+            )),
+        }
+    };
+    Some(outcome.await)
 }
 
 /// A login, with failures as target errors: unreachable (exit 3) or refused, showing the OAuth2

@@ -187,6 +187,31 @@ fn a_role_whose_token_works_nowhere_is_inconclusive_not_failed() {
 }
 
 #[test]
+fn a_read_only_token_that_works_nowhere_leaves_the_read_only_cases_unjudged() {
+    let mock = MockConsole::start(MockConfig::default()).unwrap();
+    let output = bin()
+        .args(["run", "--color", "never", "--target", &mock.uri()])
+        .args(["--username", ADMIN_USERNAME, "--password", ADMIN_PASSWORD])
+        .args(["--readonly-token", "never-issued-by-the-console"])
+        .args(["--rps", "100000", "--report", "json=-"])
+        .arg("sweep::read_only_token::DELETE /alarms/active/{activeAlarmUid}")
+        .output()
+        .unwrap();
+    // Refused with 401 everywhere, the token would make a refusal look conforming: not judged.
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let cases = cases_of(&report);
+    assert_eq!(cases.len(), 1);
+    assert_eq!(cases[0]["outcome"], "inconclusive");
+    let reason = cases[0]["reason"].as_str().unwrap_or("");
+    assert!(
+        reason.contains("read-only token") && reason.contains("ReadOnlyUser"),
+        "{reason}"
+    );
+    assert!(!text(&output).contains("never-issued-by-the-console"));
+}
+
+#[test]
 fn a_role_logs_in_from_the_configuration_and_a_refused_login_leaves_only_its_cases_unjudged() {
     let mock = MockConsole::start(MockConfig::default()).unwrap();
     let dir = temp_dir("roles-config");

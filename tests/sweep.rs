@@ -290,6 +290,22 @@ fn a_role_rule_makes_a_case_per_role_the_operation_does_not_admit_with_that_role
         })
         .unwrap();
     assert!(create.has_tag("mutating"));
+    // Its base body names a reseller that exists nowhere, which a console may look up first.
+    assert!(
+        create.expect.inconclusive_on.contains(&404),
+        "{:?}",
+        create.expect.inconclusive_on
+    );
+    // Without an id in the path or the body, a 404 is judged as the failure it is.
+    let about = cases
+        .iter()
+        .find(|c| c.name.starts_with("sweep::role_refused::GET /about ("))
+        .unwrap();
+    assert!(
+        !about.expect.inconclusive_on.contains(&404),
+        "{:?}",
+        about.expect.inconclusive_on
+    );
 }
 
 #[test]

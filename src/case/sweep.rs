@@ -437,13 +437,37 @@ impl Checker<'_> {
 #[derive(Default)]
 struct Interned {
     lists: HashMap<Vec<u16>, Arc<[u16]>>,
-    /// What makes a case inconclusive, by whether the path has parameters and the credentials.
+    /// What makes a case inconclusive, by whether the request names ids and the credentials.
     first: HashMap<(bool, Credentials), Arc<[u16]>>,
+    /// Whether a base body names an id, by the address of the shared base (held, so that the
+    /// address is not reused).
+    body_ids: HashMap<usize, (Arc<serde_json::Value>, bool)>,
     /// A break's sources, by whether it names a property and the reading it rests on.
     sources: HashMap<(bool, Option<String>), Arc<Sources>>,
 }
 
 impl Interned {
+    /// A uuid anywhere in the base body (`resellerUid` of a new company): ids that exist
+    /// nowhere, which a console may look up before it validates or checks the role.
+    fn body_names_an_id(&mut self, body: &Body) -> bool {
+        fn names(value: &serde_json::Value) -> bool {
+            match value {
+                serde_json::Value::String(s) => crate::contract::schema::is_uuid(s),
+                serde_json::Value::Array(items) => items.iter().any(names),
+                serde_json::Value::Object(map) => map.values().any(names),
+                _ => false,
+            }
+        }
+        let Body::Json(json) = body else {
+            return false;
+        };
+        let base = json.base();
+        self.body_ids
+            .entry(Arc::as_ptr(base) as usize)
+            .or_insert_with(|| (base.clone(), names(base)))
+            .1
+    }
+
     /// A break's sources, one shared copy per kind of input and reading.
     fn break_sources(
         &mut self,
@@ -480,14 +504,17 @@ impl Interned {
         op: &Operation,
         request: &RequestSpec,
     ) -> (Arc<[u16]>, Arc<[u16]>, Arc<Sources>) {
-        let key = (!op.path_parameters.is_empty(), request.credentials);
+        let key = (
+            !op.path_parameters.is_empty() || self.body_names_an_id(&request.body),
+            request.credentials,
+        );
         let first = match self.first.get(&key) {
             Some(known) => known.clone(),
             None => {
                 let expected = base.error.code();
                 let mut first: Vec<u16> = base.inconclusive_on.to_vec();
-                // Every id in a sweep's path names nothing: a console may look it up first
-                // (a call that must only be let through is let through by a 404 too).
+                // Every id in a sweep's path or base body names nothing: a console may look it
+                // up first (a call that must only be let through is let through by a 404 too).
                 if key.0 && expected.is_some() {
                     first.push(404);
                 }

@@ -156,7 +156,7 @@ impl Choice {
                 "validates content type, path, query and body (400, 415) before it looks the path's ids up (404)"
             }
             Choice::RoleAfterValidation => {
-                "refuses a role the spec does not admit (403, a read-only token as ReadOnlyUser) right after authentication, before it validates anything"
+                "refuses a role the spec does not admit (403, a read-only token as ReadOnlyUser) once the token is accepted and the operation found, before it validates anything"
             }
             Choice::SignificantTrailingSlash => {
                 "a trailing slash is ignored: `/about/` is `/about`, and a catalogue path written with one is also served without"

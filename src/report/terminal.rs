@@ -494,7 +494,7 @@ pub fn render_matrix(matrix: &Matrix) -> String {
 /// The matrix as a fixed-width table: failing rows and cells red, deviations yellow, cells
 /// that never ran dim. Padding is computed on the plain text, so columns align either way.
 pub fn render_matrix_styled(matrix: &Matrix, style: Style) -> String {
-    let mut out = format!("{:<8}{:>6}", "code", "cases");
+    let mut out = format!("{:<9}{:>6}", "code", "cases");
     for check in Check::ALL {
         out.push_str(&format!("  {:<9}", check.as_str()));
     }
@@ -502,10 +502,10 @@ pub fn render_matrix_styled(matrix: &Matrix, style: Style) -> String {
     out.push('\n');
     for row in &matrix.rows {
         let (code, mark) = if row.conforming() {
-            (format!("{:<7}", row.key.to_string()), " ".to_string())
+            (format!("{:<8}", row.key.to_string()), " ".to_string())
         } else {
             (
-                style.red(&format!("{:<7}", row.key.to_string())),
+                style.red(&format!("{:<8}", row.key.to_string())),
                 style.bold_red("!"),
             )
         };

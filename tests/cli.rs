@@ -174,7 +174,7 @@ fn a_report_on_stdout_keeps_stdout_to_itself() {
     let report: serde_json::Value = serde_json::from_slice(&output.stdout)
         .unwrap_or_else(|e| panic!("stdout is not the JSON report ({e}): {}", text(&output)));
     assert_eq!(report["format"], 1);
-    assert!(String::from_utf8_lossy(&output.stderr).contains("code     cases"));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("code      cases"));
     let output = bin()
         .args(["run", "--report", "json=-", "--report", "md=-"])
         .output()
@@ -472,7 +472,7 @@ fn the_main_job_runs_every_case_conforming_and_writes_the_json_report() {
     assert_eq!(output.status.code(), Some(0), "{shown}");
     assert!(
         shown.contains(
-            "code     cases  status     envelope   type       code       field      message"
+            "code      cases  status     envelope   type       code       field      message"
         ),
         "{shown}"
     );

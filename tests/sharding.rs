@@ -113,18 +113,63 @@ fn run_partitions_are_disjoint_and_merge_into_the_single_run() {
         let merged = merge(&shards, &dir.join(format!("{scheme}-merged.json")));
         assert_same_report(merged, single.clone(), scheme);
     }
-    // Overlapping shards are refused, naming the case and both reports.
+    lost_doubled_and_interrupted_shards(&dir);
+}
+
+/// `merge` of shards `count:K/3` (from `dir`) that are not each there once, and of an
+/// interrupted one.
+fn lost_doubled_and_interrupted_shards(dir: &Path) {
+    let shard = |k: u32| dir.join(format!("count-{k}.json"));
+    let refused = |inputs: &[PathBuf], says: &str| {
+        let output = bin().arg("merge").args(inputs).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+        assert!(text(&output).contains(says), "{says}: {}", text(&output));
+    };
+    // Overlapping whole runs are refused, naming the case and both reports; a shard with a
+    // whole run, as not one run's shards.
+    let again = dir.join("single-again.json");
+    std::fs::copy(dir.join("single.json"), &again).unwrap();
+    refused(&[dir.join("single.json"), again], "shards must be disjoint");
+    refused(
+        &[shard(1), dir.join("single.json")],
+        "not shards of one run: partition differs",
+    );
+    // Two shards of three: the merge names the one missing.
+    refused(
+        &[shard(1), shard(3)],
+        "shard count:2/3 is missing: a merge needs all 3 shards of the run, and was given count:1/3, count:3/3",
+    );
+    // A shard given twice, under two names.
+    let twice = dir.join("count-2-again.json");
+    std::fs::copy(shard(2), &twice).unwrap();
+    refused(
+        &[shard(1), shard(2), twice, shard(3)],
+        "shard count:2/3 is given twice",
+    );
+    // An interrupted shard makes an interrupted merge, with the shard's exit status.
+    let mut interrupted = read_json(&shard(2));
+    interrupted["interrupted"] = serde_json::json!({"signal": "SIGTERM", "not_run": 5});
+    let path = dir.join("count-2-interrupted.json");
+    std::fs::write(&path, interrupted.to_string()).unwrap();
+    let out = dir.join("merged-interrupted.json");
     let output = bin()
         .arg("merge")
-        .arg(dir.join("count-1.json"))
-        .arg(dir.join("single.json"))
+        .args([shard(1), path, shard(3)])
+        .arg("--report")
+        .arg(format!("json={}", out.display()))
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert_eq!(output.status.code(), Some(143), "{}", text(&output));
     assert!(
-        text(&output).contains("shards must be disjoint"),
+        text(&output).contains("5 cases not run: interrupted by SIGTERM"),
         "{}",
         text(&output)
+    );
+    let merged = read_json(&out);
+    assert_valid_report(&merged, "merged interrupted");
+    assert_eq!(
+        merged["interrupted"],
+        serde_json::json!({"signal": "SIGTERM", "not_run": 5})
     );
 }
 

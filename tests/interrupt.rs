@@ -70,7 +70,15 @@ struct Printed {
     all: String,
 }
 
-/// Runs against a console throttled to 20 requests a second, sends `signal` once
+/// `run` against the console at `uri`, logged in as its administrator.
+fn run_against(uri: &str) -> Command {
+    let mut cmd = bin();
+    cmd.args(["run", "--target", uri, "--username", "admin"])
+        .env("VSPC_PASSWORD", ADMIN_PASSWORD);
+    cmd
+}
+
+/// Runs against a console throttled to 20 requests a second, sends `signal` (`SIGTERM`) once
 /// [`BEFORE_SIGNAL`] cases have finished, and returns the exit status, what was printed and
 /// the reports' directory.
 fn interrupt(signal: &str, name: &str) -> (Option<i32>, Printed, PathBuf) {
@@ -86,8 +94,7 @@ fn interrupt(signal: &str, name: &str) -> (Option<i32>, Printed, PathBuf) {
     })
     .unwrap();
     let dir = temp_dir(name);
-    let mut child = bin()
-        .args(["run", "--target", &mock.uri(), "--username", "admin"])
+    let mut child = run_against(&mock.uri())
         .args([
             "--rps",
             "20",
@@ -98,7 +105,6 @@ fn interrupt(signal: &str, name: &str) -> (Option<i32>, Printed, PathBuf) {
             "never",
         ])
         .args(reports(&dir))
-        .env("VSPC_PASSWORD", ADMIN_PASSWORD)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -159,8 +165,9 @@ fn interrupt(signal: &str, name: &str) -> (Option<i32>, Printed, PathBuf) {
             );
             printed.finished.insert(name.to_string());
             if printed.finished.len() == BEFORE_SIGNAL && !signalled {
+                let kill = format!("-{}", signal.trim_start_matches("SIG"));
                 let sent = Command::new("kill")
-                    .args([signal, &child.id().to_string()])
+                    .args([&kill, &child.id().to_string()])
                     .status()
                     .unwrap();
                 assert!(sent.success(), "kill {signal} failed");
@@ -229,20 +236,29 @@ fn assert_interrupted(signal: &str, printed: &Printed, dir: &Path, test: &str) {
     );
 }
 
+/// A slow run that `signal` (`SIGTERM`) interrupts ends with `status` and its reports.
+fn interrupted_by(signal: &str, status: i32, test: &str) {
+    let (code, printed, dir) = interrupt(signal, test);
+    assert_eq!(code, Some(status), "{}", printed.all);
+    assert_interrupted(signal, &printed, &dir, test);
+}
+
 #[test]
 fn sigterm_ends_a_slow_run_with_every_report_of_the_finished_cases_and_exit_143() {
-    let test = "sigterm_ends_a_slow_run_with_every_report_of_the_finished_cases_and_exit_143";
-    let (status, printed, dir) = interrupt("-TERM", "interrupt-term");
-    assert_eq!(status, Some(143), "{}", printed.all);
-    assert_interrupted("SIGTERM", &printed, &dir, test);
+    interrupted_by(
+        "SIGTERM",
+        143,
+        "sigterm_ends_a_slow_run_with_every_report_of_the_finished_cases_and_exit_143",
+    );
 }
 
 #[test]
 fn sigint_ends_a_slow_run_with_every_report_of_the_finished_cases_and_exit_130() {
-    let test = "sigint_ends_a_slow_run_with_every_report_of_the_finished_cases_and_exit_130";
-    let (status, printed, dir) = interrupt("-INT", "interrupt-int");
-    assert_eq!(status, Some(130), "{}", printed.all);
-    assert_interrupted("SIGINT", &printed, &dir, test);
+    interrupted_by(
+        "SIGINT",
+        130,
+        "sigint_ends_a_slow_run_with_every_report_of_the_finished_cases_and_exit_130",
+    );
 }
 
 #[test]
@@ -252,12 +268,10 @@ fn an_interrupted_run_writes_no_baseline() {
     let baseline = dir.join("baseline.toml");
     // At 5 requests a second the whole run would take half an hour: the signal, sent as soon
     // as it starts, comes long before its end.
-    let mut child = bin()
-        .args(["run", "--target", &mock.uri(), "--username", "admin"])
+    let mut child = run_against(&mock.uri())
         .args(["--rps", "5", "--concurrency", "1"])
         .arg("--write-baseline")
         .arg(&baseline)
-        .env("VSPC_PASSWORD", ADMIN_PASSWORD)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -300,15 +314,8 @@ fn a_target_that_cannot_be_reached_or_logged_into_writes_its_reports_and_exits_3
         ),
     ] {
         let dir = temp_dir(&format!("interrupt-{name}"));
-        let output = bin()
-            .args([
-                "run",
-                "--target",
-                target,
-                "--username",
-                "admin",
-                "pagination",
-            ])
+        let output = run_against(target)
+            .arg("pagination")
             .args(reports(&dir))
             .env("VSPC_PASSWORD", password)
             .output()

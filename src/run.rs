@@ -62,7 +62,7 @@ pub enum Event<'a> {
         summary: Summary,
         matrix: &'a Matrix,
         elapsed: Duration,
-        /// Set when a [`Stop`] ended the run before its last case.
+        /// Set when a [`Stop`] was requested: `reports` are of the cases that finished.
         interrupted: Option<Interruption>,
     },
 }

@@ -220,8 +220,8 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
     )) {
         Ok(target) => target,
         Err(e) => {
-            // Reached or authenticated, nothing ran: the reports say so (a misconfiguration,
-            // exit 2, is bad input, which writes none).
+            // Not reached or not authenticated, nothing ran: the reports say why (a
+            // misconfiguration, exit 2, is bad input, which writes none).
             if e.exit_code() == 3 {
                 let info = RunInfo {
                     target: target_label,
@@ -232,7 +232,7 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
                 };
                 write_not_run(
                     &specs,
-                    &RunRecord::target_failed(&info, e.to_string(), cases.len()),
+                    &RunRecord::of_failed_target(&info, e.to_string(), cases.len()),
                 );
             }
             return Err(Failure::Target(e));

@@ -94,7 +94,7 @@ impl RunRecord {
     }
 
     /// The record of a run whose target failed before anything was sent: no cases, and why.
-    pub fn target_failed(info: &RunInfo, reason: String, not_run: usize) -> RunRecord {
+    pub fn of_failed_target(info: &RunInfo, reason: String, not_run: usize) -> RunRecord {
         RunRecord {
             target_failed: Some(TargetFailure { reason, not_run }),
             ..RunRecord::from_run(info, &[], Summary::default(), Duration::ZERO)

@@ -561,6 +561,7 @@ pub fn resolve(
             allow_mutations: cli.allow_mutations || file.safety.allow_mutations,
             baseline: None,
             event_loops: None,
+            stop: Default::default(),
         },
         selection,
         cases,

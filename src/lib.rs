@@ -40,7 +40,8 @@
 //!   set of workers, on one single-threaded event loop per core), decides each skip (for
 //!   `--dry-run` too, over an [`run::Offer`]) and each outcome (conforming, non-conforming,
 //!   inconclusive where the target did not meet the case's precondition, skipped, error) and
-//!   emits [`run::Event`]s. [`outcome`] is the data it decides (outcomes with typed reasons, case
+//!   emits [`run::Event`]s; [`stop`]: the first SIGINT or SIGTERM ends a run after the cases in
+//!   flight, which are reported, marked interrupted. [`outcome`] is the data it decides (outcomes with typed reasons, case
 //!   reports, the summary), [`matrix`] counts them once, with [`coverage`]: the operations of the
 //!   version the cases reached, the codes they provoked, the checks that ran.
 //! - [`report`] (a folder): the events' consumers (terminal with progress, JSON, JUnit,
@@ -79,6 +80,7 @@ pub mod run;
 pub mod secret;
 pub mod select;
 pub mod send;
+pub mod stop;
 pub mod target;
 
 /// Logins and sessions live with the sender that renews them: `send::token`.

@@ -10,6 +10,7 @@ use crate::contract::{ApiVersion, Readings, Role};
 use crate::matrix::{self, Matrix};
 pub use crate::outcome::{CaseReport, Inconclusive, Outcome, Skip, Summary};
 use crate::send::{Connection, Exchange, SendError, TransportError};
+use crate::stop::{Interruption, Stop};
 use crate::target::Target;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -27,6 +28,8 @@ pub struct RunOptions {
     pub baseline: Option<Arc<Baseline>>,
     /// Event loops the workers run on; `None`: one per core, or one against the embedded mock.
     pub event_loops: Option<usize>,
+    /// Once requested, no case is started: the run ends with the cases in flight.
+    pub stop: Stop,
 }
 
 impl Default for RunOptions {
@@ -37,6 +40,7 @@ impl Default for RunOptions {
             allow_mutations: false,
             baseline: None,
             event_loops: None,
+            stop: Stop::default(),
         }
     }
 }
@@ -44,7 +48,7 @@ impl Default for RunOptions {
 /// What the runner tells its reporters, in order: one `RunStarted`, a `CaseStarted` when a case
 /// takes a concurrency slot and a `CaseFinished` when it is done (cases overlap, so these
 /// interleave; finishes come in completion order), one `RunFinished` with every report in case
-/// order.
+/// order: of every case, or, when the run was stopped, of every case that finished.
 #[derive(Debug)]
 pub enum Event<'a> {
     RunStarted {
@@ -58,18 +62,22 @@ pub enum Event<'a> {
         summary: Summary,
         matrix: &'a Matrix,
         elapsed: Duration,
+        /// Set when a [`Stop`] was requested: `reports` are of the cases that finished.
+        interrupted: Option<Interruption>,
     },
 }
 
 /// Runs the cases against the target and returns every report in case order. Slow cases start
 /// first; burst cases run last and one at a time, so their load never throttles another case.
+/// Once `options.stop` is requested no case starts; the reports are those of the cases that
+/// finished.
 pub async fn run(
     target: &Arc<Target>,
     cases: Vec<Arc<Case>>,
     options: &RunOptions,
     mut on_event: impl FnMut(Event<'_>),
 ) -> Vec<CaseReport> {
-    let started = Instant::now();
+    let began = Instant::now();
     on_event(Event::RunStarted {
         target: &target.label,
         cases: cases.len(),
@@ -81,11 +89,15 @@ pub async fn run(
         .partition(|(_, c)| c.has_tag(tags::BURST));
     normal.sort_by_key(|(_, c)| !c.has_tag(tags::SLOW));
     let mut slots: Vec<Option<CaseReport>> = vec![None; cases.len()];
+    // Which cases were taken: a stopped run's missing reports are cases never started, unless
+    // taken, when their worker panicked.
+    let mut started = vec![false; cases.len()];
     // A fixed set of workers, each with its own connection, taking the next case when it is
     // done with one: memory holds that many cases in flight, and no task is spawned per case.
     let queue = Arc::new(Queue {
         cases: normal,
         next: AtomicUsize::new(0),
+        stop: options.stop.clone(),
     });
     let (done, mut finished) = tokio::sync::mpsc::unbounded_channel::<Vec<Finished>>();
     // A run against a static target is bound by the client's work per case, which one thread
@@ -100,6 +112,7 @@ pub async fn run(
     let mut lanes = Lanes::start(loops.clamp(1, options.concurrency.max(1)), done);
     for worker in 0..options.concurrency.max(1) {
         let Some(first) = queue.take() else { break };
+        started[queue.cases[first].0] = true;
         on_event(Event::CaseStarted(&queue.cases[first].1));
         lanes.spawn(worker, |done| {
             work(first, queue.clone(), target.clone(), options.clone(), done)
@@ -121,11 +134,16 @@ pub async fn run(
             matrix.add(&report);
             slots[index] = Some(report);
             if let Some(next) = next {
+                started[queue.cases[next].0] = true;
                 on_event(Event::CaseStarted(&queue.cases[next].1));
             }
         }
     }
     for (index, case) in bursts {
+        if options.stop.requested().is_some() {
+            break;
+        }
+        started[index] = true;
         on_event(Event::CaseStarted(&case));
         let report = evaluate(target, case, options).await;
         on_event(Event::CaseFinished(&report));
@@ -133,29 +151,38 @@ pub async fn run(
         slots[index] = Some(report);
     }
     drop(lanes);
-    // A case can only be missing if its worker panicked; report that instead of dropping it
-    // (an error, which no cell of the matrix counts).
+    // A case started and missing can only be missing if its worker panicked; report that
+    // instead of dropping it (an error, which no cell of the matrix counts). A case never
+    // started is one a stop left out.
+    let not_run = started.iter().filter(|s| !**s).count();
     let reports: Vec<CaseReport> = slots
         .into_iter()
+        .zip(started)
         .zip(cases)
-        .map(|(slot, case)| {
-            slot.unwrap_or_else(|| CaseReport {
+        .filter_map(|((slot, started), case)| match slot {
+            Some(report) => Some(report),
+            None => started.then(|| CaseReport {
                 case,
                 outcome: Outcome::Error("the case's worker panicked".into()),
                 exchange: None,
                 checks: Vec::new(),
                 elapsed: Duration::ZERO,
                 standing: None,
-            })
+            }),
         })
         .collect();
+    let interrupted = options
+        .stop
+        .requested()
+        .map(|signal| Interruption { signal, not_run });
     let summary = Summary::of(&reports);
     let matrix = matrix.finish();
     on_event(Event::RunFinished {
         reports: &reports,
         summary,
         matrix: &matrix,
-        elapsed: started.elapsed(),
+        elapsed: began.elapsed(),
+        interrupted,
     });
     reports
 }
@@ -289,14 +316,18 @@ async fn forward(mut finished: tokio::sync::mpsc::UnboundedReceiver<Finished>, r
     }
 }
 
-/// The cases the workers share, taken in order, each once.
+/// The cases the workers share, taken in order, each once, until the run is stopped.
 struct Queue {
     cases: Vec<(usize, Arc<Case>)>,
     next: AtomicUsize,
+    stop: Stop,
 }
 
 impl Queue {
     fn take(&self) -> Option<usize> {
+        if self.stop.requested().is_some() {
+            return None;
+        }
         let at = self.next.fetch_add(1, Ordering::Relaxed);
         (at < self.cases.len()).then_some(at)
     }

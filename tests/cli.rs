@@ -144,24 +144,36 @@ fn a_report_path_that_cannot_be_written_exits_2_naming_it_before_anything_is_sen
         .unwrap();
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(text(&output).contains(&path.display().to_string()));
-    // Checking a path leaves no empty report behind when the run then cannot start.
+    // Checking a path leaves no empty report behind when the run then cannot start for bad
+    // input; a target that cannot be reached gets a report saying so (tests/interrupt.rs).
     let fresh = dir.join("fresh.json");
-    let output = bin()
-        .args([
-            "run",
-            "--target",
-            "http://127.0.0.1:1",
-            "--token",
-            "t",
-            "--timeout",
-            "2",
-        ])
-        .arg("--report")
-        .arg(format!("json={}", fresh.display()))
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(3), "{}", text(&output));
+    let run = |extra: &[&str]| {
+        bin()
+            .args([
+                "run",
+                "--target",
+                "http://127.0.0.1:1",
+                "--token",
+                "t",
+                "--timeout",
+                "2",
+            ])
+            .args(extra)
+            .arg("--report")
+            .arg(format!("json={}", fresh.display()))
+            .output()
+            .unwrap()
+    };
+    let output = run(&["--mock-violate", "status-500"]);
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(!fresh.exists(), "an empty report was left behind");
+    let output = run(&[]);
+    assert_eq!(output.status.code(), Some(3), "{}", text(&output));
+    assert!(
+        std::fs::read_to_string(&fresh).is_ok_and(|r| r.contains("\"target_failed\"")),
+        "{}",
+        text(&output)
+    );
 }
 
 #[test]

@@ -103,6 +103,7 @@ fn run_partitions_are_disjoint_and_merge_into_the_single_run() {
             let shard = read_json(&path);
             assert_valid_report(&shard, "shard");
             assert_eq!(shard["partition"], format!("{scheme}:{k}/3"));
+            write_small(&shard, &dir.join(format!("{scheme}-{k}-small.json")));
             let shard_names = names(&shard);
             assert!(!shard_names.is_empty(), "{scheme}:{k}/3 is empty");
             assert!(seen.is_disjoint(&shard_names), "{scheme}:{k}/3 overlaps");
@@ -113,18 +114,77 @@ fn run_partitions_are_disjoint_and_merge_into_the_single_run() {
         let merged = merge(&shards, &dir.join(format!("{scheme}-merged.json")));
         assert_same_report(merged, single.clone(), scheme);
     }
-    // Overlapping shards are refused, naming the case and both reports.
+    lost_doubled_and_interrupted_shards(&dir);
+}
+
+/// The shard's report with its first two cases only: what `merge` checks of the shards does not
+/// depend on their cases, and small reports keep the checks fast.
+fn write_small(shard: &Value, path: &Path) {
+    let mut small = shard.clone();
+    if let Some(cases) = small["cases"].as_array_mut() {
+        cases.truncate(2);
+    }
+    std::fs::write(path, small.to_string()).unwrap();
+}
+
+/// `merge` of shards `count:K/3` (their small copies in `dir`) that are not each there once,
+/// and of an interrupted one.
+fn lost_doubled_and_interrupted_shards(dir: &Path) {
+    let shard = |k: u32| dir.join(format!("count-{k}-small.json"));
+    let refused = |inputs: &[PathBuf], says: &str| {
+        let output = bin().arg("merge").args(inputs).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+        assert!(text(&output).contains(says), "{says}: {}", text(&output));
+    };
+    // Overlapping whole runs are refused, naming the case and both reports; a shard with a
+    // whole run, as not one run's shards.
+    let mut whole = read_json(&shard(1));
+    whole.as_object_mut().unwrap().remove("partition");
+    let (whole_path, again) = (dir.join("whole.json"), dir.join("whole-again.json"));
+    for path in [&whole_path, &again] {
+        std::fs::write(path, whole.to_string()).unwrap();
+    }
+    refused(&[whole_path.clone(), again], "shards must be disjoint");
+    refused(
+        &[shard(2), whole_path],
+        "not shards of one run: partition differs",
+    );
+    // Two shards of three: the merge names the one missing.
+    refused(
+        &[shard(1), shard(3)],
+        "shard count:2/3 is missing: a merge needs all 3 shards of the run, and was given count:1/3, count:3/3",
+    );
+    // A shard given twice, under two names.
+    let twice = dir.join("count-2-small-again.json");
+    std::fs::copy(shard(2), &twice).unwrap();
+    refused(
+        &[shard(1), shard(2), twice, shard(3)],
+        "shard count:2/3 is given twice",
+    );
+    // An interrupted shard makes an interrupted merge, with the shard's exit status.
+    let mut interrupted = read_json(&shard(2));
+    interrupted["interrupted"] = serde_json::json!({"signal": "SIGTERM", "not_run": 5});
+    let path = dir.join("count-2-interrupted.json");
+    std::fs::write(&path, interrupted.to_string()).unwrap();
+    let out = dir.join("merged-interrupted.json");
     let output = bin()
         .arg("merge")
-        .arg(dir.join("count-1.json"))
-        .arg(dir.join("single.json"))
+        .args([shard(1), path, shard(3)])
+        .arg("--report")
+        .arg(format!("json={}", out.display()))
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(2), "{}", text(&output));
+    assert_eq!(output.status.code(), Some(143), "{}", text(&output));
     assert!(
-        text(&output).contains("shards must be disjoint"),
+        text(&output).contains("5 cases not run: interrupted by SIGTERM"),
         "{}",
         text(&output)
+    );
+    let merged = read_json(&out);
+    assert_valid_report(&merged, "merged interrupted");
+    assert_eq!(
+        merged["interrupted"],
+        serde_json::json!({"signal": "SIGTERM", "not_run": 5})
     );
 }
 

@@ -47,5 +47,9 @@ pub fn command(args: MergeArgs) -> Result<ExitCode, Failure> {
         s.skipped,
         s.errors
     );
-    Ok(verdict(&s))
+    for line in merged.not_run() {
+        eprintln!("{line}");
+    }
+    let failed = merged.target_failed.is_some();
+    Ok(verdict(&s, merged.interrupted, failed))
 }

@@ -1,8 +1,10 @@
 //! The command line: clap's types for each subcommand and how each presents its result. The one
 //! place where library errors become messages and exit statuses: 0 conforming, 1 non-conforming,
-//! 2 bad input, 3 target unreachable or not authenticated.
+//! 2 bad input, 3 target unreachable or not authenticated, 130 and 143 interrupted by SIGINT and
+//! SIGTERM.
 
 mod dry_run;
+mod interrupt;
 mod lint;
 mod merge;
 mod mock;
@@ -19,6 +21,7 @@ use vspc_conformance::contract::ApiVersion;
 use vspc_conformance::mock::Violation;
 use vspc_conformance::outcome::Summary;
 use vspc_conformance::report::ReportSpec;
+use vspc_conformance::stop::Interruption;
 use vspc_conformance::target::TargetError;
 
 #[derive(Parser)]
@@ -75,12 +78,15 @@ impl Failure {
     }
 }
 
-/// A run's verdict as the exit status: 0 when every evaluated case conformed, else 1.
-fn verdict(summary: &Summary) -> ExitCode {
-    if summary.passed() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
+/// A run's verdict as the exit status, or the verdict of the shards a merge joined: the
+/// signal's status (130, 143) when one stopped it, 3 when its target failed, else 0 when every
+/// evaluated case conformed and 1 when not.
+fn verdict(summary: &Summary, interrupted: Option<Interruption>, target_failed: bool) -> ExitCode {
+    match interrupted {
+        Some(i) => ExitCode::from(i.signal.exit_status()),
+        None if target_failed => ExitCode::from(3),
+        None if summary.passed() => ExitCode::SUCCESS,
+        None => ExitCode::from(1),
     }
 }
 

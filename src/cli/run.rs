@@ -1,7 +1,9 @@
 //! `run`: resolves the settings (file, flags, environment), chooses the target, runs the
 //! selected cases and wires the reporters; `--list` and `--dry-run` stop before the target.
 
-use super::{Failure, dry_run, load_baseline, load_cases, report_specs, verdict, violation};
+use super::{
+    Failure, dry_run, interrupt, load_baseline, load_cases, report_specs, verdict, violation,
+};
 use clap::Args;
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -14,9 +16,9 @@ use vspc_conformance::config::{self, Settings};
 use vspc_conformance::contract::{ApiVersion, Contract, Role};
 use vspc_conformance::mock::{MockConfig, Personality};
 use vspc_conformance::partition::Partition;
-use vspc_conformance::report::record::RunInfo;
+use vspc_conformance::report::record::{RunInfo, RunRecord};
 use vspc_conformance::report::terminal::{ColorChoice, Progress, Terminal};
-use vspc_conformance::report::{ReportSpec, Reporter};
+use vspc_conformance::report::{self, ReportSpec, Reporter};
 use vspc_conformance::run::{self, Event};
 use vspc_conformance::target::{Target, TargetSpec};
 
@@ -208,11 +210,34 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
         discover,
         ..
     } = settings;
-    let target = runtime
-        .block_on(Target::connect_discovering(
-            spec, auth, &send, vars, &discover,
-        ))
-        .map_err(Failure::Target)?;
+    if let Err(e) = interrupt::listen(options.stop.clone()) {
+        eprintln!(
+            "warning: cannot listen for SIGINT and SIGTERM ({e}): a signal ends the run without reports"
+        );
+    }
+    let target = match runtime.block_on(Target::connect_discovering(
+        spec, auth, &send, vars, &discover,
+    )) {
+        Ok(target) => target,
+        Err(e) => {
+            // Not reached or not authenticated, nothing ran: the reports say why (a
+            // misconfiguration, exit 2, is bad input, which writes none).
+            if e.exit_code() == 3 {
+                let info = RunInfo {
+                    target: target_label,
+                    api_version: assumed.as_str().to_string(),
+                    readings: options.readings,
+                    partition: partition.map(|p| p.to_string()),
+                    roles_given: Vec::new(),
+                };
+                write_not_run(
+                    &specs,
+                    &RunRecord::of_failed_target(&info, e.to_string(), cases.len()),
+                );
+            }
+            return Err(Failure::Target(e));
+        }
+    };
     if let Some(warning) = &target.version_warning {
         eprintln!("warning: {warning}");
     }
@@ -238,22 +263,33 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
         reporters.push(spec.format.reporter(spec.path, info.clone()));
     }
     let target = Arc::new(target);
-    let (summary, report_error, written) = runtime.block_on(async {
+    let (summary, interrupted, report_error, written) = runtime.block_on(async {
         // A task of its own, so that a panic in the run is reported as an error, not a crash.
         let runner = tokio::spawn(async move {
-            let (mut summary, mut report_error, mut written) = (None, None, Ok(()));
+            let (mut summary, mut interrupted, mut report_error, mut written) =
+                (None, None, None, Ok(()));
             let reports = run::run(&target, cases, &options, |event| {
                 if let Event::RunFinished {
                     summary: s,
                     reports,
+                    interrupted: i,
                     ..
                 } = &event
                 {
                     summary = Some(*s);
-                    if let Some(path) = &write_baseline {
-                        let entries = run::baseline_after(reports, &kept, today);
-                        written = std::fs::write(path, baseline::render(&entries))
-                            .map_err(|e| format!("--write-baseline {}: {e}", path.display()));
+                    interrupted = *i;
+                    match (&write_baseline, i) {
+                        // Entries of the cases not run would stand for cases that were.
+                        (Some(path), Some(i)) => eprintln!(
+                            "warning: --write-baseline {}: not written, {i}",
+                            path.display()
+                        ),
+                        (Some(path), None) => {
+                            let entries = run::baseline_after(reports, &kept, today);
+                            written = report::write_output(path, &baseline::render(&entries))
+                                .map_err(|e| format!("--write-baseline: {e}"));
+                        }
+                        (None, _) => {}
                     }
                 }
                 for reporter in reporters.iter_mut() {
@@ -266,7 +302,12 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
             // The process ends right after: freeing every report, its exchange and verdicts one
             // by one would only add a serial tail to the run (4% of its instructions).
             std::mem::forget(reports);
-            (summary.unwrap_or_default(), report_error, written)
+            (
+                summary.unwrap_or_default(),
+                interrupted,
+                report_error,
+                written,
+            )
         });
         runner
             .await
@@ -276,7 +317,18 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
         return Err(Failure::Input(e.to_string()));
     }
     written.map_err(Failure::Input)?;
-    Ok(verdict(&summary))
+    Ok(verdict(&summary, interrupted, false))
+}
+
+/// Writes every requested report of a run that ran nothing; a report that cannot be written is
+/// said, and the run's own failure stays the one that sets the exit status.
+fn write_not_run(specs: &[ReportSpec], record: &RunRecord) {
+    let matrix = record.matrix();
+    for spec in specs {
+        if let Err(e) = spec.format.write(&spec.path, record, &matrix) {
+            eprintln!("error: {e}");
+        }
+    }
 }
 
 /// The terminal reporter, on stdout, or on stderr when a report takes stdout.

@@ -9,7 +9,7 @@
 //! row and verdicts the record gives them. A selection is kept in the address's fragment
 //! (`#cell=500/status&case=server_faults::unspecified_error`), so a link opens the same view.
 
-use super::record::RunRecord;
+use super::record::{Headline, RunRecord};
 use crate::check::Check;
 use crate::contract::Contract;
 use crate::coverage::{Constraints, Coverage, Pairs, Roles};
@@ -41,7 +41,7 @@ pub fn escape(text: &str) -> String {
 pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
     let s = &run.summary;
     let (exercised, total) = matrix.coverage();
-    let conforming = s.passed();
+    let headline = run.headline();
     let mut page = String::with_capacity(64 * 1024 + run.cases.len() * 1024);
     let _ = write!(
         page,
@@ -50,13 +50,13 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
     );
     let _ = write!(
         page,
-        "<header>\n<h1>VSPC error contract: <span class=\"{}\">{}</span></h1>\n<p id=\"summary\">Target <code>{}</code> (API {}){} &middot; <b>{}</b> cases: <span class=\"n-pass\">{} conforming</span>, <span class=\"n-fail\">{} non-conforming</span>, <span class=\"n-inconclusive\">{} inconclusive</span>, {} skipped, <span class=\"n-error\">{} errors</span> &middot; codes exercised {exercised}/{total} &middot; {:.2}s</p>\n</header>\n",
-        if conforming { "ok" } else { "bad" },
-        if conforming {
-            "conforming"
-        } else {
-            "not conforming"
+        "<header>\n<h1>VSPC error contract: <span class=\"{}\">{}</span></h1>\n<p id=\"summary\">Target <code>{}</code> (API {}){} &middot; <b>{}</b> cases: <span class=\"n-pass\">{} conforming</span>, <span class=\"n-fail\">{} non-conforming</span>, <span class=\"n-inconclusive\">{} inconclusive</span>, {} skipped, <span class=\"n-error\">{} errors</span> &middot; codes exercised {exercised}/{total} &middot; {:.2}s</p>\n",
+        match headline {
+            Headline::Conforming => "ok",
+            Headline::NotConforming => "bad",
+            Headline::Incomplete => "incomplete",
         },
+        headline.as_str(),
         escape(&run.target),
         escape(&run.api_version),
         run.partition
@@ -71,6 +71,10 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         s.errors,
         run.elapsed_ms as f64 / 1000.0
     );
+    for line in run.not_run() {
+        let _ = writeln!(page, "<p class=\"not-run\">{}</p>", escape(&line));
+    }
+    page.push_str("</header>\n");
     if let Some(b) = s.baseline {
         let _ = writeln!(
             page,

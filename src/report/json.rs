@@ -8,6 +8,7 @@ use crate::check::Check;
 use crate::coverage::{Constraints, Coverage, Pairs, Roles};
 use crate::matrix::{Matrix, RowKey};
 use crate::run::{CaseReport, Summary};
+use crate::stop::Interruption;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use std::path::Path;
@@ -21,11 +22,13 @@ pub fn write_run(
     path: &Path,
     info: &RunInfo,
     reports: &[CaseReport],
-    summary: Summary,
-    elapsed: Duration,
+    (summary, elapsed, interrupted): (Summary, Duration, Option<Interruption>),
     matrix: &Matrix,
 ) -> Result<(), ReportError> {
-    let head = RunRecord::from_run(info, &[], summary, elapsed);
+    let head = RunRecord {
+        interrupted,
+        ..RunRecord::from_run(info, &[], summary, elapsed)
+    };
     super::write_output_with(path, |out| {
         write_cases(out, &head, Cases::Reports(reports), matrix)
     })
@@ -83,6 +86,8 @@ fn write_cases(
         partition: run.partition.clone(),
         roles_given: run.roles_given.clone(),
         elapsed_ms: run.elapsed_ms,
+        interrupted: run.interrupted,
+        target_failed: run.target_failed.clone(),
         summary: run.summary,
         cases: Vec::new(),
     };

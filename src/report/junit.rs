@@ -53,10 +53,12 @@ fn seconds(millis: u64) -> String {
     format!("{}.{:03}", millis / 1000, millis % 1000)
 }
 
-/// The whole JUnit document; each suite's properties name the target, the version and how many
-/// of its operations the run reached.
+/// The whole JUnit document; each suite's properties name the target, the version, how many
+/// of its operations the run reached and, when cases were not run, why. A run with no case
+/// (its target failed, or a signal came first) has one empty suite, for those properties.
 pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
-    let reached = matrix
+    let mut properties = not_run(run);
+    properties += &matrix
         .operations
         .as_ref()
         .map(|c| {
@@ -85,12 +87,17 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
             properties
         })
         .unwrap_or_default();
+
     // Suites in the order their files first appear, cases in report order within each.
     let mut files: Vec<&str> = Vec::new();
     for case in &run.cases {
         if !files.contains(&case.file.as_str()) {
             files.push(&case.file);
         }
+    }
+    let no_case = files.is_empty();
+    if no_case {
+        files.push("vspc-conformance");
     }
     let mut total = Counts::default();
     let mut suites = String::new();
@@ -103,12 +110,15 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         total.errors += counts.errors;
         total.skipped += counts.skipped;
         total.millis += counts.millis;
+        let file_attribute = match no_case {
+            true => String::new(),
+            false => format!(r#" file="{}""#, escape(file)),
+        };
         let _ = writeln!(
             suites,
-            r#"  <testsuite name="{}" id="{id}" {} file="{}">"#,
+            r#"  <testsuite name="{}" id="{id}" {}{file_attribute}>"#,
             escape(file),
             counts.attributes(),
-            escape(file)
         );
         // The role x tag matrix once, in the suite whose file sweeps the roles.
         let role_cells = match cases.iter().any(|c| c.refused_role().is_some()) {
@@ -117,7 +127,7 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         };
         let _ = writeln!(
             suites,
-            "    <properties>\n      <property name=\"target\" value=\"{}\"/>\n      <property name=\"api_version\" value=\"{}\"/>{reached}{role_cells}\n    </properties>",
+            "    <properties>\n      <property name=\"target\" value=\"{}\"/>\n      <property name=\"api_version\" value=\"{}\"/>{properties}{role_cells}\n    </properties>",
             escape(&run.target),
             escape(&run.api_version)
         );
@@ -131,6 +141,34 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         escape(&format!("vspc-conformance {}", run.target)),
         total.attributes()
     )
+}
+
+/// `interrupted` (the signal), `target_failed` (why) and `not_run` (how many cases): what a CI
+/// reader needs to tell a short run from a whole one.
+fn not_run(run: &RunRecord) -> String {
+    let mut out = String::new();
+    if let Some(i) = &run.interrupted {
+        let _ = write!(
+            out,
+            "\n      <property name=\"interrupted\" value=\"{}\"/>",
+            i.signal
+        );
+    }
+    if let Some(f) = &run.target_failed {
+        let _ = write!(
+            out,
+            "\n      <property name=\"target_failed\" value=\"{}\"/>",
+            escape(&f.reason)
+        );
+    }
+    if !run.complete() {
+        let _ = write!(
+            out,
+            "\n      <property name=\"not_run\" value=\"{}\"/>",
+            run.cases_not_run()
+        );
+    }
+    out
 }
 
 /// A property per role tried (`roles.CompanyTenant` = refused/tried) and per cell of the role x

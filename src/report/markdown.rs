@@ -2,7 +2,7 @@
 //! comments: a summary line, the matrix as a table (the codes some case exercised), a short list
 //! of non-conforming cases with expected vs actual, errors, and the codes no case exercised.
 
-use super::record::{RunRecord, check_line};
+use super::record::{Headline, RunRecord, check_line};
 use crate::baseline::Standing;
 use crate::check::Check;
 use crate::matrix::Matrix;
@@ -24,12 +24,16 @@ fn cell(text: &str) -> String {
 pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
     let s = &run.summary;
     let (exercised, total) = matrix.coverage();
-    let verdict = if s.passed() {
-        "✅ conforming"
-    } else {
-        "❌ not conforming"
+    let headline = run.headline();
+    let mark = match headline {
+        Headline::Conforming => "✅",
+        Headline::NotConforming => "❌",
+        Headline::Incomplete => "⚠️",
     };
-    let mut out = format!("## VSPC error contract: {verdict}\n\n");
+    let mut out = format!("## VSPC error contract: {mark} {}\n\n", headline.as_str());
+    for line in run.not_run() {
+        let _ = writeln!(out, "⚠️ {}\n", line.replace(['\n', '\r'], " "));
+    }
     let _ = writeln!(
         out,
         "Target `{}` (API {}){}: **{}** cases, {} conforming, {} non-conforming, {} inconclusive, {} skipped, {} errors; codes exercised {exercised}/{total}.\n",

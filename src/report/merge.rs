@@ -1,11 +1,16 @@
 //! Merging JSON reports of shards into one report with one matrix (`vspc-conformance merge`).
 //!
 //! Shards of one run are disjoint slices of the same cases against the same target with the same
-//! readings. The merged record holds every shard's cases (by file, line and name, the order of
-//! a run over the same case files), its summary and matrix counted again from those cases by the
-//! same code as a single run's, and the longest shard's elapsed time.
+//! readings. Reports that name their shard (`partition`, `count:K/N`) must be every shard of
+//! one N, each once: a shard lost or given twice fails the merge, naming it, rather than merging
+//! into a smaller run that looks whole. The merged record holds every shard's cases (by file,
+//! line and name, the order of a run over the same case files), its summary and matrix counted
+//! again from those cases by the same code as a single run's, the longest shard's elapsed time,
+//! and every shard's unrun cases: a merge of an interrupted shard is interrupted.
 
 use super::record::RunRecord;
+use crate::partition::Partition;
+use crate::stop::{Interruption, TargetFailure};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -43,6 +48,34 @@ pub enum MergeError {
         first: PathBuf,
         second: PathBuf,
     },
+    #[error(
+        "shard {shard} is given twice, in {} and {}: give each shard once",
+        first.display(),
+        second.display()
+    )]
+    DuplicateShard {
+        shard: Partition,
+        first: PathBuf,
+        second: PathBuf,
+    },
+    #[error(
+        "{} missing: a merge needs all {total} shards of the run, and was given {}",
+        match missing.as_slice() {
+            [one] => format!("shard {one} is"),
+            many => format!("shards {} are", list(many)),
+        },
+        list(given)
+    )]
+    MissingShards {
+        missing: Vec<Partition>,
+        given: Vec<Partition>,
+        total: u64,
+    },
+}
+
+fn list(shards: &[Partition]) -> String {
+    let names: Vec<String> = shards.iter().map(Partition::to_string).collect();
+    names.join(", ")
 }
 
 /// Every `*.json` file under the given paths: files as given, directories walked in name order.
@@ -91,6 +124,7 @@ pub fn read(path: &Path) -> Result<RunRecord, MergeError> {
 
 /// Merges shard reports (with the paths they came from, for messages) into one record.
 pub fn merge(reports: Vec<(PathBuf, RunRecord)>) -> Result<RunRecord, MergeError> {
+    every_shard_once(&reports)?;
     let mut reports = reports.into_iter();
     let Some((first_path, mut merged)) = reports.next() else {
         return Err(MergeError::Nothing);
@@ -148,6 +182,20 @@ pub fn merge(reports: Vec<(PathBuf, RunRecord)>) -> Result<RunRecord, MergeError
             }
         }
         merged.elapsed_ms = merged.elapsed_ms.max(shard.elapsed_ms);
+        merged.interrupted = match (merged.interrupted, shard.interrupted) {
+            (Some(a), Some(b)) => Some(Interruption {
+                not_run: a.not_run + b.not_run,
+                ..a
+            }),
+            (a, b) => a.or(b),
+        };
+        merged.target_failed = match (merged.target_failed, shard.target_failed) {
+            (Some(a), Some(b)) => Some(TargetFailure {
+                not_run: a.not_run + b.not_run,
+                ..a
+            }),
+            (a, b) => a.or(b),
+        };
         merged.cases.extend(shard.cases);
     }
     merged.partition = None;
@@ -156,6 +204,70 @@ pub fn merge(reports: Vec<(PathBuf, RunRecord)>) -> Result<RunRecord, MergeError
     });
     merged.recount();
     Ok(merged)
+}
+
+/// Reports that name their shard are every shard of one scheme and N, each once. Reports that
+/// name none (whole runs, nextest's one-case reports) are merged as they are, but not with
+/// shards.
+fn every_shard_once(reports: &[(PathBuf, RunRecord)]) -> Result<(), MergeError> {
+    let mut shards: Vec<(&PathBuf, Partition)> = Vec::new();
+    let mut whole: Option<&PathBuf> = None;
+    for (path, record) in reports {
+        match &record.partition {
+            None => whole = whole.or(Some(path)),
+            Some(text) => {
+                let partition = text.parse().map_err(|message| MergeError::NotAReport {
+                    path: path.clone(),
+                    message: format!("partition {message}"),
+                })?;
+                shards.push((path, partition));
+            }
+        }
+    }
+    let Some(&(first_path, first)) = shards.first() else {
+        return Ok(());
+    };
+    if let Some(whole) = whole {
+        return Err(MergeError::Mismatch {
+            first_path: first_path.clone(),
+            second_path: whole.clone(),
+            what: "partition",
+            first: first.to_string(),
+            second: "none: a whole run".into(),
+        });
+    }
+    let mut seen: BTreeMap<u64, &PathBuf> = BTreeMap::new();
+    for &(path, shard) in &shards {
+        if (shard.scheme, shard.total) != (first.scheme, first.total) {
+            return Err(MergeError::Mismatch {
+                first_path: first_path.clone(),
+                second_path: path.clone(),
+                what: "partition",
+                first: first.to_string(),
+                second: shard.to_string(),
+            });
+        }
+        if let Some(earlier) = seen.insert(shard.shard, path) {
+            return Err(MergeError::DuplicateShard {
+                shard,
+                first: earlier.clone(),
+                second: path.clone(),
+            });
+        }
+    }
+    let of = |shard| Partition { shard, ..first };
+    let missing: Vec<Partition> = (1..=first.total)
+        .filter(|k| !seen.contains_key(k))
+        .map(of)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(MergeError::MissingShards {
+        missing,
+        given: seen.into_keys().map(of).collect(),
+        total: first.total,
+    })
 }
 
 fn duplicate(run: &RunRecord) -> Option<String> {

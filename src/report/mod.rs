@@ -114,14 +114,21 @@ impl Reporter for FileReport {
                 summary,
                 matrix,
                 elapsed,
+                interrupted,
             } => match self.format {
                 // Streamed: a large run's cases are not recorded all at once first.
-                Format::Json => {
-                    json::write_run(&self.path, &self.info, reports, *summary, *elapsed, matrix)
-                }
+                Format::Json => json::write_run(
+                    &self.path,
+                    &self.info,
+                    reports,
+                    (*summary, *elapsed, *interrupted),
+                    matrix,
+                ),
                 format => {
-                    let record =
-                        record::RunRecord::from_run(&self.info, reports, *summary, *elapsed);
+                    let record = record::RunRecord {
+                        interrupted: *interrupted,
+                        ..record::RunRecord::from_run(&self.info, reports, *summary, *elapsed)
+                    };
                     format.write(&self.path, &record, matrix)
                 }
             },
@@ -172,19 +179,22 @@ impl ReportSpec {
         ReportSpec::preflight_path(&self.path)
     }
 
-    /// Makes sure a file can be written, leaving no trace (see [`ReportSpec::preflight`]).
+    /// Makes sure a file can be written, leaving no trace (see [`ReportSpec::preflight`]): the
+    /// file itself, and its temporary file beside it ([`write_output_with`]).
     pub fn preflight_path(path: &std::path::Path) -> Result<(), ReportError> {
-        let existed = path.exists();
-        std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(path)
-            .map_err(|source| ReportError::Write {
-                path: path.to_path_buf(),
-                source,
-            })?;
-        if !existed {
-            let _ = std::fs::remove_file(path);
+        for file in [path.to_path_buf(), temporary_beside(path)] {
+            let existed = file.exists();
+            std::fs::OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(&file)
+                .map_err(|source| ReportError::Write {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+            if !existed {
+                let _ = std::fs::remove_file(&file);
+            }
         }
         Ok(())
     }
@@ -248,7 +258,10 @@ pub fn body_for_report(body: &[u8], limit: usize) -> Value {
 }
 
 /// Writes a report to a file, or to stdout when the path is `-`, through a buffer as `write`
-/// produces it: a report need not be built whole in memory first.
+/// produces it: a report need not be built whole in memory first. A file is written whole or
+/// not at all: into a temporary file beside it, renamed over it once complete, so a reader (or
+/// a run killed while writing) never sees half a report, and an older report stays until the
+/// new one replaces it.
 pub fn write_output_with(
     path: &std::path::Path,
     write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
@@ -258,15 +271,33 @@ pub fn write_output_with(
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         write(&mut out).and_then(|()| out.flush())
     } else {
-        std::fs::File::create(path).and_then(|file| {
-            let mut out = std::io::BufWriter::new(file);
-            write(&mut out).and_then(|()| out.flush())
-        })
+        let temporary = temporary_beside(path);
+        let written = std::fs::File::create(&temporary)
+            .and_then(|file| {
+                let mut out = std::io::BufWriter::new(file);
+                write(&mut out).and_then(|()| out.flush())
+            })
+            .and_then(|()| std::fs::rename(&temporary, path));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temporary);
+        }
+        written
     };
     result.map_err(|source| ReportError::Write {
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// `dir/.report.json.1234.tmp` for `dir/report.json`: in the same directory, so the rename
+/// stays on one file system and is atomic; hidden, and named by this process, so two runs
+/// writing one path never share it.
+fn temporary_beside(path: &std::path::Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .unwrap_or(path.as_os_str())
+        .to_string_lossy();
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }
 
 #[cfg(unix)]
@@ -285,18 +316,10 @@ fn make_executable(_: &std::path::Path) -> Result<(), ReportError> {
     Ok(())
 }
 
-/// Writes a report to a file, or to stdout when the path is `-`.
+/// Writes a report to a file (whole, as [`write_output_with`] does), or to stdout when the path
+/// is `-`.
 pub fn write_output(path: &std::path::Path, text: &str) -> Result<(), ReportError> {
-    use std::io::Write;
-    let result = if path.as_os_str() == "-" {
-        std::io::stdout().lock().write_all(text.as_bytes())
-    } else {
-        std::fs::write(path, text)
-    };
-    result.map_err(|source| ReportError::Write {
-        path: path.to_path_buf(),
-        source,
-    })
+    write_output_with(path, |out| out.write_all(text.as_bytes()))
 }
 
 #[cfg(test)]

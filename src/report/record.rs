@@ -16,6 +16,7 @@ use crate::coverage::{Broke, Coverage, Reach, Refusal, provoked};
 use crate::matrix::{Matrix, RowKey, Tally, ran};
 pub use crate::outcome::OutcomeKind;
 use crate::outcome::{CaseReport, Outcome, Summary};
+use crate::stop::{Interruption, TargetFailure};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -57,6 +58,12 @@ pub struct RunRecord {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles_given: Vec<String>,
     pub elapsed_ms: u64,
+    /// A signal stopped the run: `cases` holds the cases that finished.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interrupted: Option<Interruption>,
+    /// Nothing was sent: the target could not be reached or authenticated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_failed: Option<TargetFailure>,
     /// Recounted from `cases` when a report is read back (see [`RunRecord::recount`]).
     #[serde(skip_deserializing)]
     pub summary: Summary,
@@ -79,8 +86,49 @@ impl RunRecord {
             partition: info.partition.clone(),
             roles_given: info.roles_given.iter().map(|r| r.to_string()).collect(),
             elapsed_ms: elapsed.as_millis() as u64,
+            interrupted: None,
+            target_failed: None,
             summary,
             cases: reports.iter().map(CaseRecord::from_report).collect(),
+        }
+    }
+
+    /// The record of a run whose target failed before anything was sent: no cases, and why.
+    pub fn of_failed_target(info: &RunInfo, reason: String, not_run: usize) -> RunRecord {
+        RunRecord {
+            target_failed: Some(TargetFailure { reason, not_run }),
+            ..RunRecord::from_run(info, &[], Summary::default(), Duration::ZERO)
+        }
+    }
+
+    /// Why some selected cases were not run, one line each, as every report says it: empty
+    /// when every selected case ran.
+    pub fn not_run(&self) -> Vec<String> {
+        let interrupted = self.interrupted.iter().map(ToString::to_string);
+        let failed = self.target_failed.iter().map(ToString::to_string);
+        interrupted.chain(failed).collect()
+    }
+
+    /// Every selected case ran: no signal stopped the run, and its target was reached.
+    pub fn complete(&self) -> bool {
+        self.interrupted.is_none() && self.target_failed.is_none()
+    }
+
+    /// How many selected cases were not run, for whichever reason.
+    pub fn cases_not_run(&self) -> usize {
+        let interrupted = self.interrupted.map_or(0, |i| i.not_run);
+        interrupted + self.target_failed.as_ref().map_or(0, |f| f.not_run)
+    }
+
+    /// What the report says first: a failure found stands whether or not the run finished;
+    /// without one, a run that left cases unrun is no evidence of conformance.
+    pub fn headline(&self) -> Headline {
+        if !self.summary.passed() {
+            Headline::NotConforming
+        } else if !self.complete() {
+            Headline::Incomplete
+        } else {
+            Headline::Conforming
         }
     }
 
@@ -133,6 +181,24 @@ impl RunRecord {
         Matrix {
             operations,
             ..matrix
+        }
+    }
+}
+
+/// The verdict a report is headed with ([`RunRecord::headline`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Headline {
+    Conforming,
+    NotConforming,
+    Incomplete,
+}
+
+impl Headline {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Headline::Conforming => "conforming",
+            Headline::NotConforming => "not conforming",
+            Headline::Incomplete => "incomplete",
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::baseline::Standing;
 use crate::check::{Check, CheckResult, Verdict};
 use crate::matrix::Matrix;
 use crate::run::{CaseReport, Event, Outcome, Skip, Summary};
+use crate::stop::Interruption;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
@@ -234,35 +235,49 @@ impl<W: Write> Reporter for Terminal<W> {
                 summary,
                 matrix,
                 elapsed,
+                interrupted,
             } => {
                 if let Some(bar) = self.bar.take() {
                     bar.finish_and_clear();
                 }
-                let text = render_finish_styled(reports, *summary, matrix, *elapsed, self.style);
+                let end = End {
+                    summary: *summary,
+                    elapsed: *elapsed,
+                    interrupted: *interrupted,
+                };
+                let text = render_finish_styled(reports, end, matrix, self.style);
                 self.write(&text)
             }
         }
     }
 }
 
-/// Everything printed at the end of a run, plain. Public so snapshot tests can pin it.
-pub fn render_finish(
-    reports: &[CaseReport],
-    summary: Summary,
-    matrix: &Matrix,
-    elapsed: Duration,
-) -> String {
-    render_finish_styled(reports, summary, matrix, elapsed, Style::PLAIN)
+/// How a run ended, as its `RunFinished` event says.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct End {
+    pub summary: Summary,
+    pub elapsed: Duration,
+    pub interrupted: Option<Interruption>,
 }
 
-/// Everything printed at the end of a run: failures, errors, the matrix, skip reasons, summary.
+/// Everything printed at the end of a run, plain. Public so snapshot tests can pin it.
+pub fn render_finish(reports: &[CaseReport], end: End, matrix: &Matrix) -> String {
+    render_finish_styled(reports, end, matrix, Style::PLAIN)
+}
+
+/// Everything printed at the end of a run: failures, errors, the matrix, skip reasons, why
+/// cases were not run, summary.
 pub fn render_finish_styled(
     reports: &[CaseReport],
-    summary: Summary,
+    end: End,
     matrix: &Matrix,
-    elapsed: Duration,
     style: Style,
 ) -> String {
+    let End {
+        summary,
+        elapsed,
+        interrupted,
+    } = end;
     let mut out = String::new();
     // A failure the baseline knows is listed below, not printed as one.
     for report in reports.iter().filter(|r| {
@@ -364,6 +379,9 @@ pub fn render_finish_styled(
             _ => style.bold_red(&text),
         };
         out.push_str(&format!("\n{text}"));
+    }
+    if let Some(interrupted) = interrupted {
+        out.push_str(&format!("\n{}", style.bold_red(&interrupted.to_string())));
     }
     out.push_str(&format!("\n{line} [{:.2}s]\n", elapsed.as_secs_f64()));
     out

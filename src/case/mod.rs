@@ -9,6 +9,8 @@
 //!   walk (files, test names) ──▶ file (serde, spans) ──lower──▶ model (Case)
 //!                                                      └─sweep─▶ generated Cases
 //! ```
+//! The walk reads files from the disk or texts compiled into the binary ([`Embedded`]): the
+//! built-in cases.
 //! [`template`] holds the `{variable}` placeholders cases use and their substitution.
 
 pub mod file;
@@ -28,4 +30,4 @@ pub use model::*;
 pub use sweep::{glob_matches, selects};
 pub use template::{placeholders, substitute, substitute_owned};
 pub use values::MISSING_UUID;
-pub use walk::{Loaded, load};
+pub use walk::{Embedded, Files, Loaded, LoadedFile, load, load_from};

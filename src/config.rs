@@ -841,6 +841,40 @@ password_env = "AUDITOR_PASSWORD"
     }
 
     #[test]
+    fn cases_replace_the_built_in_ones_and_added_cases_join_them_flags_over_the_file() {
+        let resolve_with = |text: &str, cases: &[&str], added: &[&str]| {
+            let cli = Overrides {
+                cases: cases.iter().map(PathBuf::from).collect(),
+                add_cases: added.iter().map(PathBuf::from).collect(),
+                ..Overrides::default()
+            };
+            resolve(parse(text), Path::new("conf"), cli, |_| None)
+                .unwrap()
+                .cases
+        };
+        let files = |built_in, paths: &[&str]| CaseFiles {
+            built_in,
+            paths: paths.iter().map(PathBuf::from).collect(),
+        };
+        assert_eq!(resolve_with("", &[], &[]), files(true, &[]));
+        assert_eq!(resolve_with("", &["mine"], &[]), files(false, &["mine"]));
+        assert_eq!(resolve_with("", &[], &["mine"]), files(true, &["mine"]));
+        let file = "cases = [\"theirs\"]\nadd_cases = [\"more\"]\n";
+        assert_eq!(
+            resolve_with(file, &[], &[]),
+            files(false, &["conf/theirs", "conf/more"])
+        );
+        assert_eq!(
+            resolve_with(file, &["mine"], &[]),
+            files(false, &["mine", "conf/more"])
+        );
+        assert_eq!(
+            resolve_with("add_cases = [\"more\"]\n", &[], &["mine"]),
+            files(true, &["mine"])
+        );
+    }
+
+    #[test]
     fn unknown_readings_are_errors() {
         let file = parse("[readings]\nretry_after = \"sometimes\"\n");
         let err = resolve(file, Path::new("."), Overrides::default(), |_| None).unwrap_err();

@@ -1,0 +1,238 @@
+//! The binary carries its cases: copied into an empty folder, far from any checkout, it runs
+//! exactly the cases it runs in the checkout, names a built-in case's file and line as in the
+//! checkout, and runs a user's case file with the built-in cases (`--add-cases`) or instead of
+//! them (`--cases`). In the checkout it was built from, it reads `cases/` from the disk.
+
+mod common;
+
+use common::{assert_valid_report, bin, read_json, temp_dir, text};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// A user's own case, in a file of its own.
+const MINE: &str = r#"[[case]]
+name = "offset_below_zero"
+request = { method = "GET", path = "/organizations/companies", query = { offset = -7 } }
+expect = { code = 400, parameter = "offset" }
+"#;
+
+/// The built binary, copied into a fresh empty folder: `(folder, binary)`.
+fn copied(name: &str) -> (PathBuf, PathBuf) {
+    let dir = temp_dir(name);
+    let binary = dir.join("vspc-conformance");
+    std::fs::copy(env!("CARGO_BIN_EXE_vspc-conformance"), &binary).unwrap();
+    (dir, binary)
+}
+
+/// The copy, run in its folder with no variable of the environment that would aim it elsewhere.
+fn run_in(dir: &Path, binary: &Path, args: &[&str]) -> Output {
+    let output = Command::new(binary)
+        .current_dir(dir)
+        .env_remove("VSPC_TARGET")
+        .env_remove("VSPC_ROLE_TOKENS")
+        .args(args)
+        .output()
+        .unwrap();
+    output
+}
+
+/// `--list`'s lines as (name, origin).
+fn listed(output: &Output) -> Vec<(String, String)> {
+    assert_eq!(output.status.code(), Some(0), "{}", text(output));
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| {
+            let (name, origin) = line
+                .split_once('\t')
+                .unwrap_or_else(|| panic!("`{line}` has no origin"));
+            (name.to_string(), origin.to_string())
+        })
+        .collect()
+}
+
+/// A JSON report's case names.
+fn names(report: &Value) -> Vec<&str> {
+    report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn outside_a_checkout_the_binary_runs_the_cases_it_runs_inside_one() {
+    let (dir, binary) = copied("built-in-elsewhere");
+    let inside = listed(&bin().args(["run", "--list"]).output().unwrap());
+    let outside = listed(&run_in(&dir, &binary, &["run", "--list"]));
+    let names_of = |list: &[(String, String)]| list.iter().map(|(n, _)| n.clone()).collect();
+    let (inside_names, outside_names): (Vec<String>, Vec<String>) =
+        (names_of(&inside), names_of(&outside));
+    assert!(inside_names.len() > 10_000, "{}", inside_names.len());
+    assert!(
+        inside_names == outside_names,
+        "the same cases, in the same order"
+    );
+    // Inside, each case names the file it was read from; outside, the copy built in.
+    for ((_, here), (_, there)) in inside.iter().zip(&outside) {
+        assert!(here.starts_with("cases/"), "{here}");
+        assert_eq!(*there, format!("built-in ({here})"));
+    }
+
+    // The whole run, out there.
+    let report = dir.join("report.json");
+    let output = run_in(
+        &dir,
+        &binary,
+        &["run", "--color", "never", "--report", "json=report.json"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let json = read_json(&report);
+    assert_valid_report(&json, "built-in run");
+    assert_eq!(
+        json["summary"]["cases"],
+        inside_names.len(),
+        "{}",
+        text(&output)
+    );
+    assert_eq!(json["summary"]["conforming"], inside_names.len());
+    assert_eq!(
+        json["cases"][0]["file"],
+        inside[0].1.split(':').next().unwrap()
+    );
+}
+
+#[test]
+fn a_built_in_case_that_fails_names_its_file_and_line_as_in_the_checkout() {
+    let (dir, binary) = copied("built-in-failure");
+    let args = [
+        "run",
+        "--color",
+        "never",
+        "--mock-violate",
+        "type-missing",
+        "--exact",
+        "auth::no_token",
+    ];
+    let outside = run_in(&dir, &binary, &args);
+    let inside = bin().args(args).output().unwrap();
+    assert_eq!(outside.status.code(), Some(1), "{}", text(&outside));
+    let at = |output: &Output| {
+        text(output)
+            .lines()
+            .find(|l| l.trim_start().starts_with("--> "))
+            .map(str::to_string)
+    };
+    assert_eq!(at(&outside), Some("  --> cases/auth.toml:6:1".to_string()));
+    assert_eq!(at(&outside), at(&inside));
+}
+
+#[test]
+fn a_users_case_file_runs_with_the_built_in_cases_or_instead_of_them() {
+    let (dir, binary) = copied("built-in-mine");
+    std::fs::write(dir.join("mine.toml"), MINE).unwrap();
+    let built_in = listed(&run_in(&dir, &binary, &["run", "--list"])).len();
+
+    // With them: every built-in case and the user's, which says where it comes from.
+    let with = listed(&run_in(
+        &dir,
+        &binary,
+        &["run", "--list", "--add-cases", "mine.toml"],
+    ));
+    assert_eq!(with.len(), built_in + 1);
+    assert!(with.contains(&("mine::offset_below_zero".into(), "mine.toml:1".into())));
+    let output = run_in(
+        &dir,
+        &binary,
+        &[
+            "run",
+            "--color",
+            "never",
+            "--add-cases",
+            "mine.toml",
+            "--report",
+            "json=with.json",
+            "auth::",
+            "mine::",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let report = read_json(&dir.join("with.json"));
+    let ran = names(&report);
+    assert!(ran.contains(&"mine::offset_below_zero"), "{ran:?}");
+    assert!(ran.contains(&"auth::no_token"), "{ran:?}");
+
+    // Instead of them: only the user's.
+    let output = run_in(
+        &dir,
+        &binary,
+        &[
+            "run",
+            "--color",
+            "never",
+            "--cases",
+            "mine.toml",
+            "--report",
+            "json=instead.json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let report = read_json(&dir.join("instead.json"));
+    assert_eq!(names(&report), ["mine::offset_below_zero"]);
+    assert_eq!(report["cases"][0]["outcome"], "conforming");
+
+    // A user's case named as a built-in one is refused, naming both places.
+    std::fs::write(
+        dir.join("auth.toml"),
+        MINE.replace("offset_below_zero", "no_token"),
+    )
+    .unwrap();
+    let output = run_in(&dir, &binary, &["run", "--add-cases", "auth.toml"]);
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{shown}");
+    assert!(
+        shown.contains("duplicate test name `auth::no_token`"),
+        "{shown}"
+    );
+    assert!(shown.contains("--> auth.toml:1:1"), "{shown}");
+    assert!(
+        shown.contains("also defined at cases/auth.toml:6"),
+        "{shown}"
+    );
+
+    // The configuration file says the same, relative to itself.
+    std::fs::write(
+        dir.join("vspc-conformance.toml"),
+        "add_cases = [\"mine.toml\"]\n",
+    )
+    .unwrap();
+    let configured = listed(&run_in(&dir, &binary, &["run", "--list"]));
+    assert_eq!(configured.len(), built_in + 1);
+}
+
+#[test]
+fn in_the_checkout_the_case_files_on_the_disk_are_the_built_in_cases() {
+    // A folder whose `cases` leads to the checkout's: the binary counts it as the checkout's
+    // and reads the files there, so an edited case runs without a rebuild. Any other `cases`
+    // folder is the user's, run only when given.
+    let (dir, binary) = copied("built-in-checkout");
+    std::os::unix::fs::symlink(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"),
+        dir.join("cases"),
+    )
+    .unwrap();
+    let linked = listed(&run_in(&dir, &binary, &["run", "--list", "auth::no_token"]));
+    assert_eq!(linked[0].1, "cases/auth.toml:6");
+
+    let (dir, binary) = copied("built-in-other-cases");
+    std::fs::create_dir(dir.join("cases")).unwrap();
+    std::fs::write(dir.join("cases/mine.toml"), MINE).unwrap();
+    let other = listed(&run_in(&dir, &binary, &["run", "--list", "offset"]));
+    assert!(other.iter().all(|(name, _)| !name.starts_with("mine::")));
+    assert!(
+        other
+            .iter()
+            .all(|(_, origin)| origin.starts_with("built-in ("))
+    );
+}

@@ -27,7 +27,7 @@ use lower::Checker;
 pub use lower::parse_cases;
 pub(crate) use lower::toml_diagnostic;
 pub use model::*;
-pub use sweep::{glob_matches, selects};
+pub use sweep::{glob_matches, selects, wildcard_matches};
 pub use template::{placeholders, substitute, substitute_owned};
 pub use values::MISSING_UUID;
 pub use walk::{Embedded, Files, Loaded, LoadedFile, load, load_from};

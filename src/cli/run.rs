@@ -249,7 +249,7 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
     let (summary, report_error, written) = runtime.block_on(async {
         // A task of its own, so that a panic in the run is reported as an error, not a crash.
         let runner = tokio::spawn(async move {
-            let (mut summary, mut report_error, mut written) = (None, None, Ok(()));
+            let (mut summary, mut report_error, mut written) = (None, None, Ok(None));
             let reports = run::run(&target, cases, &options, |event| {
                 if let Event::RunFinished {
                     summary: s,
@@ -261,6 +261,14 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
                     if let Some(path) = &write_baseline {
                         let entries = run::baseline_after(reports, &kept, today);
                         written = std::fs::write(path, baseline::render(&entries))
+                            .map(|()| {
+                                Some(format!(
+                                    "wrote {} ({} entries; the {} non-conforming cases of this run are known now)",
+                                    path.display(),
+                                    entries.len(),
+                                    s.non_conforming
+                                ))
+                            })
                             .map_err(|e| format!("--write-baseline {}: {e}", path.display()));
                     }
                 }
@@ -283,7 +291,11 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
     if let Some(e) = report_error {
         return Err(Failure::Input(e.to_string()));
     }
-    written.map_err(Failure::Input)?;
+    if let Some(written) = written.map_err(Failure::Input)? {
+        eprintln!("{written}");
+        // The run was asked for the file, and its failures are in it now.
+        return Ok(ExitCode::SUCCESS);
+    }
     Ok(verdict(&summary))
 }
 

@@ -48,8 +48,9 @@ pub struct RunArgs {
     /// List the requests the run would send, without sending anything.
     #[arg(long)]
     dry_run: bool,
-    /// Write a baseline file from this run: an entry per non-conforming case, keeping the
-    /// reasons and dates of entries that exist (in --baseline's file, else in FILE).
+    /// Write a baseline file from this run: the non-conforming cases of one rule that fail
+    /// alike as one entry, keeping the reasons and dates of entries that exist (in --baseline's
+    /// file, else in FILE); exits 0 once it is written.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
     /// List the selected cases and exit.

@@ -534,7 +534,8 @@ pub fn rewrite(judged: &[Judged], prior: &[Known], today: Date) -> Vec<Known> {
     // entry that held for it, if one did.
     let earlier = Baseline::new(prior.to_vec(), today, false);
     type Said<'k> = Option<(&'k str, Option<Date>)>;
-    let mut groups: BTreeMap<(&str, &[Check], &str), Vec<(usize, Said)>> = BTreeMap::new();
+    type RootCause<'k> = (&'k str, &'k [Check], &'k str);
+    let mut groups: BTreeMap<RootCause, Vec<(usize, Said)>> = BTreeMap::new();
     for (i, j) in judged.iter().enumerate() {
         let Some((checks, fp)) = &failures[i] else {
             continue;
@@ -800,6 +801,16 @@ mod tests {
         }
     }
 
+    /// Each entry's cases, with what `also` says of it.
+    fn shown(entries: &[Known], also: impl Fn(&Known) -> &String) -> Vec<(Vec<String>, &str)> {
+        let shown = entries.iter().map(|k| (k.cases.clone(), also(k).as_str()));
+        shown.collect()
+    }
+
+    fn names(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
     #[test]
     fn a_rule_whose_cases_fail_alike_is_one_entry() {
         let today = Date::from_days(20_789);
@@ -814,11 +825,7 @@ mod tests {
         ];
         let mut written = rewrite(&run, &[], today);
         written.sort_by(|a, b| (&a.cases, &a.fingerprint).cmp(&(&b.cases, &b.fingerprint)));
-        let shown: Vec<(Vec<String>, &str)> = written
-            .iter()
-            .map(|k| (k.cases.clone(), k.fingerprint.as_str()))
-            .collect();
-        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let shown = shown(&written, |k| &k.fingerprint);
         assert_eq!(
             shown,
             [
@@ -863,11 +870,7 @@ mod tests {
             judged("fixed::x", None),
         ];
         let written = rewrite(&run, &prior, today);
-        let shown: Vec<(Vec<String>, &str)> = written
-            .iter()
-            .map(|k| (k.cases.clone(), k.reason.as_str()))
-            .collect();
-        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let shown = shown(&written, |k| &k.reason);
         assert_eq!(
             shown,
             [

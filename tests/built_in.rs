@@ -27,14 +27,13 @@ fn copied(name: &str) -> (PathBuf, PathBuf) {
 
 /// The copy, run in its folder with no variable of the environment that would aim it elsewhere.
 fn run_in(dir: &Path, binary: &Path, args: &[&str]) -> Output {
-    let output = Command::new(binary)
+    Command::new(binary)
         .current_dir(dir)
         .env_remove("VSPC_TARGET")
         .env_remove("VSPC_ROLE_TOKENS")
         .args(args)
         .output()
-        .unwrap();
-    output
+        .unwrap()
 }
 
 /// `--list`'s lines as (name, origin).
@@ -49,6 +48,16 @@ fn listed(output: &Output) -> Vec<(String, String)> {
             (name.to_string(), origin.to_string())
         })
         .collect()
+}
+
+/// The JSON report of a run of the copy that conformed.
+fn reported(dir: &Path, binary: &Path, args: &[&str]) -> Value {
+    let run = ["run", "--color", "never", "--report", "json=report.json"];
+    let output = run_in(dir, binary, &[&run[..], args].concat());
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let report = read_json(&dir.join("report.json"));
+    assert_valid_report(&report, "built-in run");
+    report
 }
 
 /// A JSON report's case names.
@@ -81,21 +90,8 @@ fn outside_a_checkout_the_binary_runs_the_cases_it_runs_inside_one() {
     }
 
     // The whole run, out there.
-    let report = dir.join("report.json");
-    let output = run_in(
-        &dir,
-        &binary,
-        &["run", "--color", "never", "--report", "json=report.json"],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
-    let json = read_json(&report);
-    assert_valid_report(&json, "built-in run");
-    assert_eq!(
-        json["summary"]["cases"],
-        inside_names.len(),
-        "{}",
-        text(&output)
-    );
+    let json = reported(&dir, &binary, &[]);
+    assert_eq!(json["summary"]["cases"], inside_names.len());
     assert_eq!(json["summary"]["conforming"], inside_names.len());
     assert_eq!(
         json["cases"][0]["file"],
@@ -142,43 +138,17 @@ fn a_users_case_file_runs_with_the_built_in_cases_or_instead_of_them() {
     ));
     assert_eq!(with.len(), built_in + 1);
     assert!(with.contains(&("mine::offset_below_zero".into(), "mine.toml:1".into())));
-    let output = run_in(
+    let report = reported(
         &dir,
         &binary,
-        &[
-            "run",
-            "--color",
-            "never",
-            "--add-cases",
-            "mine.toml",
-            "--report",
-            "json=with.json",
-            "auth::",
-            "mine::",
-        ],
+        &["--add-cases", "mine.toml", "auth::", "mine::"],
     );
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
-    let report = read_json(&dir.join("with.json"));
     let ran = names(&report);
     assert!(ran.contains(&"mine::offset_below_zero"), "{ran:?}");
     assert!(ran.contains(&"auth::no_token"), "{ran:?}");
 
     // Instead of them: only the user's.
-    let output = run_in(
-        &dir,
-        &binary,
-        &[
-            "run",
-            "--color",
-            "never",
-            "--cases",
-            "mine.toml",
-            "--report",
-            "json=instead.json",
-        ],
-    );
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
-    let report = read_json(&dir.join("instead.json"));
+    let report = reported(&dir, &binary, &["--cases", "mine.toml"]);
     assert_eq!(names(&report), ["mine::offset_below_zero"]);
     assert_eq!(report["cases"][0]["outcome"], "conforming");
 

@@ -1,12 +1,14 @@
 //! Known deviations: a baseline file of the non-conformances a console is known to have, so a
 //! team can run against a console that is not yet conforming and still learn from CI when it
-//! drifts. Each entry names a case, or many by a glob over test names, the checks they fail, a
-//! fingerprint of the answer (status, code and type, never volatile text), a reason and an
-//! optional expiry date: one entry per root cause, such as one rule broken on every operation.
+//! drifts. Each entry names a case, or many (by a glob over test names, or a list), the checks
+//! they fail, a fingerprint of the answer (status, code and type, never volatile text), a reason
+//! and an optional expiry date: one entry per root cause, such as a rule broken on every
+//! operation.
 //!
 //! The runner asks [`Baseline::standing`] once per judged case; reporters render the
-//! [`Standing`] it decided. [`rewrite`] folds a run's failures into entries. `schemas/baseline.schema.json` is generated from [`BaselineFile`]
-//! (`tests/baseline.rs` keeps it in sync).
+//! [`Standing`] it decided; [`rewrite`] folds a run's failures into entries.
+//! `schemas/baseline.schema.json` is generated from [`BaselineFile`] (`tests/baseline.rs` keeps
+//! it in sync).
 
 use crate::case::file::OneOrMany;
 use crate::case::wildcard_matches;
@@ -250,7 +252,7 @@ impl fmt::Display for Standing {
 #[derive(Debug, Clone, Default)]
 pub struct Baseline {
     entries: Vec<Known>,
-    /// The entries that name one case, by its name.
+    /// The entries that name a case by its name, by the name.
     by_name: HashMap<String, Vec<usize>>,
     /// The entries with a glob, in file order.
     globs: Vec<usize>,
@@ -463,9 +465,9 @@ pub struct Judged<'a> {
 ///   names, stay as they are;
 /// - every other failing case is folded with the cases of its rule that fail with the same
 ///   checks and fingerprint into one entry: `<rule>::*` when that glob names no judged case
-///   that conforms, else an entry per case. It keeps the reason and date of the entries that
-///   held for its cases when they agree on one, else each case keeps its own; a failure no
-///   entry held for is `first seen <today>`. So a baseline of an entry per case, rewritten,
+///   that conforms, else the list of their names. It keeps the reason and date of the entries
+///   that held for its cases when they agree on one, else it is an entry per reason; a failure
+///   no entry held for is `first seen <today>`. So a baseline of an entry per case, rewritten,
 ///   folds where its reasons allow;
 /// - an entry that holds for no judged case it names (each conforms now, or fails otherwise)
 ///   goes.
@@ -596,11 +598,12 @@ pub fn rewrite(judged: &[Judged], prior: &[Known], today: Date) -> Vec<Known> {
 pub fn render(entries: &[Known]) -> String {
     let mut out = String::from(
         "# vspc-conformance baseline: known non-conformances of a console (run --baseline FILE).\n\
-         # An entry names cases by test name or by glob (`*`: any run of characters); it holds\n\
-         # for those that fail its checks with its fingerprint. A run fails only on what no entry\n\
-         # holds for, on a case that now fails otherwise than its entry says, and on an expired\n\
-         # entry. Regenerate with run --write-baseline FILE: the cases of one rule that fail alike\n\
-         # are one entry; reasons and dates of entries that exist are kept.\n",
+         # An entry names cases by test name, by glob (`*`: any run of characters) or by a list\n\
+         # of them; it holds for those that fail its checks with its fingerprint. A run fails\n\
+         # only on what no entry holds for, on a case that now fails otherwise than its entries\n\
+         # say, and on an expired entry. Regenerate with run --write-baseline FILE: the cases of\n\
+         # one rule that fail alike are one entry; reasons and dates of entries that exist are\n\
+         # kept.\n",
     );
     let quoted = |text: &str| serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into());
     let mut sorted: Vec<&Known> = entries.iter().collect();

@@ -236,6 +236,8 @@ fn a_rule_broken_everywhere_is_one_entry_and_the_next_run_is_green() {
     assert_eq!(report["summary"]["baseline"]["known"], failing.len());
     assert_eq!(report["summary"]["baseline"]["new"], 0);
     assert_eq!(standing(&report, "known"), failing);
+    // The reports of a whole run are tens of megabytes.
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -17,23 +17,48 @@ request = { method = "GET", path = "/organizations/companies", query = { offset 
 expect = { code = 400, parameter = "offset" }
 "#;
 
-/// The built binary, copied into a fresh empty folder: `(folder, binary)`.
-fn copied(name: &str) -> (PathBuf, PathBuf) {
-    let dir = temp_dir(name);
-    let binary = dir.join("vspc-conformance");
-    std::fs::copy(env!("CARGO_BIN_EXE_vspc-conformance"), &binary).unwrap();
-    (dir, binary)
+/// The built binary, copied into a fresh empty folder; the folder goes when the copy does (a
+/// binary is tens of megabytes).
+struct Copy {
+    dir: PathBuf,
+    binary: PathBuf,
 }
 
-/// The copy, run in its folder with no variable of the environment that would aim it elsewhere.
-fn run_in(dir: &Path, binary: &Path, args: &[&str]) -> Output {
-    Command::new(binary)
-        .current_dir(dir)
-        .env_remove("VSPC_TARGET")
-        .env_remove("VSPC_ROLE_TOKENS")
-        .args(args)
-        .output()
-        .unwrap()
+impl Copy {
+    fn new(name: &str) -> Copy {
+        let dir = temp_dir(name);
+        let binary = dir.join("vspc-conformance");
+        std::fs::copy(env!("CARGO_BIN_EXE_vspc-conformance"), &binary).unwrap();
+        Copy { dir, binary }
+    }
+
+    /// The copy, run in its folder with no variable of the environment that would aim it
+    /// elsewhere.
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(&self.binary)
+            .current_dir(&self.dir)
+            .env_remove("VSPC_TARGET")
+            .env_remove("VSPC_ROLE_TOKENS")
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// The JSON report of a run that conformed.
+    fn reported(&self, args: &[&str]) -> Value {
+        let run = ["run", "--color", "never", "--report", "json=report.json"];
+        let output = self.run(&[&run[..], args].concat());
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+        let report = read_json(&self.dir.join("report.json"));
+        assert_valid_report(&report, "built-in run");
+        report
+    }
+}
+
+impl Drop for Copy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 /// `--list`'s lines as (name, origin).
@@ -50,16 +75,6 @@ fn listed(output: &Output) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The JSON report of a run of the copy that conformed.
-fn reported(dir: &Path, binary: &Path, args: &[&str]) -> Value {
-    let run = ["run", "--color", "never", "--report", "json=report.json"];
-    let output = run_in(dir, binary, &[&run[..], args].concat());
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
-    let report = read_json(&dir.join("report.json"));
-    assert_valid_report(&report, "built-in run");
-    report
-}
-
 /// A JSON report's case names.
 fn names(report: &Value) -> Vec<&str> {
     report["cases"]
@@ -72,9 +87,9 @@ fn names(report: &Value) -> Vec<&str> {
 
 #[test]
 fn outside_a_checkout_the_binary_runs_the_cases_it_runs_inside_one() {
-    let (dir, binary) = copied("built-in-elsewhere");
+    let copy = Copy::new("built-in-elsewhere");
     let inside = listed(&bin().args(["run", "--list"]).output().unwrap());
-    let outside = listed(&run_in(&dir, &binary, &["run", "--list"]));
+    let outside = listed(&copy.run(&["run", "--list"]));
     let names_of = |list: &[(String, String)]| list.iter().map(|(n, _)| n.clone()).collect();
     let (inside_names, outside_names): (Vec<String>, Vec<String>) =
         (names_of(&inside), names_of(&outside));
@@ -90,7 +105,7 @@ fn outside_a_checkout_the_binary_runs_the_cases_it_runs_inside_one() {
     }
 
     // The whole run, out there.
-    let json = reported(&dir, &binary, &[]);
+    let json = copy.reported(&[]);
     assert_eq!(json["summary"]["cases"], inside_names.len());
     assert_eq!(json["summary"]["conforming"], inside_names.len());
     assert_eq!(
@@ -101,7 +116,7 @@ fn outside_a_checkout_the_binary_runs_the_cases_it_runs_inside_one() {
 
 #[test]
 fn a_built_in_case_that_fails_names_its_file_and_line_as_in_the_checkout() {
-    let (dir, binary) = copied("built-in-failure");
+    let copy = Copy::new("built-in-failure");
     let args = [
         "run",
         "--color",
@@ -111,7 +126,7 @@ fn a_built_in_case_that_fails_names_its_file_and_line_as_in_the_checkout() {
         "--exact",
         "auth::no_token",
     ];
-    let outside = run_in(&dir, &binary, &args);
+    let outside = copy.run(&args);
     let inside = bin().args(args).output().unwrap();
     assert_eq!(outside.status.code(), Some(1), "{}", text(&outside));
     let at = |output: &Output| {
@@ -126,39 +141,31 @@ fn a_built_in_case_that_fails_names_its_file_and_line_as_in_the_checkout() {
 
 #[test]
 fn a_users_case_file_runs_with_the_built_in_cases_or_instead_of_them() {
-    let (dir, binary) = copied("built-in-mine");
-    std::fs::write(dir.join("mine.toml"), MINE).unwrap();
-    let built_in = listed(&run_in(&dir, &binary, &["run", "--list"])).len();
+    let copy = Copy::new("built-in-mine");
+    std::fs::write(copy.dir.join("mine.toml"), MINE).unwrap();
+    let built_in = listed(&copy.run(&["run", "--list"])).len();
 
     // With them: every built-in case and the user's, which says where it comes from.
-    let with = listed(&run_in(
-        &dir,
-        &binary,
-        &["run", "--list", "--add-cases", "mine.toml"],
-    ));
+    let with = listed(&copy.run(&["run", "--list", "--add-cases", "mine.toml"]));
     assert_eq!(with.len(), built_in + 1);
     assert!(with.contains(&("mine::offset_below_zero".into(), "mine.toml:1".into())));
-    let report = reported(
-        &dir,
-        &binary,
-        &["--add-cases", "mine.toml", "auth::", "mine::"],
-    );
+    let report = copy.reported(&["--add-cases", "mine.toml", "auth::", "mine::"]);
     let ran = names(&report);
     assert!(ran.contains(&"mine::offset_below_zero"), "{ran:?}");
     assert!(ran.contains(&"auth::no_token"), "{ran:?}");
 
     // Instead of them: only the user's.
-    let report = reported(&dir, &binary, &["--cases", "mine.toml"]);
+    let report = copy.reported(&["--cases", "mine.toml"]);
     assert_eq!(names(&report), ["mine::offset_below_zero"]);
     assert_eq!(report["cases"][0]["outcome"], "conforming");
 
     // A user's case named as a built-in one is refused, naming both places.
     std::fs::write(
-        dir.join("auth.toml"),
+        copy.dir.join("auth.toml"),
         MINE.replace("offset_below_zero", "no_token"),
     )
     .unwrap();
-    let output = run_in(&dir, &binary, &["run", "--add-cases", "auth.toml"]);
+    let output = copy.run(&["run", "--add-cases", "auth.toml"]);
     let shown = text(&output);
     assert_eq!(output.status.code(), Some(2), "{shown}");
     assert!(
@@ -173,11 +180,11 @@ fn a_users_case_file_runs_with_the_built_in_cases_or_instead_of_them() {
 
     // The configuration file says the same, relative to itself.
     std::fs::write(
-        dir.join("vspc-conformance.toml"),
+        copy.dir.join("vspc-conformance.toml"),
         "add_cases = [\"mine.toml\"]\n",
     )
     .unwrap();
-    let configured = listed(&run_in(&dir, &binary, &["run", "--list"]));
+    let configured = listed(&copy.run(&["run", "--list"]));
     assert_eq!(configured.len(), built_in + 1);
 }
 
@@ -186,19 +193,19 @@ fn in_the_checkout_the_case_files_on_the_disk_are_the_built_in_cases() {
     // A folder whose `cases` leads to the checkout's: the binary counts it as the checkout's
     // and reads the files there, so an edited case runs without a rebuild. Any other `cases`
     // folder is the user's, run only when given.
-    let (dir, binary) = copied("built-in-checkout");
+    let copy = Copy::new("built-in-checkout");
     std::os::unix::fs::symlink(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("cases"),
-        dir.join("cases"),
+        copy.dir.join("cases"),
     )
     .unwrap();
-    let linked = listed(&run_in(&dir, &binary, &["run", "--list", "auth::no_token"]));
+    let linked = listed(&copy.run(&["run", "--list", "auth::no_token"]));
     assert_eq!(linked[0].1, "cases/auth.toml:6");
 
-    let (dir, binary) = copied("built-in-other-cases");
-    std::fs::create_dir(dir.join("cases")).unwrap();
-    std::fs::write(dir.join("cases/mine.toml"), MINE).unwrap();
-    let other = listed(&run_in(&dir, &binary, &["run", "--list", "offset"]));
+    let copy = Copy::new("built-in-other-cases");
+    std::fs::create_dir(copy.dir.join("cases")).unwrap();
+    std::fs::write(copy.dir.join("cases/mine.toml"), MINE).unwrap();
+    let other = listed(&copy.run(&["run", "--list", "offset"]));
     assert!(other.iter().all(|(name, _)| !name.starts_with("mine::")));
     assert!(
         other

@@ -28,8 +28,12 @@ pub struct ConfigFile {
     /// The REST API version to speak (`3.5.1`, `3.6`, `3.6.1`, `3.6.2`, `3.7`); absent: read it
     /// from the console.
     pub api_version: Option<ApiVersion>,
-    /// Case files or directories, relative to the config file.
+    /// Case files or directories to run instead of the built-in cases, relative to the config
+    /// file.
     pub cases: Option<Vec<PathBuf>>,
+    /// Case files or directories to run with the built-in cases (or with `cases`), relative to
+    /// the config file.
+    pub add_cases: Option<Vec<PathBuf>>,
     /// A baseline file of known non-conformances, relative to the config file.
     pub baseline: Option<PathBuf>,
     /// Fail also on a baseline entry whose case conforms now.
@@ -178,9 +182,12 @@ pub struct Overrides {
     /// Run only cases with this tag (repeatable: all must match).
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
-    /// Case files or directories [default: cases].
+    /// Case files or directories to run instead of the built-in cases (repeatable).
     #[arg(long = "cases", value_name = "PATH")]
     pub cases: Vec<PathBuf>,
+    /// Case files or directories to run with the built-in cases (repeatable).
+    #[arg(long = "add-cases", value_name = "PATH")]
+    pub add_cases: Vec<PathBuf>,
     /// The console to test (`https://host:1280`); without it, the embedded mock.
     #[arg(long, env = "VSPC_TARGET")]
     pub target: Option<String>,
@@ -312,7 +319,7 @@ pub struct Settings {
     pub send: SendOptions,
     pub run: RunOptions,
     pub selection: Selection,
-    pub cases: Vec<PathBuf>,
+    pub cases: CaseFiles,
     pub vars: BTreeMap<String, String>,
     pub discover: Vec<DiscoverRule>,
     /// Said to the user before the run (e.g. certificate verification is off).
@@ -320,6 +327,46 @@ pub struct Settings {
     /// The baseline file, and whether a fixed entry fails the run.
     pub baseline: Option<PathBuf>,
     pub strict_baseline: bool,
+}
+
+/// The case files a run reads: the built-in cases unless replaced, and the files given.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFiles {
+    /// The cases built into the binary; false when `--cases` (or the file's `cases`) replaced
+    /// them.
+    pub built_in: bool,
+    /// Case files and directories: those run instead of the built-in cases, then those added.
+    pub paths: Vec<PathBuf>,
+}
+
+impl CaseFiles {
+    /// `--cases` (else the file's `cases`) instead of the built-in cases, and `--add-cases`
+    /// (else the file's `add_cases`) with them; the file's paths relative to `base`.
+    fn resolve(
+        file_cases: Option<Vec<PathBuf>>,
+        file_added: Option<Vec<PathBuf>>,
+        base: &Path,
+        cases: Vec<PathBuf>,
+        added: Vec<PathBuf>,
+    ) -> CaseFiles {
+        let from_file = |paths: Option<Vec<PathBuf>>| {
+            paths.map(|paths| paths.into_iter().map(|p| base.join(p)).collect::<Vec<_>>())
+        };
+        let instead = if cases.is_empty() {
+            from_file(file_cases)
+        } else {
+            Some(cases)
+        };
+        let added = if added.is_empty() {
+            from_file(file_added).unwrap_or_default()
+        } else {
+            added
+        };
+        CaseFiles {
+            built_in: instead.is_none(),
+            paths: [instead.unwrap_or_default(), added].concat(),
+        }
+    }
 }
 
 /// Defaults for a real console: a shared, throttled machine deserves a modest load.
@@ -496,13 +543,7 @@ pub fn resolve(
         // The version under test is known once the target is: the runner sets it.
         version: api_version.unwrap_or_default(),
     };
-    let cases = if !cli.cases.is_empty() {
-        cli.cases
-    } else if let Some(cases) = file.cases {
-        cases.into_iter().map(|p| base.join(p)).collect()
-    } else {
-        vec![PathBuf::from("cases")]
-    };
+    let cases = CaseFiles::resolve(file.cases, file.add_cases, base, cli.cases, cli.add_cases);
     let baseline = cli.baseline.or_else(|| file.baseline.map(|p| base.join(p)));
     let strict_baseline = cli.strict_baseline || file.strict_baseline;
     let filters_given = !cli.filters.is_empty();
@@ -798,6 +839,40 @@ password_env = "AUDITOR_PASSWORD"
         let err = resolve(file, Path::new("."), Overrides::default(), |_| None).unwrap_err();
         assert!(err.contains("[roles.Subtenant]"), "{err}");
         assert!(err.contains("password_env"), "{err}");
+    }
+
+    #[test]
+    fn cases_replace_the_built_in_ones_and_added_cases_join_them_flags_over_the_file() {
+        let resolve_with = |text: &str, cases: &[&str], added: &[&str]| {
+            let cli = Overrides {
+                cases: cases.iter().map(PathBuf::from).collect(),
+                add_cases: added.iter().map(PathBuf::from).collect(),
+                ..Overrides::default()
+            };
+            resolve(parse(text), Path::new("conf"), cli, |_| None)
+                .unwrap()
+                .cases
+        };
+        let files = |built_in, paths: &[&str]| CaseFiles {
+            built_in,
+            paths: paths.iter().map(PathBuf::from).collect(),
+        };
+        assert_eq!(resolve_with("", &[], &[]), files(true, &[]));
+        assert_eq!(resolve_with("", &["mine"], &[]), files(false, &["mine"]));
+        assert_eq!(resolve_with("", &[], &["mine"]), files(true, &["mine"]));
+        let file = "cases = [\"theirs\"]\nadd_cases = [\"more\"]\n";
+        assert_eq!(
+            resolve_with(file, &[], &[]),
+            files(false, &["conf/theirs", "conf/more"])
+        );
+        assert_eq!(
+            resolve_with(file, &["mine"], &[]),
+            files(false, &["mine", "conf/more"])
+        );
+        assert_eq!(
+            resolve_with("add_cases = [\"more\"]\n", &[], &["mine"]),
+            files(true, &["mine"])
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! [`Event`]s that reporters consume.
 //! Verdicts are decided here once; nothing downstream re-evaluates them.
 
-use crate::baseline::{Baseline, Date, Known, Standing, fingerprint};
+use crate::baseline::{self, Baseline, Date, Judged, Known, Standing, fingerprint};
 use crate::case::{Case, Credentials, ExpectedError, tags};
 use crate::check::{self, Check, CheckResult, Verdict};
 use crate::contract::{ApiVersion, Readings, Role};
@@ -489,40 +489,27 @@ fn judged_failures(outcome: &Outcome, checks: &[CheckResult]) -> Option<Vec<Chec
     }
 }
 
-/// The baseline a run leaves (`--write-baseline`): an entry for every non-conforming case, with
-/// the reason and expiry of the entry it had (a new one's reason says when it was first seen);
-/// no entry for a case that conforms now; the entries of cases this run did not judge (filtered
-/// out, another shard, skipped, inconclusive) as they were.
+/// The baseline a run leaves (`--write-baseline`): the judged cases folded by rule, checks and
+/// fingerprint over the entries there were ([`baseline::rewrite`]).
 pub fn baseline_after(reports: &[CaseReport], prior: &[Known], today: Date) -> Vec<Known> {
-    let mut entries: BTreeMap<String, Known> =
-        prior.iter().map(|k| (k.case.clone(), k.clone())).collect();
-    for report in reports {
-        let Some(failed) = judged_failures(&report.outcome, &report.checks) else {
-            continue;
-        };
-        let name = &report.case.name;
-        match (&report.exchange, failed.is_empty()) {
-            (Some(exchange), false) => {
-                let was = entries.remove(name);
-                entries.insert(
-                    name.clone(),
-                    Known {
-                        case: name.clone(),
-                        checks: failed,
-                        fingerprint: fingerprint(exchange.status, &exchange.said),
-                        reason: was
-                            .as_ref()
-                            .map_or_else(|| format!("first seen {today}"), |k| k.reason.clone()),
-                        expires: was.and_then(|k| k.expires),
-                    },
-                );
-            }
-            _ => {
-                entries.remove(name);
-            }
-        }
-    }
-    entries.into_values().collect()
+    let judged: Vec<Judged> = reports
+        .iter()
+        .filter_map(|report| {
+            let failed = judged_failures(&report.outcome, &report.checks)?;
+            let failed = match (&report.exchange, failed.is_empty()) {
+                (Some(exchange), false) => {
+                    Some((failed, fingerprint(exchange.status, &exchange.said)))
+                }
+                _ => None,
+            };
+            Some(Judged {
+                name: &report.case.name,
+                rule: report.case.rule(),
+                failed,
+            })
+        })
+        .collect();
+    baseline::rewrite(&judged, prior, today)
 }
 
 /// How much of a conforming case's body is held until the run ends, for the reports: a body

@@ -1,12 +1,14 @@
 //! Known deviations end to end: a baseline written from a run against one violation mode makes
-//! the next run green; a second mode makes it red again, naming only what is new. Changed and
-//! expired entries fail, fixed ones fail only under --strict-baseline, every report shows known,
-//! new and fixed apart, and the file format has a generated schema and positioned diagnostics.
+//! the next run green; a second mode makes it red again, naming only what is new. A rule broken
+//! everywhere is one entry, not one per case. Changed and expired entries fail, fixed ones fail
+//! only under --strict-baseline, every report shows known, new and fixed apart, and the file
+//! format has a generated schema and positioned diagnostics.
 
 mod common;
 
 use common::{assert_valid_junit, assert_valid_report, bin, read_json, temp_dir, text};
 use serde_json::Value;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use vspc_conformance::baseline::BaselineFile;
@@ -62,10 +64,29 @@ fn failed(output: &Output) -> Vec<String> {
 fn written_baseline(dir: &Path) -> PathBuf {
     let baseline = dir.join("known.toml");
     let (output, report) = run("type-missing", &["--write-baseline", path(&baseline)], dir);
-    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    // The run was asked for the file: written, it exits 0, though its cases did not conform.
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(report["summary"]["non_conforming"].as_u64().unwrap() > 0);
     assert!(report["summary"].get("baseline").is_none());
+    assert!(
+        text(&output).contains(&format!("wrote {} (", baseline.display())),
+        "{}",
+        text(&output)
+    );
     baseline
 }
+
+/// The entry the auth cases answered 401 to: the cases of `cases/auth.toml` all fail under
+/// `type-missing`, so one glob names them.
+const AUTH_401: &str = "case = \"auth::*\"\nchecks = [\"envelope\", \"type\"]\nfingerprint = \"status 401, code 401, type -\"\n";
+/// The cases it holds for.
+const AUTH_401_CASES: [&str; 5] = [
+    "auth::no_token",
+    "auth::no_token_on_an_item",
+    "auth::invalid_token",
+    "auth::invalid_token_on_users",
+    "auth::no_token_on_a_delete",
+];
 
 #[test]
 fn a_baseline_makes_a_non_conforming_console_green_until_it_drifts() {
@@ -73,7 +94,7 @@ fn a_baseline_makes_a_non_conforming_console_green_until_it_drifts() {
     let baseline = written_baseline(&dir);
     let text_of = std::fs::read_to_string(&baseline).unwrap();
     assert!(
-        text_of.contains("[[known]]\ncase = \"auth::no_token\"\nchecks = [\"envelope\", \"type\"]\nfingerprint = \"status 401, code 401, type -\"\nreason = \"first seen "),
+        text_of.contains(&format!("[[known]]\n{AUTH_401}reason = \"first seen ")),
         "{text_of}"
     );
 
@@ -158,21 +179,82 @@ fn a_baseline_makes_a_non_conforming_console_green_until_it_drifts() {
     );
 }
 
+/// A console that gives one wrong type on every 401 and 403 (`type-wrong`), run in full: the
+/// baseline written from it holds an entry per rule, checks and fingerprint, not one per case,
+/// and the next run against the same console with it exits 0, each case counted known.
+#[test]
+fn a_rule_broken_everywhere_is_one_entry_and_the_next_run_is_green() {
+    let dir = temp_dir("baseline-root-cause");
+    let baseline = dir.join("known.toml");
+    let (output, report) = run_of(
+        &[],
+        "type-wrong",
+        &["--write-baseline", path(&baseline)],
+        &dir,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let failing: Vec<&str> = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["outcome"] == "non_conforming")
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(failing.len() > 5_000, "{}", failing.len());
+    let entries = vspc_conformance::baseline::load(&baseline).unwrap();
+    assert!(
+        entries.len() < 20,
+        "{}",
+        std::fs::read_to_string(&baseline).unwrap()
+    );
+
+    // Each entry names the failures of one rule; no two name one rule's with one answer.
+    let rule = |name: &str| match name.strip_prefix("sweep::") {
+        Some(rest) => format!("sweep::{}", rest.split("::").next().unwrap()),
+        None => name.rsplit_once("::").unwrap().0.to_string(),
+    };
+    let mut seen = BTreeSet::new();
+    for entry in &entries {
+        let rules: BTreeSet<String> = failing
+            .iter()
+            .filter(|name| entry.names(name))
+            .map(|name| rule(name))
+            .collect();
+        assert_eq!(rules.len(), 1, "{:?} names {rules:?}", entry.cases);
+        let key = (rules, entry.checks.clone(), entry.fingerprint.clone());
+        assert!(seen.insert(key), "{:?}: a second entry", entry.cases);
+    }
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.cases == ["sweep::missing_token::*"])
+    );
+
+    // The same console again: green, every failure known, counted per case.
+    let (output, report) = run_of(&[], "type-wrong", &["--baseline", path(&baseline)], &dir);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(report["summary"]["baseline"]["known"], failing.len());
+    assert_eq!(report["summary"]["baseline"]["new"], 0);
+    assert_eq!(standing(&report, "known"), failing);
+    // The reports of a whole run are tens of megabytes.
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn changed_and_expired_entries_fail_fixed_ones_only_when_strict() {
     let dir = temp_dir("baseline-entries");
     let baseline = written_baseline(&dir);
     let original = std::fs::read_to_string(&baseline).unwrap();
-    let entry = "case = \"auth::no_token\"\nchecks = [\"envelope\", \"type\"]\nfingerprint = \"status 401, code 401, type -\"\n";
+    let entry = AUTH_401;
     assert!(original.contains(entry));
 
-    // The console breaks the rule otherwise than the entry says.
+    // The console breaks the rule otherwise than the entry says: each case it named changed.
     let other = entry.replace("code 401", "code 400");
     std::fs::write(&baseline, original.replace(entry, &other)).unwrap();
     let (output, report) = run("type-missing", &["--baseline", path(&baseline)], &dir);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
-    assert_eq!(standing(&report, "changed"), ["auth::no_token"]);
-    assert_eq!(failed(&output), ["auth::no_token"]);
+    assert_eq!(standing(&report, "changed"), AUTH_401_CASES);
+    assert_eq!(failed(&output), AUTH_401_CASES);
     assert!(text(&output).contains("baseline: changed: the baseline entry (first seen"));
 
     // The entry's last day has passed.
@@ -191,7 +273,7 @@ fn changed_and_expired_entries_fail_fixed_ones_only_when_strict() {
     std::fs::write(&baseline, &undated).unwrap();
     let (output, report) = run("type-missing", &["--baseline", path(&baseline)], &dir);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
-    assert_eq!(standing(&report, "expired"), ["auth::no_token"]);
+    assert_eq!(standing(&report, "expired"), AUTH_401_CASES);
     assert!(
         text(&output)
             .contains("baseline: expired: the baseline entry (VSPC-7) held until 2001-02-03")
@@ -209,7 +291,7 @@ fn changed_and_expired_entries_fail_fixed_ones_only_when_strict() {
         ],
         &dir,
     );
-    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     let again = std::fs::read_to_string(&rewritten).unwrap();
     assert!(again.contains(&dated), "{again}");
 

@@ -9,6 +9,8 @@
 //!   walk (files, test names) ──▶ file (serde, spans) ──lower──▶ model (Case)
 //!                                                      └─sweep─▶ generated Cases
 //! ```
+//! The walk reads files from the disk or texts compiled into the binary ([`Embedded`]): the
+//! built-in cases.
 //! [`template`] holds the `{variable}` placeholders cases use and their substitution.
 
 pub mod file;
@@ -25,7 +27,7 @@ use lower::Checker;
 pub use lower::parse_cases;
 pub(crate) use lower::toml_diagnostic;
 pub use model::*;
-pub use sweep::{glob_matches, selects};
+pub use sweep::{glob_matches, selects, wildcard_matches};
 pub use template::{placeholders, substitute, substitute_owned};
 pub use values::MISSING_UUID;
-pub use walk::{Loaded, load};
+pub use walk::{Embedded, Files, Loaded, LoadedFile, load, load_from};

@@ -65,6 +65,17 @@ impl Case {
         self.tags.iter().any(|t| t == tag)
     }
 
+    /// The rule the case comes from, the start of its name: its sweep rule's
+    /// (`sweep::missing_token`), or its file's (`auth`) for a case written out. A baseline
+    /// folds the cases of one rule that fail alike into one entry.
+    pub fn rule(&self) -> &str {
+        let end = match &self.origin {
+            Origin::Sweep { rule, .. } => "sweep::".len() + rule.len(),
+            Origin::Written => self.name.rfind("::").unwrap_or(0),
+        };
+        self.name.get(..end).unwrap_or(&self.name)
+    }
+
     /// The `{variables}` the request needs from the target, sorted and unique. Asked of every
     /// case as it is sent: it allocates only when there are some.
     pub fn variables(&self) -> Vec<String> {

@@ -631,13 +631,15 @@ pub fn glob_matches(glob: &str, path: &str) -> bool {
             Some((&"**", rest)) => (0..=path.len()).any(|i| walk(rest, &path[i..])),
             Some((g, rest)) => path
                 .split_first()
-                .is_some_and(|(p, tail)| segment_matches(g, p) && walk(rest, tail)),
+                .is_some_and(|(p, tail)| wildcard_matches(g, p) && walk(rest, tail)),
         }
     }
     walk(&segments(glob), &segments(path))
 }
 
-fn segment_matches(glob: &str, text: &str) -> bool {
+/// `*` stands for any run of characters (none included), every other character for itself: a
+/// segment of a path glob, or a baseline entry's glob over test names.
+pub fn wildcard_matches(glob: &str, text: &str) -> bool {
     let parts: Vec<&str> = glob.split('*').collect();
     if parts.len() == 1 {
         return glob == text;

@@ -3,6 +3,7 @@
 //! 2 bad input, 3 target unreachable or not authenticated, 130 and 143 interrupted by SIGINT and
 //! SIGTERM.
 
+mod built_in;
 mod dry_run;
 mod interrupt;
 mod lint;
@@ -12,11 +13,10 @@ mod run;
 
 use clap::{Parser, Subcommand};
 use std::path::Path;
-use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use vspc_conformance::baseline::Known;
-use vspc_conformance::case::{self, Case};
+use vspc_conformance::case::{self, Files, Loaded};
+use vspc_conformance::config::CaseFiles;
 use vspc_conformance::contract::ApiVersion;
 use vspc_conformance::mock::Violation;
 use vspc_conformance::outcome::Summary;
@@ -100,10 +100,12 @@ fn violation(name: &str, flag: &str) -> Result<Violation, Failure> {
     })
 }
 
-/// Loads case files, sweeps generating for `version`; any problem is printed with its position
-/// and ends the command (exit 2).
-fn load_cases(paths: &[PathBuf], version: ApiVersion) -> Result<Vec<Arc<Case>>, Failure> {
-    let loaded = case::load(paths, version);
+/// Loads the built-in cases unless replaced and the case files given, sweeps generating for
+/// `version`; any problem is printed with its position and ends the command (exit 2).
+fn load_cases(files: &CaseFiles, version: ApiVersion) -> Result<Loaded, Failure> {
+    let built_in = files.built_in.then(built_in::files);
+    let given = files.paths.iter().map(|p| Files::Disk(p));
+    let loaded = case::load_from(built_in.into_iter().chain(given), version);
     if !loaded.problems.is_empty() {
         for problem in &loaded.problems {
             eprintln!("{problem}");
@@ -114,7 +116,7 @@ fn load_cases(paths: &[PathBuf], version: ApiVersion) -> Result<Vec<Arc<Case>>, 
             if loaded.problems.len() == 1 { "" } else { "s" }
         )));
     }
-    Ok(loaded.cases)
+    Ok(loaded)
 }
 
 /// Parses every `--report` and makes sure each path can be written, before anything is sent.

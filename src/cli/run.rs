@@ -5,13 +5,14 @@ use super::{
     Failure, dry_run, interrupt, load_baseline, load_cases, report_specs, verdict, violation,
 };
 use clap::Args;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
+use std::ffi::OsStr;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use vspc_conformance::baseline::{self, Baseline, Date};
-use vspc_conformance::case::Case;
+use vspc_conformance::case::{Case, Loaded, LoadedFile};
 use vspc_conformance::config::{self, Settings};
 use vspc_conformance::contract::{ApiVersion, Contract, Role};
 use vspc_conformance::mock::{MockConfig, Personality};
@@ -49,8 +50,9 @@ pub struct RunArgs {
     /// List the requests the run would send, without sending anything.
     #[arg(long)]
     dry_run: bool,
-    /// Write a baseline file from this run: an entry per non-conforming case, keeping the
-    /// reasons and dates of entries that exist (in --baseline's file, else in FILE).
+    /// Write a baseline file from this run: the non-conforming cases of one rule that fail
+    /// alike as one entry, keeping the reasons and dates of entries that exist (in --baseline's
+    /// file, else in FILE); exits 0 once it is written.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
     /// List the selected cases and exit.
@@ -101,10 +103,10 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
         Contract::get().warm_up(assumed);
         vspc_conformance::case::inputs::plan(assumed);
     });
-    for path in &settings.cases {
+    for path in &settings.cases.paths {
         if !path.exists() {
             return Err(Failure::Input(format!(
-                "--cases {}: no such file or directory (run from the project directory, or point --cases at your case files)",
+                "case files {}: no such file or directory (the built-in cases run without --cases; --add-cases runs yours with them)",
                 path.display()
             )));
         }
@@ -118,28 +120,35 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
         })
         .transpose()?;
     // The cases of a version: loaded (sweeps generated for it), selected, this shard's.
-    let (paths, selection) = (settings.cases.clone(), settings.selection.clone());
+    let (files, selection) = (settings.cases.clone(), settings.selection.clone());
     // The roles swept: those given credentials; on the embedded mock, every one (None).
     let given: Option<BTreeSet<Role>> = settings
         .target
         .as_ref()
         .map(|_| settings.auth.roles.keys().copied().collect());
-    let select = |version: ApiVersion| -> Result<Vec<Arc<Case>>, Failure> {
-        let mut cases = load_cases(&paths, version)?;
+    let select = |version: ApiVersion| -> Result<(Vec<Arc<Case>>, Vec<LoadedFile>), Failure> {
+        let Loaded {
+            mut cases, files, ..
+        } = load_cases(&files, version)?;
         cases.retain(|c| {
             selection.selects(c) && run::takes(c, |r| given.as_ref().is_none_or(|g| g.contains(&r)))
         });
         if let Some(partition) = &partition {
             cases = partition.retain(cases, |c| c.name.as_str());
         }
-        Ok(cases)
+        Ok((cases, files))
     };
     // Case files are checked before anything is sent; a console whose version is read from it
     // gets its own sweeps once it is known.
-    let mut cases = select(assumed)?;
+    let (mut cases, read) = select(assumed)?;
     if args.list {
+        let embedded: HashSet<&OsStr> = read
+            .iter()
+            .filter(|f| f.embedded)
+            .map(|f| f.path.as_os_str())
+            .collect();
         for case in &cases {
-            println!("{}", case.name);
+            println!("{}\t{}", case.name, origin(case, &embedded));
         }
         return Ok(ExitCode::SUCCESS);
     }
@@ -242,7 +251,7 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
         eprintln!("warning: {warning}");
     }
     if target.version != assumed {
-        cases = select(target.version)?;
+        cases = select(target.version)?.0;
     }
     options.readings.version = target.version;
     options.baseline = prior.map(|entries| Arc::new(Baseline::new(entries, today, strict)));
@@ -267,7 +276,7 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
         // A task of its own, so that a panic in the run is reported as an error, not a crash.
         let runner = tokio::spawn(async move {
             let (mut summary, mut interrupted, mut report_error, mut written) =
-                (None, None, None, Ok(()));
+                (None, None, None, Ok(None));
             let reports = run::run(&target, cases, &options, |event| {
                 if let Event::RunFinished {
                     summary: s,
@@ -287,6 +296,14 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
                         (Some(path), None) => {
                             let entries = run::baseline_after(reports, &kept, today);
                             written = report::write_output(path, &baseline::render(&entries))
+                                .map(|()| {
+                                    Some(format!(
+                                        "wrote {} ({} entries; the {} non-conforming cases of this run are known now)",
+                                        path.display(),
+                                        entries.len(),
+                                        s.non_conforming
+                                    ))
+                                })
                                 .map_err(|e| format!("--write-baseline: {e}"));
                         }
                         (None, _) => {}
@@ -316,7 +333,11 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
     if let Some(e) = report_error {
         return Err(Failure::Input(e.to_string()));
     }
-    written.map_err(Failure::Input)?;
+    if let Some(written) = written.map_err(Failure::Input)? {
+        eprintln!("{written}");
+        // The run was asked for the file, and its failures are in it now.
+        return Ok(ExitCode::SUCCESS);
+    }
     Ok(verdict(&summary, interrupted, false))
 }
 
@@ -328,6 +349,17 @@ fn write_not_run(specs: &[ReportSpec], record: &RunRecord) {
         if let Err(e) = spec.format.write(&spec.path, record, &matrix) {
             eprintln!("error: {e}");
         }
+    }
+}
+
+/// Where `--list` says a case comes from: `built-in (cases/auth.toml:6)` for the copy compiled
+/// in, else the file it was read from and the line of its table.
+fn origin(case: &Case, embedded: &HashSet<&OsStr>) -> String {
+    let at = format!("{}:{}", case.file.display(), case.position.line);
+    if embedded.contains(case.file.as_os_str()) {
+        format!("built-in ({at})")
+    } else {
+        at
     }
 }
 

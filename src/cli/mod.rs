@@ -64,6 +64,10 @@ pub enum Failure {
     /// The target could not be reached or authenticated (3), or was misconfigured (2).
     #[error("{0}")]
     Target(TargetError),
+    /// The reader of stdout went away (`run --list | head -1`): it asked for no more, so the
+    /// command ends quietly with 0.
+    #[error("stdout was closed by its reader")]
+    Closed,
 }
 
 impl Failure {
@@ -71,8 +75,21 @@ impl Failure {
         match self {
             Failure::Input(_) => 2,
             Failure::Target(e) => e.exit_code() as u8,
+            Failure::Closed => 0,
         }
     }
+}
+
+/// Writes to stdout through its handle: `println!` would panic once the reader has gone away.
+fn print(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Failure::Closed,
+            _ => Failure::Input(format!("cannot write to stdout: {e}")),
+        })
 }
 
 /// A run's verdict as the exit status: 0 when every evaluated case conformed, else 1.

@@ -1,35 +1,55 @@
-//! `lint`: loads case files and says what they hold, or where their problems are.
+//! `lint`: loads case files and says what they hold, or where their problems are. Without
+//! paths it reads what a run would: the configuration's cases and baseline. It sends nothing,
+//! so it needs none of the secrets the configuration names.
 
-use super::{Failure, load_baseline, load_cases};
+use super::{Failure, load_baseline, load_cases, print};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use vspc_conformance::config::{Overrides, Purpose};
 use vspc_conformance::contract::ApiVersion;
 
 #[derive(Args)]
 pub struct LintArgs {
-    /// Case files or directories.
-    #[arg(default_value = "cases")]
+    /// Case files or directories [default: the configuration's cases, else cases].
     paths: Vec<PathBuf>,
-    /// A baseline file to check as well (repeatable).
+    /// A baseline file to check as well (repeatable) [default: the configuration's baseline].
     #[arg(long, value_name = "FILE")]
     baseline: Vec<PathBuf>,
+    /// The configuration file [default: ./vspc-conformance.toml when it exists].
+    #[arg(long, value_name = "PATH")]
+    config: Option<PathBuf>,
 }
 
 pub fn command(args: LintArgs) -> Result<ExitCode, Failure> {
-    let cases = load_cases(&args.paths, ApiVersion::FALLBACK)?;
-    for path in &args.baseline {
+    let settings = super::run::settings(
+        args.config.as_deref(),
+        Overrides::default(),
+        Purpose::Inspect,
+    )?;
+    let paths = if args.paths.is_empty() {
+        settings.cases
+    } else {
+        args.paths
+    };
+    let baselines = if args.baseline.is_empty() {
+        settings.baseline.into_iter().collect()
+    } else {
+        args.baseline
+    };
+    let cases = load_cases(&paths, ApiVersion::FALLBACK)?;
+    for path in &baselines {
         let entries = load_baseline(path)?;
-        println!(
-            "{}: {} known non-conformances, no problems",
+        print(&format!(
+            "{}: {} known non-conformances, no problems\n",
             path.display(),
             entries.len()
-        );
+        ))?;
     }
-    println!(
-        "{} cases (sweeps generated for API {}), no problems",
+    print(&format!(
+        "{} cases (sweeps generated for API {}), no problems\n",
         cases.len(),
         ApiVersion::FALLBACK
-    );
+    ))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,7 @@
 //! place where library errors become messages and exit statuses: 0 conforming, 1 non-conforming,
 //! 2 bad input, 3 target unreachable or not authenticated.
 
+mod completions;
 mod dry_run;
 mod lint;
 mod merge;
@@ -42,6 +43,8 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// Merge JSON reports of shards (files, or directories of them) into one report.
     Merge(merge::MergeArgs),
+    /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
 }
 
 impl Command {
@@ -51,6 +54,7 @@ impl Command {
             Command::Mock(args) => mock::command(args),
             Command::Lint(args) => lint::command(args),
             Command::Merge(args) => merge::command(args),
+            Command::Completions(args) => completions::command(args),
         }
     }
 }

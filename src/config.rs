@@ -647,6 +647,18 @@ mod tests {
         toml::from_str(text).unwrap()
     }
 
+    /// The error of a run's settings from `file` alone, with no variable set.
+    fn refused(file: ConfigFile) -> String {
+        resolve(
+            file,
+            Path::new("."),
+            Overrides::default(),
+            |_| None,
+            Purpose::Send,
+        )
+        .unwrap_err()
+    }
+
     const STAGING: &str = r#"
 target = "https://vspc-staging.example.com:1280"
 [credentials]
@@ -724,14 +736,7 @@ pointer = "/data/0/instanceUid"
 
     #[test]
     fn a_named_variable_that_is_not_set_is_an_error_naming_it() {
-        let err = resolve(
-            parse(STAGING),
-            Path::new("."),
-            Overrides::default(),
-            |_| None,
-            Purpose::Send,
-        )
-        .unwrap_err();
+        let err = refused(parse(STAGING));
         assert!(err.contains("$STAGING_PASSWORD"), "{err}");
         // What sends nothing needs no secret: the variable stands for itself, with a warning.
         let s = resolve(
@@ -851,14 +856,7 @@ password_env = "AUDITOR_PASSWORD"
     #[test]
     fn a_role_without_a_token_or_a_login_is_an_error() {
         let file = parse("[roles.Subtenant]\nusername = \"sub\"\n");
-        let err = resolve(
-            file,
-            Path::new("."),
-            Overrides::default(),
-            |_| None,
-            Purpose::Send,
-        )
-        .unwrap_err();
+        let err = refused(file);
         assert!(err.contains("[roles.Subtenant]"), "{err}");
         assert!(err.contains("password_env"), "{err}");
     }
@@ -866,14 +864,7 @@ password_env = "AUDITOR_PASSWORD"
     #[test]
     fn unknown_readings_are_errors() {
         let file = parse("[readings]\nretry_after = \"sometimes\"\n");
-        let err = resolve(
-            file,
-            Path::new("."),
-            Overrides::default(),
-            |_| None,
-            Purpose::Send,
-        )
-        .unwrap_err();
+        let err = refused(file);
         assert!(err.contains("required, optional"), "{err}");
     }
 }

@@ -211,6 +211,8 @@ pub struct Overrides {
     #[arg(long)]
     pub concurrency: Option<usize>,
     /// Requests per second at most [default: none against the embedded mock, 20 against a console].
+    /// It paces this process only: N shards running at once with the same credentials share the
+    /// console's rate, so give each rps/N.
     #[arg(long)]
     pub rps: Option<f64>,
     /// Seconds to wait for each answer [default: 10].

@@ -218,6 +218,8 @@ pub struct Overrides {
     #[arg(long)]
     pub concurrency: Option<usize>,
     /// Requests per second at most [default: none against the embedded mock, 20 against a console].
+    /// It paces this process only: N shards running at once with the same credentials share the
+    /// console's rate, so give each rps/N.
     #[arg(long)]
     pub rps: Option<f64>,
     /// Seconds to wait for each answer [default: 10].
@@ -395,6 +397,16 @@ pub fn default_discovery() -> Vec<DiscoverRule> {
     ]
 }
 
+/// What the settings are for. A run needs every secret the file names; `run --list`,
+/// `run --dry-run` and `lint` send nothing, so they need none.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Send,
+    /// A variable the file names that is not set stands for itself (`$VSPC_STAGING_TOKEN`, so
+    /// a dry run still shows the login it names), with a warning.
+    Inspect,
+}
+
 /// Flags over the file over defaults. `env` reads environment variables (a parameter so tests
 /// need not touch the process environment). `base` is the directory the file's paths are
 /// relative to.
@@ -403,14 +415,26 @@ pub fn resolve(
     base: &Path,
     cli: Overrides,
     env: impl Fn(&str) -> Option<String>,
+    purpose: Purpose,
 ) -> Result<Settings, String> {
+    let unset = std::cell::RefCell::new(Vec::new());
     let from_env = |name: &Option<String>, what: &str| -> Result<Option<String>, String> {
         match name {
             Some(var) => match env(var).filter(|v| !v.is_empty()) {
                 Some(value) => Ok(Some(value)),
-                None => Err(format!(
-                    "the configuration takes the {what} from ${var}, which is not set"
-                )),
+                None => {
+                    let problem =
+                        format!("the configuration takes the {what} from ${var}, which is not set");
+                    match purpose {
+                        Purpose::Send => Err(problem),
+                        Purpose::Inspect => {
+                            unset
+                                .borrow_mut()
+                                .push(format!("{problem}: a run would stop here"));
+                            Ok(Some(format!("${var}")))
+                        }
+                    }
+                }
             },
             None => Ok(None),
         }
@@ -483,7 +507,7 @@ pub fn resolve(
         None => None,
     };
     let insecure = cli.insecure || file.tls.insecure;
-    let mut warnings = Vec::new();
+    let mut warnings = unset.take();
     if insecure {
         warnings.push(
             "TLS certificate verification is off (--insecure): anyone between you and the console can read the token".into(),
@@ -667,6 +691,18 @@ mod tests {
         toml::from_str(text).unwrap()
     }
 
+    /// The error of a run's settings from `file` alone, with no variable set.
+    fn refused(file: ConfigFile) -> String {
+        resolve(
+            file,
+            Path::new("."),
+            Overrides::default(),
+            |_| None,
+            Purpose::Send,
+        )
+        .unwrap_err()
+    }
+
     const STAGING: &str = r#"
 target = "https://vspc-staging.example.com:1280"
 [credentials]
@@ -696,7 +732,7 @@ pointer = "/data/0/instanceUid"
             vars: vec![("companyUid".into(), "from-flag".into())],
             ..Overrides::default()
         };
-        let s = resolve(parse(STAGING), Path::new("."), cli, env).unwrap();
+        let s = resolve(parse(STAGING), Path::new("."), cli, env, Purpose::Send).unwrap();
         assert_eq!(
             s.target.as_deref(),
             Some("https://vspc-staging.example.com:1280")
@@ -721,6 +757,7 @@ pointer = "/data/0/instanceUid"
             Path::new("."),
             Overrides::default(),
             |_| None,
+            Purpose::Send,
         )
         .unwrap();
         assert_eq!(
@@ -732,6 +769,7 @@ pointer = "/data/0/instanceUid"
             Path::new("."),
             Overrides::default(),
             |_| None,
+            Purpose::Send,
         )
         .unwrap();
         assert_eq!(
@@ -742,11 +780,26 @@ pointer = "/data/0/instanceUid"
 
     #[test]
     fn a_named_variable_that_is_not_set_is_an_error_naming_it() {
-        let err = resolve(parse(STAGING), Path::new("."), Overrides::default(), |_| {
-            None
-        })
-        .unwrap_err();
+        let err = refused(parse(STAGING));
         assert!(err.contains("$STAGING_PASSWORD"), "{err}");
+        // What sends nothing needs no secret: the variable stands for itself, with a warning.
+        let s = resolve(
+            parse(STAGING),
+            Path::new("."),
+            Overrides::default(),
+            |_| None,
+            Purpose::Inspect,
+        )
+        .unwrap();
+        assert_eq!(
+            s.auth.password.as_ref().map(Secret::expose),
+            Some("$STAGING_PASSWORD")
+        );
+        assert!(
+            s.warnings.iter().any(|w| w.contains("$STAGING_PASSWORD")),
+            "{:?}",
+            s.warnings
+        );
     }
 
     #[test]
@@ -794,7 +847,7 @@ password_env = "AUDITOR_PASSWORD"
             ],
             ..Overrides::default()
         };
-        let s = resolve(parse(ROLES), Path::new("."), cli, role_env).unwrap();
+        let s = resolve(parse(ROLES), Path::new("."), cli, role_env, Purpose::Send).unwrap();
         let roles: Vec<Role> = s.auth.roles.keys().copied().collect();
         assert_eq!(
             roles,
@@ -814,9 +867,13 @@ password_env = "AUDITOR_PASSWORD"
     #[test]
     fn an_unknown_role_is_an_error_with_the_closest_name() {
         let file = parse("[roles.CompanyTennant]\ntoken_env = \"T\"\n");
-        let err = resolve(file, Path::new("."), Overrides::default(), |_| {
-            Some("x".into())
-        })
+        let err = resolve(
+            file,
+            Path::new("."),
+            Overrides::default(),
+            |_| Some("x".into()),
+            Purpose::Send,
+        )
         .unwrap_err();
         assert!(err.contains("[roles.CompanyTennant]"), "{err}");
         assert!(err.contains("did you mean `CompanyTenant`"), "{err}");
@@ -824,7 +881,14 @@ password_env = "AUDITOR_PASSWORD"
             role_tokens: vec![("portaladmin".into(), Secret::new("x"))],
             ..Overrides::default()
         };
-        let err = resolve(ConfigFile::default(), Path::new("."), cli, |_| None).unwrap_err();
+        let err = resolve(
+            ConfigFile::default(),
+            Path::new("."),
+            cli,
+            |_| None,
+            Purpose::Send,
+        )
+        .unwrap_err();
         assert!(err.contains("--role-token"), "{err}");
         assert!(err.contains("PortalAdministrator"), "{err}");
         let err = role_tokens("CompanyTenant=a,Subtenantt=b").unwrap_err();
@@ -836,7 +900,7 @@ password_env = "AUDITOR_PASSWORD"
     #[test]
     fn a_role_without_a_token_or_a_login_is_an_error() {
         let file = parse("[roles.Subtenant]\nusername = \"sub\"\n");
-        let err = resolve(file, Path::new("."), Overrides::default(), |_| None).unwrap_err();
+        let err = refused(file);
         assert!(err.contains("[roles.Subtenant]"), "{err}");
         assert!(err.contains("password_env"), "{err}");
     }
@@ -878,7 +942,7 @@ password_env = "AUDITOR_PASSWORD"
     #[test]
     fn unknown_readings_are_errors() {
         let file = parse("[readings]\nretry_after = \"sometimes\"\n");
-        let err = resolve(file, Path::new("."), Overrides::default(), |_| None).unwrap_err();
+        let err = refused(file);
         assert!(err.contains("required, optional"), "{err}");
     }
 }

@@ -4,6 +4,7 @@
 mod cli;
 
 use clap::Parser;
+use std::io::Write;
 use std::process::ExitCode;
 
 /// mimalloc, not glibc's malloc: see its entry in Cargo.toml for why and by how much.
@@ -13,8 +14,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     match cli::Cli::parse().command.execute() {
         Ok(code) => code,
+        Err(cli::Failure::Closed) => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("error: {failure}");
+            // Not eprintln!, which panics when stderr is a pipe whose reader has gone away.
+            let _ = writeln!(std::io::stderr(), "error: {failure}");
             ExitCode::from(failure.exit_status())
         }
     }

@@ -4,8 +4,9 @@
 //! - the book builds (`mdbook build docs`, into a temporary directory) and every chapter that
 //!   `docs/src/SUMMARY.md` lists becomes an HTML page; no chapter file is left out of SUMMARY.md;
 //! - every command a code block shows (`vspc-conformance <sub> ...`, `cargo run --release --
-//!   <sub> ...` for `run`, `mock`, `lint` and `merge`, lines continued with `\` as one) uses only
-//!   flags that `<sub> --help` lists, so a renamed or removed flag cannot linger in the docs;
+//!   <sub> ...` for `run`, `mock`, `lint`, `merge` and `completions`, lines continued with `\`
+//!   as one) uses only flags that `<sub> --help` lists, so a renamed or removed flag cannot
+//!   linger in the docs;
 //! - every relative link of the book and of the README points to a file that exists (for the
 //!   book: inside `docs/src/`, so the built book has it) and, where it names an anchor, to a
 //!   heading the built page has. mdBook itself does not check links.
@@ -32,7 +33,7 @@ const SUMMARY: &str = "docs/src/SUMMARY.md";
 /// Where `mdbook build docs` writes by default (book.toml's build-dir): never read as a source.
 const BUILD_DIR: &str = "docs/book";
 /// The subcommands whose shown invocations are checked against their `--help`.
-const SUBCOMMANDS: [&str; 4] = ["run", "mock", "lint", "merge"];
+const SUBCOMMANDS: [&str; 5] = ["run", "mock", "lint", "merge", "completions"];
 /// The code blocks whose lines may show a command.
 const COMMAND_BLOCKS: [&str; 7] = ["sh", "bash", "shell", "console", "text", "yaml", "yml"];
 
@@ -220,7 +221,7 @@ fn logical_lines(block: &Block) -> Vec<(usize, String)> {
 fn invocations(line: &str) -> Vec<(&'static str, String)> {
     static PATTERN: OnceLock<Regex> = OnceLock::new();
     let pattern = PATTERN.get_or_init(|| {
-        Regex::new(r"(?:^|[\s/`$])(?:vspc-conformance|cargo run --release --)\s+(run|mock|lint|merge)(?:\s|$)")
+        Regex::new(r"(?:^|[\s/`$])(?:vspc-conformance|cargo run --release --)\s+(run|mock|lint|merge|completions)(?:\s|$)")
             .unwrap()
     });
     let matches: Vec<_> = pattern.captures_iter(line).collect();

@@ -81,7 +81,7 @@ fn every_failing_case_comes_with_a_curl_command_that_reproduces_it() {
     let shown = text(&output);
     assert_eq!(output.status.code(), Some(1), "{shown}");
     assert!(
-        shown.contains("reproduce:\n   curl -sS -g -X 'GET' '"),
+        shown.contains("reproduce:\n   curl -sS -w '\\nHTTP %{http_code}\\n' -g -X 'GET' '"),
         "{shown}"
     );
 
@@ -156,8 +156,34 @@ fn every_failing_case_comes_with_a_curl_command_that_reproduces_it() {
         let mode = std::fs::metadata(&script).unwrap().permissions().mode();
         assert_eq!(mode & 0o111, 0o111, "the script is executable");
     }
-    let ran = Command::new(&script).envs(env).output().unwrap();
+    // It sends one request at a time, paced (VSPC_RPS a second), and shows each answer's status.
+    assert_eq!(
+        script_text.matches("\nsleep \"$pause\"\n").count(),
+        failing.len() - 1
+    );
+    let started = std::time::Instant::now();
+    let ran = Command::new(&script)
+        .envs(env)
+        .env("VSPC_RPS", "40")
+        .output()
+        .unwrap();
+    let took = started.elapsed().as_secs_f64();
     assert!(ran.status.success(), "{}", text(&ran));
+    let paced = (failing.len() - 1) as f64 / 40.0;
+    assert!(took >= paced, "{} requests in {took:.2}s", failing.len());
+    let printed = String::from_utf8_lossy(&ran.stdout);
+    let answers: Vec<&str> = printed.split("==> ").skip(1).collect();
+    assert_eq!(answers.len(), failing.len(), "{printed}");
+    for (case, answer) in failing.iter().zip(&answers) {
+        let (name, rest) = answer.split_once('\n').unwrap();
+        assert_eq!(name, case["name"].as_str().unwrap());
+        let status = rest.trim_end().lines().last().unwrap_or("");
+        assert_eq!(
+            status,
+            format!("HTTP {}", case["observed"]["status"]),
+            "{name}: {rest}"
+        );
+    }
     assert!(!script_text.contains(&token) && !script_text.contains(&read_only));
     // The password the harness logged in with reaches no output.
     let report_text = std::fs::read_to_string(&json).unwrap();

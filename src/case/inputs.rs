@@ -14,6 +14,8 @@
 //! it with accepted values.
 
 use super::values::{self, MISSING_INTEGER, MISSING_UUID, Samples};
+// Made in values.rs, which decides some of them (a keyword that no value breaks) below the plan.
+pub use super::values::Why;
 use super::{Body, JsonBody, JsonEdit, replace};
 use crate::contract::constraint::{Constraint, Input};
 use crate::contract::input::{self, Binding, Inputs, Place};
@@ -158,58 +160,6 @@ pub enum Planned {
 pub struct Untestable {
     pub why: Why,
     pub detail: Arc<str>,
-}
-
-/// The kinds of reason a declared constraint is not broken.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Why {
-    /// A path parameter is part of the route: leaving it out (or empty) asks for another path.
-    PathParameter,
-    /// Every value of a text parameter is a string.
-    AnyText,
-    /// An array parameter is its repeated values.
-    ArrayParameter,
-    /// An empty query or header value reads as no value.
-    EmptyValue,
-    /// RFC 6902 lets a JSON Patch `value` be any JSON value.
-    JsonPatchValue,
-    /// `type: object` with nothing declared inside takes any value.
-    AnyValue,
-    /// A keyword of another type (`minItems` on a string).
-    NotApplicable,
-    /// A bound every value meets (`minLength: 0`).
-    HoldsForAll,
-    /// The schema refers to one the document does not define.
-    UndefinedSchema,
-    /// The pattern is not read by the harness's regex engine.
-    PatternUnreadable,
-    /// No accepted value could be found for the path to the input.
-    NoAcceptedValue,
-    /// No value breaks it without breaking another input.
-    NoBreakingValue,
-    /// No request of the operation is well formed to break it in.
-    NoWellFormedRequest,
-}
-
-impl Why {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Why::PathParameter => "path_parameter",
-            Why::AnyText => "any_text",
-            Why::ArrayParameter => "array_parameter",
-            Why::EmptyValue => "empty_value",
-            Why::JsonPatchValue => "json_patch_value",
-            Why::AnyValue => "any_value",
-            Why::NotApplicable => "not_applicable",
-            Why::HoldsForAll => "holds_for_all",
-            Why::UndefinedSchema => "undefined_schema",
-            Why::PatternUnreadable => "pattern_unreadable",
-            Why::NoAcceptedValue => "no_accepted_value",
-            Why::NoBreakingValue => "no_breaking_value",
-            Why::NoWellFormedRequest => "no_well_formed_request",
-        }
-    }
 }
 
 fn untestable(why: Why, detail: impl Into<String>) -> Untestable {

@@ -3,12 +3,63 @@
 //! validator ([`Schemas::validate`]) before it is used: a value is never trusted because of how
 //! it was made.
 
-use super::inputs::Why;
 use crate::contract::schema::{
     Format, Keyword, Mode, Problem, SchemaId, Schemas, Type, View, compare,
 };
 use serde_json::{Number, Value};
 use std::collections::HashMap;
+
+/// The kinds of reason a declared constraint is not broken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Why {
+    /// A path parameter is part of the route: leaving it out (or empty) asks for another path.
+    PathParameter,
+    /// Every value of a text parameter is a string.
+    AnyText,
+    /// An array parameter is its repeated values.
+    ArrayParameter,
+    /// An empty query or header value reads as no value.
+    EmptyValue,
+    /// RFC 6902 lets a JSON Patch `value` be any JSON value.
+    JsonPatchValue,
+    /// `type: object` with nothing declared inside takes any value.
+    AnyValue,
+    /// A keyword of another type (`minItems` on a string).
+    NotApplicable,
+    /// A bound every value meets (`minLength: 0`).
+    HoldsForAll,
+    /// The schema refers to one the document does not define.
+    UndefinedSchema,
+    /// The pattern is not read by the harness's regex engine.
+    PatternUnreadable,
+    /// No accepted value could be found for the path to the input.
+    NoAcceptedValue,
+    /// No value breaks it without breaking another input.
+    NoBreakingValue,
+    /// No request of the operation is well formed to break it in.
+    NoWellFormedRequest,
+}
+
+impl Why {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Why::PathParameter => "path_parameter",
+            Why::AnyText => "any_text",
+            Why::ArrayParameter => "array_parameter",
+            Why::EmptyValue => "empty_value",
+            Why::JsonPatchValue => "json_patch_value",
+            Why::AnyValue => "any_value",
+            Why::NotApplicable => "not_applicable",
+            Why::HoldsForAll => "holds_for_all",
+            Why::UndefinedSchema => "undefined_schema",
+            Why::PatternUnreadable => "pattern_unreadable",
+            Why::NoAcceptedValue => "no_accepted_value",
+            Why::NoBreakingValue => "no_breaking_value",
+            Why::NoWellFormedRequest => "no_well_formed_request",
+        }
+    }
+}
 
 /// A well-formed UUID that names nothing on any console.
 pub const MISSING_UUID: &str = "00000000-0000-4000-8000-000000000404";

@@ -1,6 +1,6 @@
 //! `merge`: joins the JSON reports of shards into one report with one matrix.
 
-use super::{Failure, report_specs, verdict};
+use super::{Failure, print, report_specs, verdict};
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,13 +29,18 @@ pub fn command(args: MergeArgs) -> Result<ExitCode, Failure> {
     let shards = records.len();
     let merged = merge::merge(records).map_err(input)?;
     let matrix = merged.matrix();
+    // A reader that went away takes the rest of stdout, not the merge's verdict.
     if specs.is_empty() {
-        print!("{}", report::terminal::render_matrix(&matrix));
+        match print(&report::terminal::render_matrix(&matrix)) {
+            Ok(()) | Err(Failure::Closed) => {}
+            Err(e) => return Err(e),
+        }
     }
     for spec in &specs {
-        spec.format
-            .write(&spec.path, &merged, &matrix)
-            .map_err(|e| Failure::Input(e.to_string()))?;
+        match spec.format.write(&spec.path, &merged, &matrix) {
+            Err(e) if !e.is_closed_pipe() => return Err(Failure::Input(e.to_string())),
+            _ => {}
+        }
     }
     let s = merged.summary;
     eprintln!(

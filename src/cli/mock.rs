@@ -1,6 +1,6 @@
 //! `mock`: serves the embedded mock console until stopped, or lists its violation modes.
 
-use super::{Failure, violation};
+use super::{Failure, print, violation};
 use clap::Args;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -37,9 +37,11 @@ pub struct MockArgs {
 
 pub fn command(args: MockArgs) -> Result<ExitCode, Failure> {
     if args.list_violations {
-        for v in Violation::ALL {
-            println!("{}\t{}", v.name(), v.check());
-        }
+        let lines: String = Violation::ALL
+            .iter()
+            .map(|v| format!("{}\t{}\n", v.name(), v.check()))
+            .collect();
+        print(&lines)?;
         return Ok(ExitCode::SUCCESS);
     }
     let config = MockConfig {
@@ -66,7 +68,7 @@ pub fn command(args: MockArgs) -> Result<ExitCode, Failure> {
             ))
         })?;
     }
-    println!("{}", mock.addr());
+    print(&format!("{}\n", mock.addr()))?;
     eprintln!(
         "serving the VSPC mock console at {}/api/v3 (log in as admin / mock-admin-password); stop with Ctrl-C",
         mock.uri()

@@ -4,6 +4,7 @@
 //! SIGTERM.
 
 mod built_in;
+mod completions;
 mod dry_run;
 mod interrupt;
 mod lint;
@@ -45,6 +46,8 @@ pub enum Command {
     Lint(lint::LintArgs),
     /// Merge JSON reports of shards (files, or directories of them) into one report.
     Merge(merge::MergeArgs),
+    /// Print the completion script for a shell (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
 }
 
 impl Command {
@@ -54,6 +57,7 @@ impl Command {
             Command::Mock(args) => mock::command(args),
             Command::Lint(args) => lint::command(args),
             Command::Merge(args) => merge::command(args),
+            Command::Completions(args) => completions::command(args),
         }
     }
 }
@@ -67,6 +71,10 @@ pub enum Failure {
     /// The target could not be reached or authenticated (3), or was misconfigured (2).
     #[error("{0}")]
     Target(TargetError),
+    /// The reader of stdout went away (`run --list | head -1`): it asked for no more, so the
+    /// command ends quietly with 0.
+    #[error("stdout was closed by its reader")]
+    Closed,
 }
 
 impl Failure {
@@ -74,8 +82,21 @@ impl Failure {
         match self {
             Failure::Input(_) => 2,
             Failure::Target(e) => e.exit_code() as u8,
+            Failure::Closed => 0,
         }
     }
+}
+
+/// Writes to stdout through its handle: `println!` would panic once the reader has gone away.
+fn print(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Failure::Closed,
+            _ => Failure::Input(format!("cannot write to stdout: {e}")),
+        })
 }
 
 /// A run's verdict as the exit status, or the verdict of the shards a merge joined: the

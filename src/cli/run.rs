@@ -2,7 +2,8 @@
 //! selected cases and wires the reporters; `--list` and `--dry-run` stop before the target.
 
 use super::{
-    Failure, dry_run, interrupt, load_baseline, load_cases, report_specs, verdict, violation,
+    Failure, dry_run, interrupt, load_baseline, load_cases, print, report_specs, verdict,
+    violation,
 };
 use clap::Args;
 use std::collections::{BTreeSet, HashSet};
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use vspc_conformance::baseline::{self, Baseline, Date};
 use vspc_conformance::case::{Case, Loaded, LoadedFile};
-use vspc_conformance::config::{self, Settings};
+use vspc_conformance::config::{self, Purpose, Settings};
 use vspc_conformance::contract::{ApiVersion, Contract, Role};
 use vspc_conformance::mock::{MockConfig, Personality};
 use vspc_conformance::partition::Partition;
@@ -65,10 +66,14 @@ pub struct RunArgs {
 
 /// Reads the configuration file (`--config`, else `./vspc-conformance.toml` if present) and puts
 /// the flags over it.
-fn settings(args: &RunArgs) -> Result<Settings, Failure> {
-    let (file, base) = match &args.config {
+pub(super) fn settings(
+    config: Option<&Path>,
+    overrides: config::Overrides,
+    purpose: Purpose,
+) -> Result<Settings, Failure> {
+    let (file, base) = match config {
         Some(path) => (
-            Some(path.clone()),
+            Some(path.to_path_buf()),
             path.parent().map(PathBuf::from).unwrap_or_default(),
         ),
         None if Path::new(config::DEFAULT_FILE).exists() => {
@@ -88,14 +93,23 @@ fn settings(args: &RunArgs) -> Result<Settings, Failure> {
         })?,
         None => config::ConfigFile::default(),
     };
-    config::resolve(file, &base, args.overrides.clone(), |name| {
-        std::env::var(name).ok()
-    })
+    config::resolve(
+        file,
+        &base,
+        overrides,
+        |name| std::env::var(name).ok(),
+        purpose,
+    )
     .map_err(Failure::Input)
 }
 
 pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
-    let settings = settings(&args)?;
+    let purpose = if args.list || args.dry_run {
+        Purpose::Inspect
+    } else {
+        Purpose::Send
+    };
+    let settings = settings(args.config.as_deref(), args.overrides.clone(), purpose)?;
     // The version's spec, the schemas and the input sweeps' plan take some tens of milliseconds:
     // another core makes them while this one reads the case files.
     let assumed = settings.send.api_version.unwrap_or(ApiVersion::FALLBACK);
@@ -147,17 +161,19 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
             .filter(|f| f.embedded)
             .map(|f| f.path.as_os_str())
             .collect();
-        for case in &cases {
-            println!("{}\t{}", case.name, origin(case, &embedded));
-        }
-        return Ok(ExitCode::SUCCESS);
-    }
-    if args.dry_run {
-        print!("{}", dry_run::render(&cases, &settings, assumed));
+        let names: String = cases
+            .iter()
+            .map(|case| format!("{}\t{}\n", case.name, origin(case, &embedded)))
+            .collect();
+        print(&names)?;
         return Ok(ExitCode::SUCCESS);
     }
     for warning in &settings.warnings {
         eprintln!("warning: {warning}");
+    }
+    if args.dry_run {
+        print(&dry_run::render(&cases, &settings, assumed))?;
+        return Ok(ExitCode::SUCCESS);
     }
     let specs = report_specs(&args.reports)?;
     let today = Date::today();
@@ -310,8 +326,12 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
                     }
                 }
                 for reporter in reporters.iter_mut() {
-                    if let Err(e) = reporter.on_event(&event) {
-                        report_error.get_or_insert(e);
+                    match reporter.on_event(&event) {
+                        // A report on stdout whose reader went away (`--report json=- | head`).
+                        Err(e) if !e.is_closed_pipe() => {
+                            report_error.get_or_insert(e);
+                        }
+                        _ => {}
                     }
                 }
             })

@@ -8,13 +8,11 @@
 //! tag selectors use from the spec's tag.
 
 use super::ApiVersion;
-use super::constraint::Constraint;
 use super::role::{Role, Roles};
 use super::schema::{Format, SchemaId, Schemas, Type};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 /// How a request body travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -556,9 +554,6 @@ pub struct Operations {
     list: Vec<Operation>,
     schemas: Schemas,
     router: Router,
-    /// The declared input constraints of each operation, in catalogue order, counted when
-    /// first asked for.
-    constraints: OnceLock<Vec<Vec<Constraint>>>,
 }
 
 impl Operations {
@@ -573,19 +568,7 @@ impl Operations {
             list,
             schemas,
             router,
-            constraints: OnceLock::new(),
         }
-    }
-
-    /// The declared input constraints of every operation, in catalogue order
-    /// ([`super::constraint`]).
-    pub fn constraints(&self) -> &[Vec<Constraint>] {
-        self.constraints.get_or_init(|| {
-            self.list
-                .iter()
-                .map(|op| super::constraint::of_operation(op, &self.schemas))
-                .collect()
-        })
     }
 
     /// The version whose spec this is.

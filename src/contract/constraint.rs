@@ -10,10 +10,10 @@
 //! first appearance on a path. A JSON-valued parameter (`filter`, `sort`, `select`) counts once,
 //! as its `type`: the text must be JSON of the declared shape.
 
-use super::catalogue::{BodyKind, Location, Operation};
+use super::catalogue::{BodyKind, Location, Operation, Operations};
 use super::schema::{Keyword, SchemaId, Schemas, Step, View, dotted};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// An input of an operation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -75,6 +75,23 @@ impl fmt::Display for Constraint {
     /// `query limit: maximum`
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.input, self.keyword)
+    }
+}
+
+impl Operations {
+    /// The declared input constraints of every operation, in catalogue order, counted when first
+    /// asked for. Kept per version, not in the catalogue: the catalogue is below the census and
+    /// does not name it, and there is one catalogue per version (`Contract::catalogue`).
+    pub fn constraints(&self) -> &'static [Vec<Constraint>] {
+        const VERSIONS: usize = super::ApiVersion::ALL.len();
+        static CENSUS: [OnceLock<Vec<Vec<Constraint>>>; VERSIONS] =
+            [const { OnceLock::new() }; VERSIONS];
+        CENSUS[self.version().index()].get_or_init(|| {
+            self.all()
+                .iter()
+                .map(|op| of_operation(op, self.schemas()))
+                .collect()
+        })
     }
 }
 

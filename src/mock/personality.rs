@@ -15,7 +15,8 @@ pub enum Personality {
     /// The readings the mock started with (the spec's examples where there is one).
     #[default]
     Standard,
-    /// The other reading of every [`Choice`].
+    // Plain text, not a doc link: clap shows this line in `--help`. Each reading is a `Choice`.
+    /// The other reading of every choice the contract leaves open.
     Alternative,
 }
 

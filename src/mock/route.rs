@@ -107,6 +107,11 @@ fn hex(byte: Option<&u8>) -> Option<u8> {
     (*byte? as char).to_digit(16).map(|d| d as u8)
 }
 
+/// `POST /token`: the OAuth2 endpoint, whose answers are its own.
+pub fn is_token_endpoint(operation: &Operation) -> bool {
+    operation.method == "POST" && operation.path == "/token"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,7 @@
 use super::error::ApiError;
 use super::ids::parse_uuid;
 use super::personality::{Choice, Personality};
-use super::route::{Routed, percent_decode};
+use super::route::{Routed, is_token_endpoint, percent_decode};
 use super::violate::Violation;
 use crate::contract::input::{self, Binding, Inputs, Invalid, Place};
 use crate::contract::schema::{self, Mode, Problem, Reading, Schemas};
@@ -387,7 +387,7 @@ fn check_content_type(
         }
     }
     let sent = sent.unwrap_or("none");
-    if super::operate::is_token_endpoint(operation) {
+    if is_token_endpoint(operation) {
         return Err(ApiError::oauth2(
             "invalid_request",
             format!("The request must be sent as {declared}, not {sent}."),

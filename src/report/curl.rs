@@ -3,16 +3,26 @@
 //! `$VSPC_READONLY_TOKEN`), and a secret member of a body (a password, a refresh token...) or
 //! a credential header is `$VSPC_<NAME>`, so the command is safe to paste into a ticket.
 
-use super::record::RunRecord;
 use super::{SECRET_HEADERS, SECRET_MEMBERS};
 use crate::case::Credentials;
 use crate::exchange::{INVALID_TOKEN, SentRequest, USER_AGENT};
 use serde_json::Value;
 
-/// `curl -sS -g -X POST 'https://host/api/v3/...' -H ... --data-binary '...'` on one line.
+/// What curl prints after the answer's body: the status it reproduces, on a line of its own.
+pub const STATUS_LINE: &str = r"\nHTTP %{http_code}\n";
+
+/// `curl -sS -w '\nHTTP %{http_code}\n' -g -X POST 'https://host/api/v3/...' -H ...
+/// --data-binary '...'` on one line.
 pub fn command(request: &SentRequest) -> String {
+    // -w: the body alone does not say whether the status was reproduced.
     // -g: a URL with `[` or `{` is sent as it is, not expanded as a curl glob.
-    let mut words = vec!["curl".to_string(), "-sS".to_string(), "-g".to_string()];
+    let mut words = vec![
+        "curl".to_string(),
+        "-sS".to_string(),
+        "-w".to_string(),
+        quote(STATUS_LINE),
+        "-g".to_string(),
+    ];
     if request.url.contains("/.") {
         words.push("--path-as-is".into());
     }
@@ -52,41 +62,6 @@ pub fn command(request: &SentRequest) -> String {
         }
     }
     words.join(" ")
-}
-
-/// `--report curl=PATH`: a shell script with every non-conforming case's command, each after
-/// the case's name and its failed checks as comments. The credentials come from the
-/// environment, as in `run`.
-pub fn script(run: &RunRecord) -> String {
-    let failing: Vec<_> = run.cases.iter().filter(|c| c.curl.is_some()).collect();
-    let mut out = format!(
-        "#!/bin/sh\n# vspc-conformance: {} non-conforming case{} against {} (API {}), each sent again.\n\
-         # Credentials come from the environment: VSPC_TOKEN, VSPC_READONLY_TOKEN, and VSPC_<NAME> for a\n\
-         # secret member of a body.\n",
-        failing.len(),
-        if failing.len() == 1 { "" } else { "s" },
-        run.target,
-        run.api_version
-    );
-    for case in failing {
-        out.push_str(&format!(
-            "\n# {} ({}:{})\n",
-            case.name, case.file, case.line
-        ));
-        for (check, record) in case.failures() {
-            let line = super::record::check_line(record);
-            out.push_str(&format!(
-                "#   {}: {}\n",
-                check.as_str(),
-                line.replace('\n', " ")
-            ));
-        }
-        if let Some(command) = &case.curl {
-            out.push_str(command);
-            out.push('\n');
-        }
-    }
-    out
 }
 
 /// A form body pair by pair, in order (curl joins them with `&`): as sent, but a secret value
@@ -182,7 +157,7 @@ fn header_var(prefix: &str, variable: &str) -> String {
 }
 
 /// Single quotes: nothing inside is expanded; a `'` itself is closed, escaped and reopened.
-fn quote(text: &str) -> String {
+pub fn quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 

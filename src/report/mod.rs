@@ -15,6 +15,7 @@ pub mod markdown;
 pub use crate::matrix;
 pub mod merge;
 pub mod record;
+pub mod script;
 pub mod snapshot;
 pub mod terminal;
 
@@ -35,6 +36,16 @@ pub enum ReportError {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+impl ReportError {
+    /// Whether the reader of the output went away (`run --report json=- | head -1`): the reader
+    /// chose to stop reading, so the output simply ends; nothing failed.
+    pub fn is_closed_pipe(&self) -> bool {
+        match self {
+            ReportError::Write { source, .. } => source.kind() == std::io::ErrorKind::BrokenPipe,
+        }
+    }
 }
 
 /// Report formats for `--report FORMAT=PATH`.
@@ -69,7 +80,7 @@ impl Format {
             Format::Junit => junit::render(run, matrix),
             Format::Markdown => markdown::render(run, matrix),
             Format::Html => html::render(run, matrix),
-            Format::Curl => curl::script(run),
+            Format::Curl => script::render(run),
         }
     }
 

@@ -113,6 +113,8 @@ pub struct Terminal<W: Write> {
     failing: usize,
     started: Instant,
     last_line: Instant,
+    /// The reader of the output went away.
+    closed: bool,
 }
 
 impl<W: Write> Terminal<W> {
@@ -129,6 +131,7 @@ impl<W: Write> Terminal<W> {
             failing: 0,
             started: Instant::now(),
             last_line: Instant::now(),
+            closed: false,
         }
     }
 
@@ -146,7 +149,12 @@ impl<W: Write> Terminal<W> {
         self.out
     }
 
+    /// Writes a line or more. Once the reader has gone away (`run | head`), nothing more is
+    /// written and the run goes on: its report files and exit status still say how it went.
     fn write(&mut self, text: &str) -> Result<(), ReportError> {
+        if self.closed {
+            return Ok(());
+        }
         let out = &mut self.out;
         let mut write = || {
             out.write_all(text.as_bytes())
@@ -156,10 +164,17 @@ impl<W: Write> Terminal<W> {
                     source,
                 })
         };
-        match &self.bar {
+        let written = match &self.bar {
             // Lines printed under a live bar go above it.
             Some(bar) => bar.suspend(write),
             None => write(),
+        };
+        match written {
+            Err(e) if e.is_closed_pipe() => {
+                self.closed = true;
+                Ok(())
+            }
+            other => other,
         }
     }
 

@@ -32,6 +32,7 @@ mod users;
 use super::auth::Principal;
 use super::error::{ApiError, Reply};
 use super::patch::{self, Schema};
+use super::route::is_token_endpoint;
 use super::state::{self, AsyncAction, Kind, Plan, State};
 use super::validate::{Body, Valid};
 use super::{Console, Delivery, Trigger};
@@ -183,11 +184,6 @@ pub fn is_long(operation: &Operation) -> bool {
     LONG_OPERATIONS
         .iter()
         .any(|(method, path)| operation.method == *method && operation.path == *path)
-}
-
-/// `POST /token`: the OAuth2 endpoint, whose answers are its own.
-pub fn is_token_endpoint(operation: &Operation) -> bool {
-    operation.method == "POST" && operation.path == "/token"
 }
 
 /// The stage.

@@ -913,7 +913,7 @@ password_env = "AUDITOR_PASSWORD"
                 add_cases: added.iter().map(PathBuf::from).collect(),
                 ..Overrides::default()
             };
-            resolve(parse(text), Path::new("conf"), cli, |_| None)
+            resolve(parse(text), Path::new("conf"), cli, |_| None, Purpose::Send)
                 .unwrap()
                 .cases
         };

@@ -115,6 +115,8 @@ fn run_partitions_are_disjoint_and_merge_into_the_single_run() {
         assert_same_report(merged, single.clone(), scheme);
     }
     lost_doubled_and_interrupted_shards(&dir);
+    // Four whole runs' reports: hundreds of MB, kept only when the test fails.
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// The shard's report with its first two cases only: what `merge` checks of the shards does not
@@ -248,4 +250,5 @@ fn nextest_partitions_of_the_trials_merge_into_the_single_run() {
     );
     let merged = merge(&shard_dirs, &dir.join("merged.json"));
     assert_same_report(merged, single, "nextest shards");
+    let _ = std::fs::remove_dir_all(&dir);
 }

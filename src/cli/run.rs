@@ -2,8 +2,7 @@
 //! selected cases and wires the reporters; `--list` and `--dry-run` stop before the target.
 
 use super::{
-    Failure, dry_run, interrupt, load_baseline, load_cases, print, report_specs, verdict,
-    violation,
+    Failure, dry_run, interrupt, load_baseline, load_cases, print, report_specs, verdict, violation,
 };
 use clap::Args;
 use std::collections::{BTreeSet, HashSet};

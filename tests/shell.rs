@@ -169,7 +169,7 @@ fn looking_before_running_needs_no_secret() {
     let (code, shown, output) = run(&["run", "--list"]);
     assert_eq!(code, Some(0), "{shown}");
     let listed = String::from_utf8_lossy(&output.stdout).lines().count();
-    assert!(shown.contains("auth::no_token\n"), "{shown}");
+    assert!(shown.contains("auth::no_token\t"), "{shown}");
 
     let (code, shown, _) = run(&["run", "--dry-run"]);
     assert_eq!(code, Some(0), "{shown}");

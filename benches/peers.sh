@@ -44,26 +44,8 @@ CONCURRENCY=${PEERS_CONCURRENCY:-32}
 FILES=20
 HURL_VERSION=8.0.1
 
-say() { echo "peers: $*" >&2; }
-
-as_root() {
-  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
-    say "needs root to run: $*"; exit 1
-  fi
-}
-
-apt_updated=0
-apt_install() {
-  if [ "$apt_updated" = 0 ]; then
-    as_root apt-get update -qq
-    apt_updated=1
-  fi
-  say "installing $* (Debian)"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-}
-
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-[ -x "$NGINX" ] || { apt_install nginx; NGINX=$(command -v nginx || echo /usr/sbin/nginx); }
+# shellcheck source=benches/common.sh
+. benches/common.sh
 command -v wrk >/dev/null || apt_install wrk
 
 # The version line read whole, not through `head`/`grep -q`, which can end a pipe early
@@ -99,47 +81,10 @@ FLOOR=$(cargo bench --bench hyper_floor --no-run 2>&1 | sed -n 's/.*Executable .
 [ -x "$FLOOR" ] || { say "could not build benches/hyper_floor.rs"; exit 1; }
 
 scratch=$(mktemp -d)
-cleanup() {
-  if [ -f "$scratch/nginx/nginx.pid" ]; then kill "$(cat "$scratch/nginx/nginx.pid")" 2>/dev/null || true; fi
-  rm -rf "$scratch"
-}
+cleanup() { stop_nginx; rm -rf "$scratch"; }
 trap cleanup EXIT
-
-# The target.
-mkdir -p "$scratch/nginx/tmp"
-sed "s/127\.0\.0\.1:18480/127.0.0.1:$PORT/" benches/nginx.conf > "$scratch/nginx/nginx.conf"
-"$NGINX" -p "$scratch/nginx" -c "$scratch/nginx/nginx.conf" -e "$scratch/nginx/error.log"
-for _ in $(seq 50); do [ -f "$scratch/nginx/nginx.pid" ] && break; sleep 0.1; done
-BASE="http://127.0.0.1:$PORT"
-URL="$BASE/api/v3/organizations/companies?offset=-1"
-curl -s -o /dev/null -w '%{http_code}' "$URL" 2>/dev/null | grep -q 400 \
-  || { say "nginx does not answer 400 at $URL"; cat "$scratch/nginx/error.log" >&2; exit 1; }
-
-# The cases: copies of a sweep rule of every collection GET with offset=-1 (as the shipped
-# below_minimum rule breaks it), then written cases up to CASES.
-mkdir -p "$scratch/cases"
-per_rule=$("$BIN" run --cases cases/sweep.toml --list sweep::below_minimum:: | grep -c '^sweep::below_minimum::GET .*(query offset)$')
-rules=$((CASES / per_rule))
-rest=$((CASES - rules * per_rule))
-for i in $(seq 1 "$rules"); do
-  cat >> "$scratch/cases/bench.toml" <<EOF
-[[sweep]]
-name = "bench_$i"
-select = { collection = true }
-request = { query = { offset = -1 } }
-expect = { code = 400, type = "logical", parameter = "offset" }
-
-EOF
-done
-for i in $(seq 1 "$rest"); do
-  cat >> "$scratch/cases/bench.toml" <<EOF
-[[case]]
-name = "written_$i"
-request = { method = "GET", path = "/organizations/companies", query = { offset = -1 } }
-expect = { code = 400, type = "logical", parameter = "offset" }
-
-EOF
-done
+start_nginx "$PORT"
+write_cases "$CASES" "$scratch/cases"
 RUN=("$BIN" run --cases "$scratch/cases" --target "$BASE" --token x --rps 1000000000
   --concurrency "$CONCURRENCY" --color never)
 

@@ -10,6 +10,7 @@ use crate::mock::{
 use crate::send::token::{Token, TokenError, login};
 use crate::send::{SendOptions, Sender, Tokens, TransportError};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use thiserror::Error;
 
 pub use crate::secret::Secret;
@@ -134,6 +135,10 @@ impl Target {
                 let mock = MockConsole::start(config)?;
                 let mut sender = sender(&mock.uri(), options)?;
                 sender.set_api_version(version);
+                // The cases need no socket to a console in this process.
+                if let Some(pipe) = mock.pipe() {
+                    sender.dial_cases_with(Arc::new(pipe));
+                }
                 let password = Secret::new(ADMIN_PASSWORD);
                 let login = |read_only| login_as(&sender, ADMIN_USERNAME, &password, read_only);
                 let mut tokens = Tokens {

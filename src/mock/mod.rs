@@ -89,6 +89,7 @@ pub use violate::{UnknownViolation, Violation};
 use crate::contract::{ApiVersion, Contract, Operations, TrailingSlash};
 use axum::Router;
 use axum::body::Body;
+use axum::extract::connect_info::MockConnectInfo;
 use axum::extract::{ConnectInfo, State as Shared};
 use axum::http::{Request, Response};
 use std::collections::BTreeMap;
@@ -397,7 +398,21 @@ pub struct MockConsole {
     variables: BTreeMap<String, String>,
     stop: Option<watch::Sender<bool>>,
     thread: Option<JoinHandle<()>>,
+    /// Serves the in-process connections of [`MockConsole::pipe`], when the console speaks plain
+    /// HTTP.
+    pipes: Option<Pipes>,
 }
+
+/// The console's own service and runtime, for connections that are not sockets.
+#[derive(Clone)]
+struct Pipes {
+    app: Router,
+    runtime: tokio::runtime::Handle,
+}
+
+/// Bytes in flight each way on an in-process connection before its writer waits: more than
+/// any request or answer of the cases but the largest, which then flow in turns.
+const PIPE_BUFFER: usize = 64 * 1024;
 
 /// How long in-flight requests may take to finish once the console is stopped.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
@@ -436,6 +451,15 @@ impl MockConsole {
         };
         let console = Arc::new(Console::new(config));
         let app = Router::new().fallback(handle).with_state(console.clone());
+        // An in-process connection comes from this host, as a loopback socket does: the
+        // throttle's per-address limits see the same client either way.
+        let pipes = identity.is_none().then(|| Pipes {
+            app: app.clone().layer(MockConnectInfo(Peer(SocketAddr::from((
+                Ipv4Addr::LOCALHOST,
+                0,
+            ))))),
+            runtime: runtime.handle().clone(),
+        });
         let (stop, mut stopped) = watch::channel(false);
         let mut grace = stop.subscribe();
         let (ca_pem, server_config) = identity.unzip();
@@ -486,6 +510,26 @@ impl MockConsole {
             variables: state::State::variables(),
             stop: Some(stop),
             thread: Some(thread),
+            pipes,
+        })
+    }
+
+    /// Opens a connection to the console inside this process: an in-memory pipe whose other
+    /// end the console serves as it serves a socket (HTTP/1.1 through the same stages), without
+    /// the kernel's loopback in between. `None` when the console serves HTTPS, which only a
+    /// socket carries here. The connections close when the console stops.
+    pub fn pipe(&self) -> Option<impl Fn() -> tokio::io::DuplexStream + Send + Sync + 'static> {
+        let pipes = self.pipes.clone()?;
+        Some(move || {
+            let (client, server) = tokio::io::duplex(PIPE_BUFFER);
+            let service = hyper_util::service::TowerToHyperService::new(pipes.app.clone());
+            pipes.runtime.spawn(async move {
+                // Its end is the client's hanging up, or the console stopping.
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(server), service)
+                    .await;
+            });
+            client
         })
     }
 

@@ -24,7 +24,14 @@ pub(super) struct Endpoint {
     /// The `Host` header: `host`, or `host:port` when the port is not the scheme's own.
     authority: HeaderValue,
     tls: Option<tokio_rustls::TlsConnector>,
+    /// Opens connections without the network, when the target offers that (the embedded mock's
+    /// in-process pipe); otherwise a TCP socket each.
+    dial: Option<Dial>,
 }
+
+/// Opens an in-process connection to the target: a byte stream that carries HTTP/1.1 as a
+/// socket would.
+pub type Dial = Arc<dyn Fn() -> tokio::io::DuplexStream + Send + Sync>;
 
 impl Endpoint {
     pub(super) fn new(
@@ -46,7 +53,20 @@ impl Endpoint {
             port,
             authority: HeaderValue::from_str(&authority).map_err(|_| bad("has no valid host"))?,
             tls: (base.scheme() == "https").then(|| tokio_rustls::TlsConnector::from(tls)),
+            dial: None,
         })
+    }
+
+    /// The same endpoint, its connections opened by `dial`.
+    pub(super) fn dialing(&self, dial: Dial) -> Endpoint {
+        Endpoint {
+            origin: self.origin.clone(),
+            host: self.host.clone(),
+            port: self.port,
+            authority: self.authority.clone(),
+            tls: self.tls.clone(),
+            dial: Some(dial),
+        }
     }
 
     pub(super) fn authority(&self) -> &HeaderValue {
@@ -58,6 +78,11 @@ impl Endpoint {
             url: self.origin.clone(),
             detail,
         };
+        if let Some(dial) = &self.dial {
+            return handshake(TokioIo::new(dial()))
+                .await
+                .map_err(|e| failed(super::causes(&e)));
+        }
         let tcp = match &self.host {
             url::Host::Domain(name) => TcpStream::connect((name.as_str(), self.port)).await,
             url::Host::Ipv4(ip) => TcpStream::connect((*ip, self.port)).await,

@@ -27,7 +27,7 @@ pub mod token;
 use client::causes;
 pub(crate) use client::describe;
 pub use client::install_crypto_provider;
-pub use connection::Connection;
+pub use connection::{Connection, Dial};
 use connection::{Endpoint, RequestBody};
 use pacing::Pace;
 use prepare::{Prepared, credential};
@@ -145,6 +145,12 @@ impl Sender {
     /// The `X-Client-Version` every request carries, once known.
     pub fn api_version(&self) -> Option<ApiVersion> {
         self.api_version
+    }
+
+    /// Send the cases on connections `dial` opens instead of sockets: the target's in-process
+    /// pipe. The requests around the cases still go by the pooled client.
+    pub fn dial_cases_with(&mut self, dial: Dial) {
+        self.endpoint = Arc::new(self.endpoint.dialing(dial));
     }
 
     /// Speak `version` from now on.

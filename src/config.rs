@@ -627,6 +627,7 @@ pub fn resolve(
             baseline: None,
             event_loops: None,
             stop: Default::default(),
+            keep: Default::default(),
         },
         selection,
         cases,

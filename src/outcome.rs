@@ -241,29 +241,34 @@ impl Summary {
     ) -> Summary {
         let mut s = Summary::default();
         for (outcome, standing) in outcomes {
-            if let Some(standing) = standing {
-                let b = s.baseline.get_or_insert_with(BaselineCounts::default);
-                match standing {
-                    Standing::Known { .. } => b.known += 1,
-                    Standing::New => b.new += 1,
-                    Standing::Changed { .. } => b.changed += 1,
-                    Standing::Expired { .. } => b.expired += 1,
-                    Standing::Fixed { .. } => {
-                        b.fixed += 1;
-                        b.stale += usize::from(standing.fails());
-                    }
-                }
-            }
-            s.cases += 1;
-            match outcome {
-                OutcomeKind::Conforming => s.conforming += 1,
-                OutcomeKind::NonConforming => s.non_conforming += 1,
-                OutcomeKind::Inconclusive => s.inconclusive += 1,
-                OutcomeKind::Skipped => s.skipped += 1,
-                OutcomeKind::Error => s.errors += 1,
-            }
+            s.add(outcome, standing);
         }
         s
+    }
+
+    /// Counts one more case (a runner counts its cases as they finish).
+    pub fn add(&mut self, outcome: OutcomeKind, standing: Option<&Standing>) {
+        if let Some(standing) = standing {
+            let b = self.baseline.get_or_insert_with(BaselineCounts::default);
+            match standing {
+                Standing::Known { .. } => b.known += 1,
+                Standing::New => b.new += 1,
+                Standing::Changed { .. } => b.changed += 1,
+                Standing::Expired { .. } => b.expired += 1,
+                Standing::Fixed { .. } => {
+                    b.fixed += 1;
+                    b.stale += usize::from(standing.fails());
+                }
+            }
+        }
+        self.cases += 1;
+        match outcome {
+            OutcomeKind::Conforming => self.conforming += 1,
+            OutcomeKind::NonConforming => self.non_conforming += 1,
+            OutcomeKind::Inconclusive => self.inconclusive += 1,
+            OutcomeKind::Skipped => self.skipped += 1,
+            OutcomeKind::Error => self.errors += 1,
+        }
     }
 
     /// Every evaluated case conformed, or failed as a baseline entry says (skips do not break

@@ -30,6 +30,29 @@ pub struct RunOptions {
     pub event_loops: Option<usize>,
     /// Once requested, no case is started: the run ends with the cases in flight.
     pub stop: Stop,
+    /// Which finished cases' reports the run holds until it ends.
+    pub keep: Keep,
+}
+
+/// Which finished cases' reports a run holds until it ends, for `RunFinished` and its return
+/// value. Every case is counted (summary, matrix) and shown to the reporters as it finishes
+/// either way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Keep {
+    /// Every case's: for reports that list every case (JSON, JUnit, Markdown, HTML) and a
+    /// baseline written from the run.
+    #[default]
+    Every,
+    /// Only those the end of a run names one by one: every case but a conforming one that
+    /// stands nowhere against a baseline. A run of many conforming cases then holds almost
+    /// nothing per case it finished.
+    Named,
+}
+
+impl Keep {
+    fn keeps(self, report: &CaseReport) -> bool {
+        self == Keep::Every || report.outcome != Outcome::Conforming || report.standing.is_some()
+    }
 }
 
 impl Default for RunOptions {
@@ -41,14 +64,16 @@ impl Default for RunOptions {
             baseline: None,
             event_loops: None,
             stop: Stop::default(),
+            keep: Keep::default(),
         }
     }
 }
 
 /// What the runner tells its reporters, in order: one `RunStarted`, a `CaseStarted` when a case
 /// takes a concurrency slot and a `CaseFinished` when it is done (cases overlap, so these
-/// interleave; finishes come in completion order), one `RunFinished` with every report in case
-/// order: of every case, or, when the run was stopped, of every case that finished.
+/// interleave; finishes come in completion order), one `RunFinished` with the reports the run
+/// kept ([`Keep`]) in case order: of every case, or, when the run was stopped, of every case
+/// that finished; its summary and matrix count every case that finished.
 #[derive(Debug)]
 pub enum Event<'a> {
     RunStarted {
@@ -67,10 +92,10 @@ pub enum Event<'a> {
     },
 }
 
-/// Runs the cases against the target and returns every report in case order. Slow cases start
-/// first; burst cases run last and one at a time, so their load never throttles another case.
-/// Once `options.stop` is requested no case starts; the reports are those of the cases that
-/// finished.
+/// Runs the cases against the target and returns the reports it kept ([`RunOptions::keep`]) in
+/// case order. Slow cases start first; burst cases run last and one at a time, so their load
+/// never throttles another case. Once `options.stop` is requested no case starts; the reports
+/// are those of the cases that finished.
 pub async fn run(
     target: &Arc<Target>,
     cases: Vec<Arc<Case>>,
@@ -88,10 +113,13 @@ pub async fn run(
         .enumerate()
         .partition(|(_, c)| c.has_tag(tags::BURST));
     normal.sort_by_key(|(_, c)| !c.has_tag(tags::SLOW));
-    let mut slots: Vec<Option<CaseReport>> = vec![None; cases.len()];
-    // Which cases were taken: a stopped run's missing reports are cases never started, unless
-    // taken, when their worker panicked.
+    // The reports kept, by case index, in completion order until the run ends.
+    let mut kept: Vec<(usize, CaseReport)> = Vec::new();
+    let mut summary = Summary::default();
+    // Which cases were taken and which finished: a stopped run's missing reports are cases
+    // never started; a case taken and never finished is one whose worker panicked.
     let mut started = vec![false; cases.len()];
+    let mut finished_at = vec![false; cases.len()];
     // A fixed set of workers, each with its own connection, taking the next case when it is
     // done with one: memory holds that many cases in flight, and no task is spawned per case.
     let queue = Arc::new(Queue {
@@ -132,7 +160,11 @@ pub async fn run(
         {
             on_event(Event::CaseFinished(&report));
             matrix.add(&report);
-            slots[index] = Some(report);
+            summary.add(report.outcome.kind(), report.standing.as_ref());
+            finished_at[index] = true;
+            if options.keep.keeps(&report) {
+                kept.push((index, report));
+            }
             if let Some(next) = next {
                 started[queue.cases[next].0] = true;
                 on_event(Event::CaseStarted(&queue.cases[next].1));
@@ -148,34 +180,37 @@ pub async fn run(
         let report = evaluate(target, case, options).await;
         on_event(Event::CaseFinished(&report));
         matrix.add(&report);
-        slots[index] = Some(report);
+        summary.add(report.outcome.kind(), report.standing.as_ref());
+        finished_at[index] = true;
+        if options.keep.keeps(&report) {
+            kept.push((index, report));
+        }
     }
     drop(lanes);
-    // A case started and missing can only be missing if its worker panicked; report that
+    // A case started and not finished can only be so if its worker panicked; report that
     // instead of dropping it (an error, which no cell of the matrix counts). A case never
     // started is one a stop left out.
     let not_run = started.iter().filter(|s| !**s).count();
-    let reports: Vec<CaseReport> = slots
-        .into_iter()
-        .zip(started)
-        .zip(cases)
-        .filter_map(|((slot, started), case)| match slot {
-            Some(report) => Some(report),
-            None => started.then(|| CaseReport {
+    for (index, case) in cases.into_iter().enumerate() {
+        if started[index] && !finished_at[index] {
+            let report = CaseReport {
                 case,
                 outcome: Outcome::Error("the case's worker panicked".into()),
                 exchange: None,
                 checks: Vec::new(),
                 elapsed: Duration::ZERO,
                 standing: None,
-            }),
-        })
-        .collect();
+            };
+            summary.add(report.outcome.kind(), None);
+            kept.push((index, report));
+        }
+    }
+    kept.sort_unstable_by_key(|(index, _)| *index);
+    let reports: Vec<CaseReport> = kept.into_iter().map(|(_, report)| report).collect();
     let interrupted = options
         .stop
         .requested()
         .map(|signal| Interruption { signal, not_run });
-    let summary = Summary::of(&reports);
     let matrix = matrix.finish();
     on_event(Event::RunFinished {
         reports: &reports,

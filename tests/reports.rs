@@ -380,15 +380,41 @@ expect = { code = 400, property = "name" }
     assert_eq!(back, record);
 }
 
+/// The cases of `text`, a case file of group `group` at API 3.6.1.
+fn cases_of(text: &str, group: &str) -> Vec<std::sync::Arc<vspc_conformance::case::Case>> {
+    let file = PathBuf::from(format!("cases/{group}.toml"));
+    let (cases, problems) =
+        vspc_conformance::case::parse_cases(&file, text, group, ApiVersion::FALLBACK);
+    assert!(problems.is_empty(), "{problems:?}");
+    cases
+}
+
+/// Runs `cases` against a fresh embedded mock, showing every event to `on_event`.
+fn run_on_mock(
+    cases: Vec<std::sync::Arc<vspc_conformance::case::Case>>,
+    options: &vspc_conformance::run::RunOptions,
+    on_event: impl FnMut(vspc_conformance::run::Event<'_>),
+) -> Vec<vspc_conformance::run::CaseReport> {
+    use vspc_conformance::target::{Auth, Target, TargetSpec};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let target = Target::connect(
+            TargetSpec::EmbeddedMock(Default::default()),
+            Auth::default(),
+            &vspc_conformance::send::SendOptions::default(),
+            Default::default(),
+        )
+        .await
+        .unwrap();
+        vspc_conformance::run::run(&std::sync::Arc::new(target), cases, options, on_event).await
+    })
+}
+
 /// The runner starts cases tagged `slow` before the others (their waits overlap the rest), and
 /// still reports every case in case order.
 #[test]
 fn slow_cases_start_first_and_reports_keep_case_order() {
-    use std::sync::Arc;
-    use vspc_conformance::case;
-    use vspc_conformance::run::{self, Event, RunOptions};
-    use vspc_conformance::send::SendOptions;
-    use vspc_conformance::target::{Auth, Target, TargetSpec};
+    use vspc_conformance::run::{Event, RunOptions};
 
     let text = r#"
 [[case]]
@@ -407,36 +433,16 @@ tags = ["slow"]
 request = { method = "GET", path = "/users", query = { offset = -1 } }
 expect = { code = 400, parameter = "offset" }
 "#;
-    let (cases, problems) = case::parse_cases(
-        Path::new("cases/order.toml"),
-        text,
-        "order",
-        ApiVersion::FALLBACK,
-    );
-    assert!(problems.is_empty(), "{problems:?}");
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let (started, reports) = runtime.block_on(async {
-        let target = Target::connect(
-            TargetSpec::EmbeddedMock(Default::default()),
-            Auth::default(),
-            &SendOptions::default(),
-            Default::default(),
-        )
-        .await
-        .unwrap();
-        // One worker: the order cases start in is the runner's queue, nothing else.
-        let options = RunOptions {
-            concurrency: 1,
-            ..RunOptions::default()
-        };
-        let mut started = Vec::new();
-        let reports = run::run(&Arc::new(target), cases, &options, |event| {
-            if let Event::CaseStarted(case) = event {
-                started.push(case.name.clone());
-            }
-        })
-        .await;
-        (started, reports)
+    // One worker: the order cases start in is the runner's queue, nothing else.
+    let options = RunOptions {
+        concurrency: 1,
+        ..RunOptions::default()
+    };
+    let mut started = Vec::new();
+    let reports = run_on_mock(cases_of(text, "order"), &options, |event| {
+        if let Event::CaseStarted(case) = event {
+            started.push(case.name.clone());
+        }
     });
     assert_eq!(
         started,
@@ -552,4 +558,88 @@ expect = { code = 400, parameter = "limit" }
         took >= Duration::from_secs_f64(39.0 / 200.0),
         "40 requests at 200/s took {took:?}"
     );
+}
+
+/// A run that keeps only the cases its end names (the terminal's case, `Keep::Named`) counts
+/// every case as one that keeps them all: the same summary and matrix, the same reports but the
+/// conforming ones.
+#[test]
+fn a_run_keeping_only_the_named_cases_counts_every_case() {
+    use vspc_conformance::report::matrix::Matrix;
+    use vspc_conformance::run::{Event, Keep, RunOptions, Summary};
+
+    let text = r#"
+[[case]]
+name = "conforms"
+request = { method = "GET", path = "/organizations/companies", query = { offset = -1 } }
+expect = { code = 400, parameter = "offset" }
+
+[[case]]
+name = "expects_another_code"
+request = { method = "GET", path = "/organizations/companies", query = { offset = -1 } }
+expect = { code = 401 }
+
+[[case]]
+name = "conforms_too"
+request = { method = "GET", path = "/organizations/companies", query = { limit = -1 } }
+expect = { code = 400, parameter = "limit" }
+
+[[case]]
+name = "needs_a_variable"
+request = { method = "GET", path = "/organizations/companies/{noSuchVariable}" }
+expect = { code = 404 }
+"#;
+    let cases = cases_of(text, "keep");
+    let run = |keep: Keep| -> (Vec<String>, Option<(Summary, Matrix, usize)>) {
+        let options = RunOptions {
+            keep,
+            ..RunOptions::default()
+        };
+        let mut finished = None;
+        let reports = run_on_mock(cases.clone(), &options, |event| {
+            if let Event::RunFinished {
+                summary,
+                matrix,
+                reports,
+                ..
+            } = event
+            {
+                finished = Some((summary, matrix.clone(), reports.len()));
+            }
+        });
+        let names = reports.iter().map(|r| r.case.name.clone()).collect();
+        (names, finished)
+    };
+    let (every, every_end) = run(Keep::Every);
+    let (named, named_end) = run(Keep::Named);
+    assert_eq!(
+        every,
+        [
+            "keep::conforms",
+            "keep::expects_another_code",
+            "keep::conforms_too",
+            "keep::needs_a_variable"
+        ]
+    );
+    assert_eq!(
+        named,
+        ["keep::expects_another_code", "keep::needs_a_variable"]
+    );
+    let (every_end, named_end) = (every_end.unwrap(), named_end.unwrap());
+    assert_eq!(
+        (every_end.2, named_end.2),
+        (4, 2),
+        "RunFinished holds the kept reports"
+    );
+    assert_eq!(named_end.0, every_end.0, "the summary counts every case");
+    assert_eq!(
+        (
+            named_end.0.cases,
+            named_end.0.conforming,
+            named_end.0.non_conforming,
+            named_end.0.skipped
+        ),
+        (4, 2, 1, 1)
+    );
+    assert_eq!(named_end.1, every_end.1, "the matrix counts every case");
 }

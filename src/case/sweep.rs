@@ -209,7 +209,6 @@ impl Checker<'_> {
                         },
                         origin: Origin::Sweep {
                             rule: rule_name.clone(),
-                            operation,
                         },
                         versions: Versions::default().with(self.version),
                         broken: Some(broken.clone()),
@@ -320,7 +319,6 @@ impl Checker<'_> {
                     },
                     origin: Origin::Sweep {
                         rule: rule_name.clone(),
-                        operation,
                     },
                     versions: Versions::default().with(self.version),
                     broken: None,
@@ -709,10 +707,14 @@ fn path_with(op: &Operation, base: &Base, name: &str, value: &str) -> String {
 
 /// `list` with `name` set to `value`, or taken out (None).
 fn with_pair(list: &[(String, String)], name: &str, value: Option<&str>) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = list.iter().filter(|(n, _)| n != name).cloned().collect();
+    // Sized once: a run holds every generated case, and a vector grown by pushes holds twice
+    // the room of its pairs.
+    let mut out = Vec::with_capacity(list.len() + 1);
+    out.extend(list.iter().filter(|(n, _)| n != name).cloned());
     if let Some(value) = value {
         out.push((name.to_string(), value.to_string()));
     }
+    out.shrink_to_fit();
     out
 }
 

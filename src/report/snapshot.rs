@@ -141,12 +141,11 @@ fn timestamp_at(chars: &[char]) -> Option<usize> {
 /// parts redacted), each group listing its operations: a console that answers two operations
 /// differently shows up as a new small group, not as thousands of changed files.
 pub fn sweep_groups(rule: &str, reports: &[crate::run::CaseReport]) -> String {
-    use crate::case::Origin;
     use crate::run::Outcome;
     use std::collections::BTreeMap;
     let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for report in reports {
-        let Origin::Sweep { operation, .. } = &report.case.origin else {
+        let Some(operation) = report.case.operation() else {
             continue;
         };
         let shape = match (&report.outcome, &report.exchange) {

@@ -22,8 +22,8 @@
 #
 # Repetitions alternate the tools (the order rotates each time), so drift on the machine hits
 # all of them. Prints a table of medians (min-max) and, as the last line,
-# `vspc-conformance/hurl = X.XX; vspc-conformance/wrk = Y.YY` (ratios of median requests/s),
-# after a line with the floor's own ratio to wrk.
+# `vspc-conformance/hyper floor = F.FF; vspc-conformance/hurl = X.XX; vspc-conformance/wrk =
+# Y.YY` (ratios of median requests/s), after a line with the floor's own ratio to wrk.
 # Installs what it lacks: nginx and wrk from Debian, Hurl with `cargo install hurl@8.0.1 --locked`
 # (a one-time build of several minutes; it needs libclang-dev, libxml2-dev and pkg-config).
 set -euo pipefail
@@ -166,4 +166,5 @@ printf '%-18s %-34s %12s  %s\n' wrk "-t2 -c32 -d5s" \
 awk -v f="$(median "${results[floor]}")" -v w="$(median "${results[wrk]}")" \
   'BEGIN {printf "hyper floor/wrk = %.2f\n", f / w}'
 awk -v v="$(median "${results[vspc]}")" -v h="$(median "${results[hurl]}")" -v w="$(median "${results[wrk]}")" \
-  'BEGIN {printf "vspc-conformance/hurl = %.2f; vspc-conformance/wrk = %.2f\n", v / h, v / w}'
+  -v f="$(median "${results[floor]}")" \
+  'BEGIN {printf "vspc-conformance/hyper floor = %.2f; vspc-conformance/hurl = %.2f; vspc-conformance/wrk = %.2f\n", v / f, v / h, v / w}'

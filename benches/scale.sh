@@ -5,6 +5,7 @@
 #   benches/scale.sh             # 3 repetitions of every size
 #   REPS=5 benches/scale.sh
 #   SIZES="20000 200000" benches/scale.sh
+#   SCALE_REPORT=json benches/scale.sh   # every run also writes a report of that format
 #
 # For each size: wall time and peak RSS (GNU time), medians of REPS runs (min-max), the time per
 # case, and the memory per case beyond the process's fixed size. The fixed size is the peak RSS
@@ -30,13 +31,16 @@ scratch=$(mktemp -d)
 cleanup() { stop_nginx; rm -rf "$scratch"; }
 trap cleanup EXIT
 start_nginx "$PORT"
+# A file report lists every case, so the run holds every case's report until it ends.
+REPORT=()
+[ -z "${SCALE_REPORT:-}" ] || REPORT=(--report "$SCALE_REPORT=$scratch/report")
 for n in 1 $SIZES; do write_cases "$n" "$scratch/cases-$n"; done
 
 # One measurement: prints "<seconds> <peak KiB>" after checking every case conformed.
 measure() {
   local n=$1 out
   out=$("$TIME" -f '%e %M' "$BIN" run --cases "$scratch/cases-$n" --target "$BASE" --token x \
-    --rps 1000000000 --concurrency 32 --color never 2>&1 >"$scratch/stdout") \
+    --rps 1000000000 --concurrency 32 --color never "${REPORT[@]}" 2>&1 >"$scratch/stdout") \
     || { say "the run of $n cases failed:"; tail -20 "$scratch/stdout" >&2; exit 1; }
   grep -q "^$n cases: $n conforming" "$scratch/stdout" \
     || { say "the run of $n cases did not conform in full:"; tail -3 "$scratch/stdout" >&2; exit 1; }
@@ -61,6 +65,7 @@ done
 fixed=$(printf '%s' "${rss[1]}" | median)
 echo
 echo "load: $(uptime)"
+[ ${#REPORT[@]} -eq 0 ] || echo "every run wrote ${REPORT[1]%%=*} reports"
 echo "fixed size (1 case): $(awk -v k="$fixed" 'BEGIN {printf "%.1f", k / 1024}') MiB peak RSS"
 printf '%-8s %-22s %-10s %-26s %s\n' cases "wall s, median (min-max)" "us/case" "peak RSS MiB, median (min-max)" "KiB/case beyond fixed"
 declare -A per_case per_kib

@@ -305,7 +305,8 @@ impl Console {
             TrailingSlash::Ignored
         };
         let path = parts.uri.path();
-        let route = || route::resolve(self.catalogue, slash, &parts.method, path);
+        // Routed once; whether its failure answers before authentication is the personality's.
+        let routed = route::resolve(self.catalogue, slash, &parts.method, path);
         // A violation mode may make an anonymous operation demand a token: every one but the
         // login itself, without which no caller could get one.
         let login = parts.method == axum::http::Method::POST
@@ -320,12 +321,11 @@ impl Console {
             )
         };
         let (principal, routed) = if self.picks(Choice::RouteBeforeAuth) {
-            let routed = route()?;
+            let routed = routed?;
             (authenticate(routed.operation.anonymous)?, routed)
         } else {
-            let anonymous = route::is_anonymous(self.catalogue, slash, &parts.method, path);
-            let principal = authenticate(anonymous)?;
-            (principal, route()?)
+            let anonymous = routed.as_ref().is_ok_and(|r| r.operation.anonymous);
+            (authenticate(anonymous)?, routed?)
         };
         let operation = routed.operation;
         let admit = || {

@@ -29,22 +29,6 @@ pub(super) fn api_path(path: &str) -> Option<&str> {
     (rest.starts_with('/') && rest.len() > 1).then_some(rest)
 }
 
-/// Whether the catalogue lets this request through without credentials.
-pub fn is_anonymous(
-    catalogue: &Operations,
-    slash: TrailingSlash,
-    method: &Method,
-    path: &str,
-) -> bool {
-    let Some(rest) = api_path(path) else {
-        return false;
-    };
-    matches!(
-        catalogue.route(method.as_str(), rest, slash),
-        Route::Found(op, _) if op.anonymous
-    )
-}
-
 /// The stage.
 pub fn resolve(
     catalogue: &'static Operations,
@@ -154,8 +138,10 @@ mod tests {
 
     #[test]
     fn only_the_token_endpoint_is_anonymous() {
-        let anonymous =
-            |method, path| is_anonymous(catalogue(), TrailingSlash::Ignored, method, path);
+        let anonymous = |method, path| {
+            resolve(catalogue(), TrailingSlash::Ignored, method, path)
+                .is_ok_and(|routed| routed.operation.anonymous)
+        };
         assert!(anonymous(&Method::POST, "/api/v3/token"));
         assert!(!anonymous(&Method::GET, "/api/v3/token"));
         assert!(!anonymous(&Method::GET, "/api/v3/about"));

@@ -6,6 +6,7 @@
 #   REPS=5 benches/scale.sh
 #   SIZES="20000 200000" benches/scale.sh
 #   SCALE_REPORT=json benches/scale.sh   # every run also writes a report of that format
+#   SCALE_BIN=/tmp/older/vspc-conformance benches/scale.sh   # another build of the harness
 #
 # For each size: wall time and peak RSS (GNU time), medians of REPS runs (min-max), the time per
 # case, and the memory per case beyond the process's fixed size. The fixed size is the peak RSS
@@ -24,8 +25,11 @@ TIME=/usr/bin/time
 . benches/common.sh
 [ -x "$TIME" ] || apt_install time
 
-cargo build --release --quiet
-BIN=$PWD/target/release/vspc-conformance
+# SCALE_BIN measures another build (an older one, as a peer) instead of this checkout's.
+if [ -n "${SCALE_BIN:-}" ]; then BIN=$SCALE_BIN; else
+  cargo build --release --quiet
+  BIN=$PWD/target/release/vspc-conformance
+fi
 
 scratch=$(mktemp -d)
 cleanup() { stop_nginx; rm -rf "$scratch"; }
@@ -78,7 +82,9 @@ for n in $SIZES; do
     "$(awk -v r="$r" 'BEGIN {printf "%.1f", r / 1024}') ($(printf '%s' "${rss[$n]}" | awk '{printf "%.1f\n", $1 / 1024}' | range))" \
     "${per_kib[$n]}"
 done
-read -r small large < <(echo "$SIZES" | tr ' ' '\n' | sort -n | sed -n '1p;$p' | tr '\n' ' ')
+mapfile -t sorted < <(printf '%s\n' $SIZES | sort -n)
+small=${sorted[0]}
+large=${sorted[${#sorted[@]} - 1]}
 awk -v ts="${per_case[$small]}" -v tl="${per_case[$large]}" -v ms="${per_kib[$small]}" -v ml="${per_kib[$large]}" \
   -v small="$small" -v large="$large" 'BEGIN {
     t = tl / ts; m = (ms > 0) ? ml / ms : 0

@@ -178,7 +178,7 @@ impl fmt::Display for Untestable {
 /// One operation's plan: its base request, and each of its constraints planned, in census order.
 #[derive(Debug)]
 pub struct OperationPlan {
-    pub base: Base,
+    pub base: &'static Base,
     pub constraints: Vec<Planned>,
 }
 
@@ -187,6 +187,36 @@ pub struct OperationPlan {
 pub struct Plan {
     pub version: ApiVersion,
     pub operations: Vec<OperationPlan>,
+}
+
+/// Where a version's once-per-process values sit in their arrays.
+fn version_slot(version: ApiVersion) -> usize {
+    ApiVersion::ALL
+        .iter()
+        .position(|v| *v == version)
+        .unwrap_or(0)
+}
+
+/// Every operation's well-formed request at a version, in catalogue order, made once per
+/// process. A sweep rule that breaks no input needs these and not the plan of breaks, which
+/// takes ten times as long to make: its cases can be made while the plan is still being made.
+pub fn bases(version: ApiVersion) -> &'static [Base] {
+    static BASES: [OnceLock<Vec<Base>>; 5] = [
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+    ];
+    BASES[version_slot(version)].get_or_init(|| {
+        let catalogue = Contract::get().catalogue(version);
+        let mut samples = Samples::new(catalogue.schemas());
+        catalogue
+            .all()
+            .iter()
+            .map(|op| base(op, &mut samples))
+            .collect()
+    })
 }
 
 /// The plan of a version, made once per process.
@@ -198,19 +228,16 @@ pub fn plan(version: ApiVersion) -> &'static Plan {
         OnceLock::new(),
         OnceLock::new(),
     ];
-    let at = ApiVersion::ALL
-        .iter()
-        .position(|v| *v == version)
-        .unwrap_or(0);
-    PLANS[at].get_or_init(|| {
+    PLANS[version_slot(version)].get_or_init(|| {
         let catalogue = Contract::get().catalogue(version);
         let census = catalogue.constraints();
+        let bases = bases(version);
         // Two halves, one per core: each operation's plan depends on nothing but its own spec.
         let half = catalogue.len() / 2;
         let plan_range = |range: std::ops::Range<usize>| {
             let mut samples = Samples::new(catalogue.schemas());
             range
-                .map(|i| plan_operation(&catalogue.all()[i], &mut samples, &census[i]))
+                .map(|i| plan_operation(&catalogue.all()[i], &bases[i], &mut samples, &census[i]))
                 .collect::<Vec<OperationPlan>>()
         };
         let operations = std::thread::scope(|scope| {
@@ -230,11 +257,15 @@ pub fn plan(version: ApiVersion) -> &'static Plan {
     })
 }
 
-fn plan_operation(op: &Operation, samples: &mut Samples, census: &[Constraint]) -> OperationPlan {
-    let base = base(op, samples);
+fn plan_operation(
+    op: &Operation,
+    base: &'static Base,
+    samples: &mut Samples,
+    census: &[Constraint],
+) -> OperationPlan {
     let mut planner = Planner {
         op,
-        base: &base,
+        base,
         samples,
         work: None,
         reach: None,

@@ -179,7 +179,7 @@ impl Checker<'_> {
                     Planned::Break(b) if breaks.selects(b) => Some(b),
                     _ => None,
                 }) {
-                    let request = broken_request(op, &planned.base, broken, &rule.request);
+                    let request = broken_request(op, planned.base, broken, &rule.request);
                     let (tolerate, inconclusive_on, _) = interned.judged(&base, op, &request);
                     let input = &broken.constraint.input;
                     let (field, field_source) = match input.is_property() {
@@ -219,7 +219,7 @@ impl Checker<'_> {
         }
         let mut regexes: HashMap<String, Result<MessagePattern, String>> = HashMap::new();
         let first = cases.len();
-        let plan = inputs::plan(self.version);
+        let bases = inputs::bases(self.version);
         cases.reserve(operations.len());
         let roles = crate::contract::Contract::get()
             .catalogue(self.version)
@@ -289,7 +289,7 @@ impl Checker<'_> {
                     Mutating::UnscopedWrites => unscoped_write,
                 };
                 let case_tags = if mutating { &mutating_tags } else { &tags };
-                let well_formed = &plan.operations[index].base;
+                let well_formed = &bases[index];
                 let mut request = request(
                     op,
                     well_formed,
@@ -938,7 +938,7 @@ mod tests {
             )
             .unwrap();
         let index = ops.all().iter().position(|o| std::ptr::eq(o, op)).unwrap();
-        let base = &inputs::plan(ApiVersion::V3_6_1).operations[index].base;
+        let base = &inputs::bases(ApiVersion::V3_6_1)[index];
         let request = request(op, base, &Default::default(), &[], None, None);
         assert_eq!(
             request.path,

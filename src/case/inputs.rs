@@ -201,13 +201,8 @@ fn version_slot(version: ApiVersion) -> usize {
 /// process. A sweep rule that breaks no input needs these and not the plan of breaks, which
 /// takes ten times as long to make: its cases can be made while the plan is still being made.
 pub fn bases(version: ApiVersion) -> &'static [Base] {
-    static BASES: [OnceLock<Vec<Base>>; 5] = [
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-    ];
+    static BASES: [OnceLock<Vec<Base>>; ApiVersion::ALL.len()] =
+        [const { OnceLock::new() }; ApiVersion::ALL.len()];
     BASES[version_slot(version)].get_or_init(|| {
         let catalogue = Contract::get().catalogue(version);
         let mut samples = Samples::new(catalogue.schemas());
@@ -221,13 +216,8 @@ pub fn bases(version: ApiVersion) -> &'static [Base] {
 
 /// The plan of a version, made once per process.
 pub fn plan(version: ApiVersion) -> &'static Plan {
-    static PLANS: [OnceLock<Plan>; 5] = [
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-        OnceLock::new(),
-    ];
+    static PLANS: [OnceLock<Plan>; ApiVersion::ALL.len()] =
+        [const { OnceLock::new() }; ApiVersion::ALL.len()];
     PLANS[version_slot(version)].get_or_init(|| {
         let catalogue = Contract::get().catalogue(version);
         let census = catalogue.constraints();

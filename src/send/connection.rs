@@ -16,6 +16,7 @@ use tokio::net::TcpStream;
 pub(super) type RequestBody = http_body_util::Full<Bytes>;
 
 /// Where a run's connections go: the target's origin, parsed once.
+#[derive(Clone)]
 pub(super) struct Endpoint {
     /// `http://host:port`, as errors name the target.
     origin: String,
@@ -60,12 +61,8 @@ impl Endpoint {
     /// The same endpoint, its connections opened by `dial`.
     pub(super) fn dialing(&self, dial: Dial) -> Endpoint {
         Endpoint {
-            origin: self.origin.clone(),
-            host: self.host.clone(),
-            port: self.port,
-            authority: self.authority.clone(),
-            tls: self.tls.clone(),
             dial: Some(dial),
+            ..self.clone()
         }
     }
 

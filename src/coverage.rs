@@ -17,6 +17,7 @@ use crate::outcome::OutcomeKind;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 /// FNV-1a over a case's method and path: the routing memo is asked once per sent case, and
 /// SipHash's resistance to chosen keys buys nothing for paths the harness itself generated.
@@ -210,8 +211,20 @@ pub struct Constraints {
     pub not_reached: usize,
     /// By keyword, in keyword order.
     pub by_keyword: BTreeMap<Keyword, KeywordCount>,
-    /// Every constraint no judged case broke, with why, in catalogue order.
-    pub unexercised: Vec<Unexercised>,
+    /// What became of each constraint, kept for [`Constraints::unexercised`].
+    outcomes: Outcomes,
+    /// Worked out when first asked for: the reasons come from the version's whole plan of
+    /// breaks, which a run that broke no input would otherwise never make (tens of milliseconds
+    /// and megabytes; the terminal shows only the counts).
+    unexercised: OnceLock<Vec<Unexercised>>,
+}
+
+/// Per operation of a version, what became of each of its declared constraints (empty where no
+/// case broke one).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Outcomes {
+    version: Option<ApiVersion>,
+    seen: Vec<Vec<Seen>>,
 }
 
 /// One keyword's constraints.
@@ -252,10 +265,19 @@ impl Constraints {
         line
     }
 
+    /// Every constraint no judged case broke, with why, in catalogue order.
+    pub fn unexercised(&self) -> &[Unexercised] {
+        self.unexercised
+            .get_or_init(|| match self.outcomes.version {
+                Some(version) => unexercised(version, &self.outcomes.seen),
+                None => Vec::new(),
+            })
+    }
+
     /// The unexercised constraints by keyword, then by kind of reason: how many.
     pub fn reasons(&self) -> BTreeMap<Keyword, BTreeMap<&'static str, usize>> {
         let mut out: BTreeMap<Keyword, BTreeMap<&'static str, usize>> = BTreeMap::new();
-        for u in &self.unexercised {
+        for u in self.unexercised() {
             *out.entry(u.keyword).or_default().entry(u.why).or_default() += 1;
         }
         out
@@ -418,7 +440,7 @@ impl Counting {
                 .filter(|&c| bits & 1 << c as u8 != 0)
                 .collect();
         }
-        let constraints = constraints(self.version, self.catalogue, &self.seen);
+        let constraints = constraints(self.version, self.catalogue, self.seen);
         Coverage {
             version: self.version,
             operations: self.operations,
@@ -428,19 +450,13 @@ impl Counting {
     }
 }
 
-/// The constraint coverage of what the cases did (`seen`, per operation), with the plan's
-/// reason for each constraint no case broke.
-fn constraints(version: ApiVersion, catalogue: &Operations, seen: &[Vec<Seen>]) -> Constraints {
-    let plan = inputs::plan(version);
+/// The constraint coverage of what the cases did (`seen`, per operation): the counts now, the
+/// reasons for what no case broke when asked for.
+fn constraints(version: ApiVersion, catalogue: &Operations, seen: Vec<Vec<Seen>>) -> Constraints {
     let mut out = Constraints::default();
-    for (i, (op, census)) in catalogue
-        .all()
-        .iter()
-        .zip(catalogue.constraints())
-        .enumerate()
-    {
+    for (census, seen) in catalogue.constraints().iter().zip(&seen) {
         for (at, constraint) in census.iter().enumerate() {
-            let got = seen[i].get(at).copied().unwrap_or_default();
+            let got = seen.get(at).copied().unwrap_or_default();
             let count = out.by_keyword.entry(constraint.keyword).or_default();
             out.declared += 1;
             count.declared += 1;
@@ -452,12 +468,34 @@ fn constraints(version: ApiVersion, catalogue: &Operations, seen: &[Vec<Seen>]) 
                         out.conformed += 1;
                         count.conformed += 1;
                     }
-                    continue;
                 }
                 Seen::Inconclusive => out.not_reached += 1,
                 Seen::Not => {}
             }
+        }
+    }
+    out.outcomes = Outcomes {
+        version: Some(version),
+        seen,
+    };
+    out
+}
+
+/// Every constraint of `version` no judged case broke, with the plan's reason where it has one.
+fn unexercised(version: ApiVersion, seen: &[Vec<Seen>]) -> Vec<Unexercised> {
+    let catalogue = Contract::get().catalogue(version);
+    let plan = inputs::plan(version);
+    let mut out = Vec::new();
+    for (i, (op, census)) in catalogue
+        .all()
+        .iter()
+        .zip(catalogue.constraints())
+        .enumerate()
+    {
+        for (at, constraint) in census.iter().enumerate() {
+            let got = seen[i].get(at).copied().unwrap_or_default();
             let (why, detail) = match (got, plan.operations[i].constraints.get(at)) {
+                (Seen::Conforming | Seen::NonConforming, _) => continue,
                 (Seen::Inconclusive, _) => (
                     "not_reached",
                     "every case that broke it was answered by a check the console made first"
@@ -469,7 +507,7 @@ fn constraints(version: ApiVersion, catalogue: &Operations, seen: &[Vec<Seen>]) 
                     "no case of this run broke it (not selected, or skipped)".to_string(),
                 ),
             };
-            out.unexercised.push(Unexercised {
+            out.push(Unexercised {
                 operation: format!("{} {}", op.method, op.path),
                 constraint: constraint.to_string(),
                 keyword: constraint.keyword,
@@ -583,5 +621,35 @@ mod tests {
             Some("invalid_grant".into())
         );
         assert_eq!(provoked(&json!({"data": []})), None);
+    }
+
+    #[test]
+    fn constraints_no_case_broke_are_counted_and_listed_with_the_plans_reason() {
+        let census = Contract::get()
+            .catalogue(ApiVersion::FALLBACK)
+            .constraints();
+        let declared: usize = census.iter().map(Vec::len).sum();
+        let coverage = Coverage::count(ApiVersion::FALLBACK, [], [], []);
+        let c = &coverage.constraints;
+        assert_eq!((c.declared, c.exercised, c.not_reached), (declared, 0, 0));
+        let unexercised = c.unexercised();
+        assert_eq!(unexercised.len(), declared);
+        // What the plan cannot break says why; every other constraint was simply not run.
+        let untestable = unexercised.iter().filter(|u| u.why != "not_run").count();
+        assert!(untestable > 0 && untestable < declared, "{untestable}");
+        let reasons: usize = c.reasons().values().flat_map(|by| by.values()).sum();
+        assert_eq!(reasons, declared);
+        // In catalogue order: the first is of the first operation that declares any.
+        let catalogue = Contract::get().catalogue(ApiVersion::FALLBACK);
+        let first = catalogue
+            .all()
+            .iter()
+            .zip(census)
+            .find(|(_, c)| !c.is_empty());
+        let (op, _) = first.expect("an operation declaring constraints");
+        assert_eq!(
+            unexercised[0].operation,
+            format!("{} {}", op.method, op.path)
+        );
     }
 }

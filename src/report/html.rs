@@ -191,7 +191,7 @@ fn constraints_section(c: &Constraints) -> String {
         );
         if missing > 0 {
             out.push_str("<table class=\"checks\"><tr><th>operation</th><th>constraint</th><th>why</th></tr>\n");
-            for u in c.unexercised.iter().filter(|u| u.keyword == *keyword) {
+            for u in c.unexercised().iter().filter(|u| u.keyword == *keyword) {
                 let _ = writeln!(
                     out,
                     "<tr class=\"unreached\"><td class=\"value\">{}</td><td class=\"value\">{}</td><td>{}: {}</td></tr>",

@@ -241,7 +241,7 @@ fn constraints_value(c: &Constraints) -> Value {
         })
         .collect();
     let unexercised: Vec<Value> = c
-        .unexercised
+        .unexercised()
         .iter()
         .map(|u| {
             json!({

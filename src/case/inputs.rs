@@ -13,6 +13,7 @@
 //! (required properties only). To reach an optional property, the break first fills the path to
 //! it with accepted values.
 
+use super::cores::across_cores;
 use super::values::{self, MISSING_INTEGER, MISSING_UUID, Samples};
 // Made in values.rs, which decides some of them (a keyword that no value breaks) below the plan.
 pub use super::values::Why;
@@ -205,12 +206,11 @@ pub fn bases(version: ApiVersion) -> &'static [Base] {
         [const { OnceLock::new() }; ApiVersion::ALL.len()];
     BASES[version_slot(version)].get_or_init(|| {
         let catalogue = Contract::get().catalogue(version);
-        let mut samples = Samples::new(catalogue.schemas());
-        catalogue
-            .all()
-            .iter()
-            .map(|op| base(op, &mut samples))
-            .collect()
+        across_cores(
+            catalogue.len(),
+            || Samples::new(catalogue.schemas()),
+            |samples, i| base(&catalogue.all()[i], samples),
+        )
     })
 }
 
@@ -222,24 +222,12 @@ pub fn plan(version: ApiVersion) -> &'static Plan {
         let catalogue = Contract::get().catalogue(version);
         let census = catalogue.constraints();
         let bases = bases(version);
-        // Two halves, one per core: each operation's plan depends on nothing but its own spec.
-        let half = catalogue.len() / 2;
-        let plan_range = |range: std::ops::Range<usize>| {
-            let mut samples = Samples::new(catalogue.schemas());
-            range
-                .map(|i| plan_operation(&catalogue.all()[i], &bases[i], &mut samples, &census[i]))
-                .collect::<Vec<OperationPlan>>()
-        };
-        let operations = std::thread::scope(|scope| {
-            let second = scope.spawn(|| plan_range(half..catalogue.len()));
-            let mut operations = plan_range(0..half);
-            match second.join() {
-                Ok(rest) => operations.extend(rest),
-                // A panic in the other half is a defect of the planner: plan it here again.
-                Err(_) => operations.extend(plan_range(half..catalogue.len())),
-            }
-            operations
-        });
+        // Each operation's plan depends on nothing but its own spec.
+        let operations = across_cores(
+            catalogue.len(),
+            || Samples::new(catalogue.schemas()),
+            |samples, i| plan_operation(&catalogue.all()[i], &bases[i], samples, &census[i]),
+        );
         Plan {
             version,
             operations,

@@ -1,6 +1,7 @@
 //! Lowering: one file's text, parsed into the file format, checked against the contract and
 //! turned into [`Case`]s, with every problem as a positioned diagnostic.
 
+use super::cores::across_cores;
 use super::*;
 use crate::contract::fact;
 use crate::contract::{
@@ -50,21 +51,36 @@ pub fn parse_cases(
             }
         };
         if key.get_ref().as_ref() == "sweep" {
-            for table in tables {
-                let span = table.span();
-                match serde::Deserialize::deserialize(toml::de::ValueDeserializer::from(table)) {
-                    Ok(rule) => {
-                        let mut checker = Checker {
-                            source: &source,
-                            file: file.clone(),
-                            version,
-                            problems: Vec::new(),
-                        };
-                        checker.sweep(span, rule, &mut cases);
-                        problems.extend(checker.problems);
-                    }
-                    Err(e) => problems.push(toml_diagnostic(&source, &e)),
-                }
+            // Each rule depends on nothing but itself, and thousands of cases can come of a
+            // file's rules: they are expanded on every core, their cases kept in file order.
+            let expanded = across_cores(
+                tables.len(),
+                || (),
+                |_, i| {
+                    let table = tables[i].clone();
+                    let span = table.span();
+                    let mut cases = Vec::new();
+                    let problems = match serde::Deserialize::deserialize(
+                        toml::de::ValueDeserializer::from(table),
+                    ) {
+                        Ok(rule) => {
+                            let mut checker = Checker {
+                                source: &source,
+                                file: file.clone(),
+                                version,
+                                problems: Vec::new(),
+                            };
+                            checker.sweep(span, rule, &mut cases);
+                            checker.problems
+                        }
+                        Err(e) => vec![toml_diagnostic(&source, &e)],
+                    };
+                    (cases, problems)
+                },
+            );
+            for (made, found) in expanded {
+                cases.extend(made);
+                problems.extend(found);
             }
             continue;
         }

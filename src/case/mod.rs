@@ -13,6 +13,7 @@
 //! built-in cases.
 //! [`template`] holds the `{variable}` placeholders cases use and their substitution.
 
+mod cores;
 pub mod file;
 pub mod inputs;
 mod lower;

@@ -198,20 +198,18 @@ fn version_slot(version: ApiVersion) -> usize {
         .unwrap_or(0)
 }
 
-/// Every operation's well-formed request at a version, in catalogue order, made once per
-/// process. A sweep rule that breaks no input needs these and not the plan of breaks, which
-/// takes ten times as long to make: its cases can be made while the plan is still being made.
-pub fn bases(version: ApiVersion) -> &'static [Base] {
-    static BASES: [OnceLock<Vec<Base>>; ApiVersion::ALL.len()] =
+/// The well-formed request of the operation at `index` of a version's catalogue, made once per
+/// process when first asked for: a sweep rule that breaks no input asks for those of the
+/// operations it selects (a few hundred GETs cost next to nothing; the bodies of the writes are
+/// most of the work), the plan of breaks for every one. `samples`, of that version's schemas,
+/// keeps the values made for the next request.
+pub fn base(version: ApiVersion, index: usize, samples: &mut Samples) -> &'static Base {
+    static BASES: [OnceLock<Box<[OnceLock<Base>]>>; ApiVersion::ALL.len()] =
         [const { OnceLock::new() }; ApiVersion::ALL.len()];
-    BASES[version_slot(version)].get_or_init(|| {
-        let catalogue = Contract::get().catalogue(version);
-        across_cores(
-            catalogue.len(),
-            || Samples::new(catalogue.schemas()),
-            |samples, i| base(&catalogue.all()[i], samples),
-        )
-    })
+    let catalogue = Contract::get().catalogue(version);
+    let slots = BASES[version_slot(version)]
+        .get_or_init(|| (0..catalogue.len()).map(|_| OnceLock::new()).collect());
+    slots[index].get_or_init(|| make_base(&catalogue.all()[index], samples))
 }
 
 /// The plan of a version, made once per process.
@@ -221,12 +219,14 @@ pub fn plan(version: ApiVersion) -> &'static Plan {
     PLANS[version_slot(version)].get_or_init(|| {
         let catalogue = Contract::get().catalogue(version);
         let census = catalogue.constraints();
-        let bases = bases(version);
         // Each operation's plan depends on nothing but its own spec.
         let operations = across_cores(
             catalogue.len(),
             || Samples::new(catalogue.schemas()),
-            |samples, i| plan_operation(&catalogue.all()[i], &bases[i], samples, &census[i]),
+            |samples, i| {
+                let base = base(version, i, samples);
+                plan_operation(&catalogue.all()[i], base, samples, &census[i])
+            },
         );
         Plan {
             version,
@@ -289,7 +289,7 @@ fn as_text(value: &Value) -> String {
 }
 
 /// The operation's well-formed request.
-fn base(op: &Operation, samples: &mut Samples) -> Base {
+fn make_base(op: &Operation, samples: &mut Samples) -> Base {
     let schemas = samples.schemas();
     let mut flaw: Option<String> = None;
     let mut path_values = Vec::new();

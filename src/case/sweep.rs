@@ -9,6 +9,7 @@
 
 use super::file::{BodySelector, BreaksDef, InputSelector, Mutating, RolesDef, Selector, SweepDef};
 use super::inputs::{self, Base, Break, Edit, Planned};
+use super::values::Samples;
 use super::{
     Body, Case, Checker, Credentials, Field, JsonBody, MessagePattern, Origin, RequestSpec,
     Sources, tags,
@@ -219,11 +220,10 @@ impl Checker<'_> {
         }
         let mut regexes: HashMap<String, Result<MessagePattern, String>> = HashMap::new();
         let first = cases.len();
-        let bases = inputs::bases(self.version);
+        let catalogue = crate::contract::Contract::get().catalogue(self.version);
+        let mut samples = Samples::new(catalogue.schemas());
         cases.reserve(operations.len());
-        let roles = crate::contract::Contract::get()
-            .catalogue(self.version)
-            .roles();
+        let roles = catalogue.roles();
         for (index, op) in operations {
             // A rule over roles: each role of the version the operation does not admit.
             let refused: Vec<Option<Role>> = match rule.roles.as_ref().map(|r| *r.get_ref()) {
@@ -289,7 +289,7 @@ impl Checker<'_> {
                     Mutating::UnscopedWrites => unscoped_write,
                 };
                 let case_tags = if mutating { &mutating_tags } else { &tags };
-                let well_formed = &bases[index];
+                let well_formed = inputs::base(self.version, index, &mut samples);
                 let mut request = request(
                     op,
                     well_formed,
@@ -938,7 +938,7 @@ mod tests {
             )
             .unwrap();
         let index = ops.all().iter().position(|o| std::ptr::eq(o, op)).unwrap();
-        let base = &inputs::bases(ApiVersion::V3_6_1)[index];
+        let base = inputs::base(ApiVersion::V3_6_1, index, &mut Samples::new(ops.schemas()));
         let request = request(op, base, &Default::default(), &[], None, None);
         assert_eq!(
             request.path,

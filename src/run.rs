@@ -98,7 +98,7 @@ pub enum Event<'a> {
 /// are those of the cases that finished.
 pub async fn run(
     target: &Arc<Target>,
-    cases: Vec<Arc<Case>>,
+    cases: &[Arc<Case>],
     options: &RunOptions,
     mut on_event: impl FnMut(Event<'_>),
 ) -> Vec<CaseReport> {
@@ -189,10 +189,10 @@ pub async fn run(
     // instead of dropping it (an error, which no cell of the matrix counts). A case never
     // started is one a stop left out.
     let not_run = started.iter().filter(|s| !**s).count();
-    for (index, case) in cases.into_iter().enumerate() {
+    for (index, case) in cases.iter().enumerate() {
         if started[index] && !finished_at[index] {
             let report = CaseReport {
-                case,
+                case: case.clone(),
                 outcome: Outcome::Error("the case's worker panicked".into()),
                 exchange: None,
                 checks: Vec::new(),

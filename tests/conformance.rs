@@ -281,7 +281,7 @@ fn rule_trial(
             "sweep::{rule} ({})",
             cases.first().map(|c| relative(c)).unwrap_or_default()
         );
-        let reports = runtime().block_on(run::run(&target, cases, &options, |_| {}));
+        let reports = runtime().block_on(run::run(&target, &cases, &options, |_| {}));
         let text = sweep_groups(&rule, &reports);
         snapshot(&target, &format!("sweep::{rule}"), description, text).map_err(|()| {
             Failed::from(format!(

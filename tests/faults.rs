@@ -184,12 +184,7 @@ fn every_fault_fails_its_own_case_clearly_and_the_run_goes_on() {
         ))
         .unwrap();
     let target = Arc::new(target);
-    let reports = runtime.block_on(run::run(
-        &target,
-        cases.clone(),
-        &RunOptions::default(),
-        |_| {},
-    ));
+    let reports = runtime.block_on(run::run(&target, &cases, &RunOptions::default(), |_| {}));
     assert_eq!(reports.len(), 7, "every case has an outcome");
     assert_eq!(reason(&reports, "conforming"), Outcome::Conforming);
     // A conforming case's body is checked whole, then held only as far as reports show it.
@@ -238,7 +233,7 @@ fn every_fault_fails_its_own_case_clearly_and_the_run_goes_on() {
     std::thread::sleep(Duration::from_millis(100));
     let again = runtime.block_on(run::run(
         &target,
-        cases[..1].to_vec(),
+        &cases[..1],
         &RunOptions::default(),
         |_| {},
     ));

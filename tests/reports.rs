@@ -293,7 +293,7 @@ expect = { code = 400, property = "name" }
             .unwrap(),
         );
         let mut counted = None;
-        let reports = run::run(&target, cases, &RunOptions::default(), |event| {
+        let reports = run::run(&target, &cases, &RunOptions::default(), |event| {
             if let run::Event::RunFinished { matrix, .. } = event {
                 counted = Some(matrix.clone());
             }
@@ -406,7 +406,7 @@ fn run_on_mock(
         )
         .await
         .unwrap();
-        vspc_conformance::run::run(&std::sync::Arc::new(target), cases, options, on_event).await
+        vspc_conformance::run::run(&std::sync::Arc::new(target), &cases, options, on_event).await
     })
 }
 
@@ -515,7 +515,7 @@ expect = { code = 400, parameter = "limit" }
             };
             let (mut started, mut finished) = (BTreeMap::new(), BTreeMap::new());
             let began = Instant::now();
-            let reports = run::run(&Arc::new(target), cases, &options, |event| match event {
+            let reports = run::run(&Arc::new(target), &cases, &options, |event| match event {
                 Event::CaseStarted(case) => *started.entry(case.name.clone()).or_insert(0) += 1,
                 Event::CaseFinished(report) => {
                     *finished.entry(report.case.name.clone()).or_insert(0) += 1

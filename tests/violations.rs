@@ -162,7 +162,7 @@ fn without_a_violation_every_shipped_case_conforms() {
             .await
             .unwrap(),
         );
-        run::run(&target, cases, &RunOptions::default(), |_| {}).await
+        run::run(&target, &cases, &RunOptions::default(), |_| {}).await
     });
     let bad: Vec<String> = reports
         .iter()

@@ -296,7 +296,7 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
         let runner = tokio::spawn(async move {
             let (mut summary, mut interrupted, mut report_error, mut written) =
                 (None, None, None, Ok(None));
-            let reports = run::run(&target, cases, &options, |event| {
+            let reports = run::run(&target, &cases, &options, |event| {
                 if let Event::RunFinished {
                     summary: s,
                     reports,
@@ -339,9 +339,11 @@ pub fn command(args: RunArgs) -> Result<ExitCode, Failure> {
                 }
             })
             .await;
-            // The process ends right after: freeing every report, its exchange and verdicts one
-            // by one would only add a serial tail to the run (4% of its instructions).
+            // The process ends right after: freeing every report, its exchange and verdicts, and
+            // every case, one by one would only add a serial tail to the run (4% of its
+            // instructions; 30 ms of 2.9 s for 200,000 cases).
             std::mem::forget(reports);
+            std::mem::forget(cases);
             (
                 summary.unwrap_or_default(),
                 interrupted,

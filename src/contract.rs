@@ -550,6 +550,11 @@ fn compile(text: &str) -> jsonschema::Validator {
 }
 
 fn schema_violations(validator: &jsonschema::Validator, body: &serde_json::Value) -> Vec<String> {
+    // Almost every body a run sees is valid: the validator's yes-or-no walk stops at nothing
+    // and builds no error, where collecting errors builds the walk's state for each keyword.
+    if validator.is_valid(body) {
+        return Vec::new();
+    }
     validator
         .iter_errors(body)
         .map(|e| {

@@ -340,12 +340,11 @@ impl Judge<'_> {
         let Some(subject) = subject else {
             return no_subject(Check::Field);
         };
-        let named = |member: &str| subject.get(member).cloned();
-        let (parameter, property) = (named("parameterName"), named("propertyName"));
+        let (parameter, property) = (subject.get("parameterName"), subject.get("propertyName"));
         let shown: Vec<(&'static str, Value)> =
-            [("parameterName", &parameter), ("propertyName", &property)]
+            [("parameterName", parameter), ("propertyName", property)]
                 .into_iter()
-                .filter_map(|(member, value)| Some((member, value.clone()?)))
+                .filter_map(|(member, value)| Some((member, value?.clone())))
                 .collect();
         let mut result = CheckResult::new(Check::Field, Verdict::Pass);
         if !shown.is_empty() {
@@ -403,7 +402,7 @@ impl Judge<'_> {
             };
         }
         if let (Field::Property(wanted), None, Some(Value::String(named))) =
-            (field, actual, &parameter)
+            (field, actual, parameter)
         {
             return self
                 .mismatch(result, self.source(Claim::Field))
@@ -420,12 +419,12 @@ impl Judge<'_> {
             ));
         }
         let other = match field.member() {
-            "parameterName" => &property,
-            _ => &parameter,
+            "parameterName" => property,
+            _ => parameter,
         };
         // Another input of the operation named instead: the console validated it first, and
         // the contract orders no checks.
-        let named_instead = match (&parameter, &property) {
+        let named_instead = match (parameter, property) {
             (Some(Value::String(name)), None) => Some(Input::Parameter(name)),
             (None, Some(Value::String(_))) => Some(Input::Body),
             _ => None,

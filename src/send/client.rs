@@ -6,6 +6,8 @@
 
 use super::*;
 
+const BEARER: &[u8] = b"Bearer ";
+
 impl Sender {
     pub fn new(base_url: &str, options: &SendOptions) -> Result<Sender, TransportError> {
         let plain = !base_url
@@ -68,10 +70,12 @@ impl Sender {
         headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
         if let Some(credential) = &prepared.credential {
             let token = credential.current(self).await?;
-            let mut value =
-                HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| {
-                    TransportError::Other("the token cannot be sent in a header".into())
-                })?;
+            let mut bearer = Vec::with_capacity(BEARER.len() + token.expose().len());
+            bearer.extend_from_slice(BEARER);
+            bearer.extend_from_slice(token.expose().as_bytes());
+            let mut value = HeaderValue::from_maybe_shared(Bytes::from(bearer)).map_err(|_| {
+                TransportError::Other("the token cannot be sent in a header".into())
+            })?;
             value.set_sensitive(true);
             headers.insert(AUTHORIZATION, value);
         }

@@ -102,8 +102,9 @@ impl Sender {
         let base = &self.base_url;
         let plain = path.bytes().all(path_safe)
             && !path
-                .split('/')
-                .any(|segment| segment == "." || segment == "..")
+                .as_bytes()
+                .split(|&byte| byte == b'/')
+                .any(|segment| segment == b"." || segment == b"..")
             && base.query().is_none()
             && base.fragment().is_none();
         let url = if plain {
@@ -203,12 +204,15 @@ pub(super) fn header_value(text: &str) -> Result<HeaderValue, SendError> {
 pub fn form_pairs<K: AsRef<str>, V: AsRef<str>>(pairs: impl IntoIterator<Item = (K, V)>) -> String {
     let mut encoded = String::new();
     for (i, (k, v)) in pairs.into_iter().enumerate() {
+        let (k, v) = (k.as_ref(), v.as_ref());
+        // Room for the pair as it is: grown once per pair, not once per character pushed.
+        encoded.reserve(k.len() + v.len() + 2);
         if i > 0 {
             encoded.push('&');
         }
-        encode_into(&mut encoded, k.as_ref());
+        encode_into(&mut encoded, k);
         encoded.push('=');
-        encode_into(&mut encoded, v.as_ref());
+        encode_into(&mut encoded, v);
     }
     encoded
 }
@@ -280,6 +284,8 @@ mod tests {
             "/a b",
             "/x/./y",
             "/x/../y",
+            "/x/..",
+            "/x/.",
             "/é",
             "/%41%zz",
             "/q?inline=1",

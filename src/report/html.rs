@@ -9,12 +9,12 @@
 //! row and verdicts the record gives them. A selection is kept in the address's fragment
 //! (`#cell=500/status&case=server_faults::unspecified_error`), so a link opens the same view.
 
-use super::record::{Headline, RunRecord};
+use super::record::{CaseRecord, Headline, RunRecord};
 use crate::check::Check;
 use crate::contract::Contract;
 use crate::coverage::{Constraints, Coverage, Pairs, Roles};
 use crate::matrix::Matrix;
-use serde_json::{Value, json};
+use serde::Serialize;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -104,14 +104,17 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         }
     }
     page.push_str("</main>\n");
-    let data = json!({
-        "target": run.target,
-        "cases": run.cases.iter().map(|c| {
-            let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
-            v["row"] = json!(c.row().map(|r| r.id()));
-            v
-        }).collect::<Vec<_>>(),
-    });
+    let data = PageData {
+        cases: run
+            .cases
+            .iter()
+            .map(|case| CaseData {
+                case,
+                row: case.row().map(|r| r.id()),
+            })
+            .collect(),
+        target: &run.target,
+    };
     // `<` is escaped so no text in the data can close the script element.
     let data = serde_json::to_string(&data)
         .unwrap_or_default()
@@ -121,6 +124,21 @@ pub fn render(run: &RunRecord, matrix: &Matrix) -> String {
         "<script type=\"application/json\" id=\"report-data\">{data}</script>\n<script>\n{SCRIPT}</script>\n</body>\n</html>\n"
     );
     page
+}
+
+/// The cases as the page's script reads them: each written straight from its record, with the
+/// matrix row it counts in.
+#[derive(Serialize)]
+struct PageData<'a> {
+    cases: Vec<CaseData<'a>>,
+    target: &'a str,
+}
+
+#[derive(Serialize)]
+struct CaseData<'a> {
+    #[serde(flatten)]
+    case: &'a CaseRecord,
+    row: Option<String>,
 }
 
 /// Who may call what: a row per role, a column per tag, each cell the pairs refused of those

@@ -95,8 +95,13 @@ fn write_cases(
         Value::Object(members) => members,
         _ => Map::new(),
     };
-    serde_json::to_writer_pretty(&mut *out, &Streamed { head: &head, cases })?;
-    out.write_all(b"\n")
+    // A buffer of a type known here: the formatter's many small writes (quotes, colons,
+    // indentation) go into it inline, not each through `out`'s vtable.
+    use std::io::Write;
+    let mut buffered = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, &Streamed { head: &head, cases })?;
+    buffered.write_all(b"\n")?;
+    buffered.flush()
 }
 
 /// The report's members in key order, with `cases` written case by case.
@@ -120,26 +125,25 @@ impl Serialize for Streamed<'_> {
     }
 }
 
-/// Cases written as a JSON array, each recorded (if it is not yet) and turned into a JSON value
-/// (members in key order) just before it is written.
+/// Cases written as a JSON array, each recorded (if it is not yet) just before it is written.
+/// A record writes its members in key order itself ([`CaseRecord`]).
 struct EachAsJson<'a>(Cases<'a>);
 
 impl Serialize for EachAsJson<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeSeq};
-        let json = |case: &CaseRecord| serde_json::to_value(case).map_err(S::Error::custom);
+        use serde::ser::SerializeSeq;
         match self.0 {
             Cases::Records(records) => {
                 let mut seq = serializer.serialize_seq(Some(records.len()))?;
                 for case in records {
-                    seq.serialize_element(&json(case)?)?;
+                    seq.serialize_element(case)?;
                 }
                 seq.end()
             }
             Cases::Reports(reports) => {
                 let mut seq = serializer.serialize_seq(Some(reports.len()))?;
                 for report in reports {
-                    seq.serialize_element(&json(&CaseRecord::from_report(report))?)?;
+                    seq.serialize_element(&CaseRecord::from_report(report))?;
                 }
                 seq.end()
             }

@@ -203,41 +203,64 @@ impl Headline {
     }
 }
 
-/// One case of the report.
+/// One case of the report. Its fields, and those of the records inside it, are declared in key
+/// order: the JSON report writes each case straight from its record, with its members in key
+/// order as the report's other members are, and serde writes a record's fields in the order
+/// they are declared. Building a JSON value per case to sort them took more than half of a
+/// report's writing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CaseRecord {
-    pub name: String,
+    /// Where the case stands against the run's baseline file, when it has one.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "in_key_order"
+    )]
+    pub baseline: Option<Standing>,
+    /// The declared constraint the case breaks, when an input sweep made it.
+    #[serde(rename = "break", default, skip_serializing_if = "Option::is_none")]
+    pub broken: Option<BreakRecord>,
+    pub checks: Checks,
+    /// A `curl` command that sends the request again, for a non-conforming case
+    /// ([`super::curl::command`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub curl: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub elapsed_ms: u64,
+    pub expected: ExpectedRecord,
     /// The case file, relative to the working directory when it is under it.
     pub file: String,
     pub line: usize,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    pub tags: Vec<String>,
-    pub request: RequestRecord,
-    pub expected: ExpectedRecord,
+    pub name: String,
     /// The answer, when one came (`null` for skipped cases and transport errors).
     pub observed: Option<ObservedRecord>,
     pub outcome: OutcomeKind,
     /// Why, for skipped cases and errors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
-    pub checks: Checks,
-    pub elapsed_ms: u64,
-    /// A `curl` command that sends the request again, for a non-conforming case
-    /// ([`super::curl::command`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub curl: Option<String>,
-    /// Where the case stands against the run's baseline file, when it has one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<Standing>,
-    /// The declared constraint the case breaks, when an input sweep made it.
-    #[serde(rename = "break", default, skip_serializing_if = "Option::is_none")]
-    pub broken: Option<BreakRecord>,
+    pub request: RequestRecord,
+    pub tags: Vec<String>,
+}
+
+/// A value written with its members in key order, as a JSON value keeps them: for a type whose
+/// fields are not declared so (an internally tagged enum writes its tag first).
+fn in_key_order<T: Serialize, S: serde::Serializer>(
+    value: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::Error;
+    serde_json::to_value(value)
+        .map_err(S::Error::custom)?
+        .serialize(serializer)
 }
 
 /// A declared constraint broken, as data: which, how, and the value sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BreakRecord {
+    /// Other keywords of the same input the value breaks too, where none breaks it alone.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<String>,
     /// As the census names it: `query limit: maximum`.
     pub constraint: String,
     /// `query limit`, `body organizationInput.name`.
@@ -247,9 +270,6 @@ pub struct BreakRecord {
     pub kind: String,
     /// The value sent, as shown (`-1`, `(left out)`).
     pub value: String,
-    /// Other keywords of the same input the value breaks too, where none breaks it alone.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub also: Vec<String>,
 }
 
 impl BreakRecord {
@@ -338,11 +358,15 @@ impl CaseRecord {
 
 /// A path as reports show it: relative to the working directory when it is under it.
 fn display_path(path: &Path) -> String {
-    let relative = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
-    relative
+    // Asked of the system once: a report names every case's file, and the harness never
+    // changes its working directory.
+    static WORKING_DIRECTORY: std::sync::OnceLock<Option<std::path::PathBuf>> =
+        std::sync::OnceLock::new();
+    let relative = WORKING_DIRECTORY
+        .get_or_init(|| std::env::current_dir().ok())
         .as_deref()
+        .and_then(|cwd| path.strip_prefix(cwd).ok());
+    relative
         .unwrap_or(path)
         .display()
         .to_string()
@@ -352,28 +376,28 @@ fn display_path(path: &Path) -> String {
 /// What was sent: the request as sent when it was (variables resolved), else as the case wrote it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RequestRecord {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub burst: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// `default`, `none`, `invalid` or `read-only`.
+    pub credentials: String,
+    /// A form body, by its keys only: forms are logins, their values are never reported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form_keys: Option<Vec<String>>,
+    /// Headers the case sets (credential headers redacted).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// A JSON body (credential members redacted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json: Option<Value>,
     pub method: String,
     /// Under `/api/v3`.
     pub path: String,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub query: BTreeMap<String, String>,
-    /// Headers the case sets (credential headers redacted).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub headers: BTreeMap<String, String>,
-    /// `default`, `none`, `invalid` or `read-only`.
-    pub credentials: String,
-    /// A JSON body (credential members redacted).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub json: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<String>,
-    /// A form body, by its keys only: forms are logins, their values are never reported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub form_keys: Option<Vec<String>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub content_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub burst: Option<u32>,
 }
 
 impl RequestRecord {
@@ -437,23 +461,23 @@ fn cut(text: &str, limit: usize) -> String {
 /// What the contract says the answer must be.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExpectedRecord {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth2_error: Option<String>,
     /// The call must be let through (no 401, no 403); `status` is then the first success.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub admitted: bool,
-    pub status: u16,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub error_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<u16>,
+    /// A regex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth2_error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub property: Option<String>,
-    /// A regex.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+    pub status: u16,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub error_type: Option<String>,
 }
 
 impl ExpectedRecord {
@@ -485,16 +509,16 @@ impl ExpectedRecord {
 /// What came back.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ObservedRecord {
-    pub status: u16,
-    pub content_type: Option<String>,
+    /// When the answer was 202 Accepted: the async action followed to its end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub async_action: Option<Value>,
     /// The body: JSON with credential members redacted, else its text (cut).
     pub body: Value,
     /// For `burst` cases: how many were sent and the statuses that came back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub burst: Option<Value>,
-    /// When the answer was 202 Accepted: the async action followed to its end.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub async_action: Option<Value>,
+    pub content_type: Option<String>,
+    pub status: u16,
     /// 429s the case did not ask for, waited out and sent again.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub throttled_retries: u32,
@@ -507,19 +531,19 @@ fn is_zero(n: &u32) -> bool {
 /// One check's verdict, with what was expected and seen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckRecord {
-    pub verdict: Verdict,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expected: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    /// How firm the fact is that a failed or deviating check rests on.
+    pub expected: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub strength: Option<Strength>,
+    pub note: Option<String>,
     /// Where that fact was read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// How firm the fact is that a failed or deviating check rests on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strength: Option<Strength>,
+    pub verdict: Verdict,
 }
 
 impl From<&CheckResult> for CheckRecord {
@@ -546,17 +570,17 @@ impl CheckRecord {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Checks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<CheckRecord>,
+    pub code: Option<CheckRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub envelope: Option<CheckRecord>,
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub error_type: Option<CheckRecord>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<CheckRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<CheckRecord>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<CheckRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<CheckRecord>,
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
+    pub error_type: Option<CheckRecord>,
 }
 
 impl Checks {
@@ -655,4 +679,133 @@ pub fn check_line(record: &CheckRecord) -> String {
         line.push_str(&format!(" [{source}]"));
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::baseline::Date;
+    use serde_json::json;
+
+    fn check(verdict: Verdict) -> Option<CheckRecord> {
+        Some(CheckRecord {
+            actual: Some(json!({"parameterName": "offset", "code": 400})),
+            expected: Some(json!({"parameterName": "limit"})),
+            note: Some("names `offset`, not `limit`".into()),
+            source: Some("errors page: the field".into()),
+            strength: Some(Strength::Stated),
+            verdict,
+        })
+    }
+
+    /// Every member a case can carry, so that each record's key order is tried.
+    fn full(baseline: Standing) -> CaseRecord {
+        CaseRecord {
+            baseline: Some(baseline),
+            broken: Some(BreakRecord {
+                also: vec!["maxLength".into()],
+                constraint: "query limit: maximum".into(),
+                input: "query limit".into(),
+                keyword: "maximum".into(),
+                kind: "above_maximum".into(),
+                value: "1001".into(),
+            }),
+            checks: Checks {
+                code: check(Verdict::Fail),
+                envelope: check(Verdict::Pass),
+                field: check(Verdict::Deviation),
+                message: check(Verdict::Skip),
+                status: check(Verdict::Pass),
+                error_type: check(Verdict::Pass),
+            },
+            curl: Some("curl -X GET ...".into()),
+            description: Some("a limit above the maximum".into()),
+            elapsed_ms: 3,
+            expected: ExpectedRecord {
+                admitted: true,
+                code: Some(400),
+                message: Some("(?i)limit".into()),
+                oauth2_error: Some("invalid_grant".into()),
+                parameter: Some("limit".into()),
+                property: Some("name".into()),
+                status: 400,
+                error_type: Some("logical".into()),
+            },
+            file: "cases/sweep.toml".into(),
+            line: 12,
+            name: "sweep::above_maximum::GET /x (query limit)".into(),
+            observed: Some(ObservedRecord {
+                async_action: Some(json!({"action": "a1", "status": "failed"})),
+                body: json!({"errors": [{"message": "m", "type": "logical", "code": 400}]}),
+                burst: Some(json!({"sent": 3, "statuses": {"429": 1}})),
+                content_type: Some("application/json".into()),
+                status: 400,
+                throttled_retries: 2,
+            }),
+            outcome: OutcomeKind::NonConforming,
+            reason: Some("why".into()),
+            request: RequestRecord {
+                burst: Some(3),
+                content_type: Some("application/json".into()),
+                credentials: "default".into(),
+                form_keys: Some(vec!["grant_type".into()]),
+                headers: BTreeMap::from([("X-A".into(), "1".into())]),
+                json: Some(json!({"b": 1, "a": [true, null]})),
+                method: "GET".into(),
+                path: "/x".into(),
+                query: BTreeMap::from([("limit".into(), "1001".into())]),
+                raw: Some("raw".into()),
+            },
+            tags: vec!["sweep".into()],
+        }
+    }
+
+    #[test]
+    fn a_case_written_straight_from_its_record_is_the_text_of_its_json_value() {
+        let date = Date {
+            year: 2026,
+            month: 12,
+            day: 5,
+        };
+        let reason = || "known".to_string();
+        for standing in [
+            Standing::Known { reason: reason() },
+            Standing::New,
+            Standing::Changed {
+                reason: reason(),
+                was: "field".into(),
+            },
+            Standing::Expired {
+                reason: reason(),
+                expired: date,
+            },
+            Standing::Fixed {
+                reason: reason(),
+                strict: true,
+            },
+        ] {
+            let record = full(standing);
+            let value = serde_json::to_value(&record).unwrap();
+            assert_eq!(
+                serde_json::to_string_pretty(&record).unwrap(),
+                serde_json::to_string_pretty(&value).unwrap()
+            );
+            // Members a case leaves out are left out alike.
+            let bare = CaseRecord {
+                baseline: None,
+                broken: None,
+                curl: None,
+                description: None,
+                observed: None,
+                reason: None,
+                checks: Checks::default(),
+                ..record
+            };
+            let value = serde_json::to_value(&bare).unwrap();
+            assert_eq!(
+                serde_json::to_string_pretty(&bare).unwrap(),
+                serde_json::to_string_pretty(&value).unwrap()
+            );
+        }
+    }
 }

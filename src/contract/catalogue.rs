@@ -10,9 +10,11 @@
 use super::ApiVersion;
 use super::role::{Role, Roles};
 use super::schema::{Format, SchemaId, Schemas, Type};
+use super::schema::{Text, Written};
 use serde::Deserialize;
-use serde_json::{Map, Value};
-use std::collections::HashMap;
+use serde_json::Value;
+use serde_json::value::RawValue;
+use std::collections::{BTreeMap, HashMap};
 
 /// How a request body travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -188,49 +190,61 @@ impl Operation {
     }
 }
 
+/// The spec's two parts, each item left as its text until it is read: one operation or one
+/// schema at a time, so that what is read of one is freed before the next is read.
 #[derive(Deserialize)]
-struct RawSpec {
-    operations: Vec<RawOperation>,
-    schemas: Map<String, Value>,
+struct RawSpec<'a> {
+    #[serde(borrow)]
+    operations: Vec<&'a RawValue>,
+    #[serde(borrow)]
+    schemas: BTreeMap<Text<'a>, &'a RawValue>,
 }
 
 #[derive(Deserialize)]
-struct RawOperation {
+struct RawOperation<'a> {
     method: String,
     path: String,
-    tag: String,
+    #[serde(borrow)]
+    tag: Text<'a>,
     operation_id: String,
-    #[serde(default)]
-    roles: Vec<String>,
+    #[serde(default, borrow)]
+    roles: Vec<Text<'a>>,
     #[serde(default)]
     anonymous: bool,
-    #[serde(default)]
-    parameters: Vec<RawParameter>,
-    body: Option<RawBody>,
+    #[serde(default, borrow)]
+    parameters: Vec<RawParameter<'a>>,
+    #[serde(borrow)]
+    body: Option<RawBody<'a>>,
     #[serde(default)]
     responses: Vec<String>,
-    patch_for: Option<Value>,
+    #[serde(borrow)]
+    patch_for: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
-struct RawParameter {
+struct RawParameter<'a> {
     name: String,
-    #[serde(rename = "in")]
-    location: String,
+    #[serde(rename = "in", borrow)]
+    location: Text<'a>,
     #[serde(default)]
     required: bool,
-    schema: Option<Value>,
-    content_type: Option<String>,
-    role: Option<String>,
+    #[serde(borrow)]
+    schema: Option<&'a RawValue>,
+    #[serde(borrow)]
+    content_type: Option<Text<'a>>,
+    #[serde(borrow)]
+    role: Option<Text<'a>>,
 }
 
 #[derive(Deserialize)]
-struct RawBody {
+struct RawBody<'a> {
     content_type: String,
     #[serde(default)]
     required: bool,
-    schema: Value,
-    example: Option<Value>,
+    #[serde(borrow)]
+    schema: &'a RawValue,
+    #[serde(borrow)]
+    example: Option<&'a RawValue>,
 }
 
 /// `Backup Policies` -> `backup_policies`, `AsyncActions` -> `async_actions`.
@@ -256,41 +270,64 @@ pub fn tag_slug(tag: &str) -> String {
 /// A version's spec as operations and schemas.
 pub(super) fn read(text: &str) -> Result<(Vec<Operation>, Schemas), serde_json::Error> {
     let raw: RawSpec = serde_json::from_str(text)?;
-    let mut schemas = Schemas::new(&raw.schemas);
-    let json_patch = schemas.named("JsonPatches");
+    let mut sites = Sites {
+        schemas: Schemas::new(&raw.schemas)?,
+        compiled: HashMap::new(),
+    };
+    let json_patch = sites.schemas.named("JsonPatches");
     let operations = raw
         .operations
         .into_iter()
-        .map(|op| operation(op, &mut schemas, json_patch))
-        .collect();
-    Ok((operations, schemas))
+        .map(|op| operation(serde_json::from_str(op.get())?, &mut sites, json_patch))
+        .collect::<Result<_, _>>()?;
+    Ok((operations, sites.schemas))
 }
 
-fn operation(raw: RawOperation, schemas: &mut Schemas, json_patch: Option<SchemaId>) -> Operation {
+/// The schemas written at the operations' sites, each distinct text compiled once (at 3.6.1,
+/// 5,365 parameter schemas are 82 texts): a schema is the same wherever it is written, and
+/// nothing tells two sites' ids apart.
+struct Sites<'a> {
+    schemas: Schemas,
+    compiled: HashMap<&'a str, SchemaId>,
+}
+
+impl<'a> Sites<'a> {
+    fn add(&mut self, text: &'a RawValue) -> Result<SchemaId, serde_json::Error> {
+        if let Some(&id) = self.compiled.get(text.get()) {
+            return Ok(id);
+        }
+        let id = self.schemas.add_text(text)?;
+        self.compiled.insert(text.get(), id);
+        Ok(id)
+    }
+}
+
+fn operation<'a>(
+    raw: RawOperation<'a>,
+    sites: &mut Sites<'a>,
+    json_patch: Option<SchemaId>,
+) -> Result<Operation, serde_json::Error> {
     let mut parameters: Vec<Parameter> = Vec::with_capacity(raw.parameters.len());
     // A parameter is one name in one place; the specs declare `entityUid` of
     // PATCH /permissions/{entityUid} twice, alike: the first declaration counts.
-    let declared: Vec<Parameter> = raw
-        .parameters
-        .into_iter()
-        .filter_map(|p| {
-            let location = match p.location.as_str() {
-                "path" => Location::Path,
-                "query" => Location::Query,
-                "header" => Location::Header,
-                _ => return None,
-            };
-            let role = p.role.as_deref().and_then(ParameterRole::parse);
-            Some(Parameter {
-                json: p.content_type.is_some() || role.is_some_and(ParameterRole::is_json),
-                schema: p.schema.as_ref().map(|s| schemas.add(s)),
-                name: p.name,
-                location,
-                required: p.required || location == Location::Path,
-                role,
-            })
-        })
-        .collect();
+    let mut declared: Vec<Parameter> = Vec::with_capacity(raw.parameters.len());
+    for p in raw.parameters {
+        let location = match &*p.location {
+            "path" => Location::Path,
+            "query" => Location::Query,
+            "header" => Location::Header,
+            _ => continue,
+        };
+        let role = p.role.as_deref().and_then(ParameterRole::parse);
+        declared.push(Parameter {
+            json: p.content_type.is_some() || role.is_some_and(ParameterRole::is_json),
+            schema: p.schema.map(|s| sites.add(s)).transpose()?,
+            name: p.name,
+            location,
+            required: p.required || location == Location::Path,
+            role,
+        });
+    }
     for parameter in declared {
         let twice = parameters
             .iter()
@@ -299,27 +336,33 @@ fn operation(raw: RawOperation, schemas: &mut Schemas, json_patch: Option<Schema
             parameters.push(parameter);
         }
     }
-    let body = raw.body.map(|b| {
-        let schema = schemas.add(&b.schema);
-        let kind = match b.content_type.as_str() {
-            "application/x-www-form-urlencoded" => BodyKind::Form,
-            "application/octet-stream" => BodyKind::OctetStream,
-            "multipart/form-data" => BodyKind::Multipart,
-            _ if json_patch.is_some()
-                && schemas.view(schema).id == json_patch.unwrap_or(schema) =>
-            {
-                BodyKind::JsonPatch
-            }
-            _ => BodyKind::Json,
-        };
-        BodySpec {
-            kind,
-            content_type: b.content_type,
-            required: b.required,
-            schema,
-            example: b.example,
+    let body = match raw.body {
+        None => None,
+        Some(b) => {
+            let schema = sites.add(b.schema)?;
+            let kind = match b.content_type.as_str() {
+                "application/x-www-form-urlencoded" => BodyKind::Form,
+                "application/octet-stream" => BodyKind::OctetStream,
+                "multipart/form-data" => BodyKind::Multipart,
+                _ if json_patch.is_some()
+                    && sites.schemas.view(schema).id == json_patch.unwrap_or(schema) =>
+                {
+                    BodyKind::JsonPatch
+                }
+                _ => BodyKind::Json,
+            };
+            Some(BodySpec {
+                kind,
+                content_type: b.content_type,
+                required: b.required,
+                schema,
+                example: b
+                    .example
+                    .map(|e| serde_json::from_str(e.get()))
+                    .transpose()?,
+            })
         }
-    });
+    };
     let path_parameters = raw
         .path
         .split('/')
@@ -329,7 +372,7 @@ fn operation(raw: RawOperation, schemas: &mut Schemas, json_patch: Option<Schema
                 .iter()
                 .find(|p| p.location == Location::Path && p.name == name)
                 .and_then(|p| p.schema)
-                .map(|id| schemas.view(id));
+                .map(|id| sites.schemas.view(id));
             let format = match schema.map(|v| (v.schema.ty, v.schema.format.clone())) {
                 Some((_, Some(Format::Uuid))) => "uuid",
                 Some((Some(Type::Integer), _)) => "integer",
@@ -345,13 +388,13 @@ fn operation(raw: RawOperation, schemas: &mut Schemas, json_patch: Option<Schema
         && parameters
             .iter()
             .any(|p| p.role == Some(ParameterRole::Limit));
-    let patch_for = raw
-        .patch_for
-        .as_ref()
-        .and_then(|p| p.get("$ref"))
-        .and_then(Value::as_str)
-        .and_then(|r| schemas.named(r.rsplit('/').next().unwrap_or(r)));
-    Operation {
+    let patch_for = match raw.patch_for {
+        Some(text) => serde_json::from_str::<Written>(text.get())?
+            .reference
+            .and_then(|r| sites.schemas.named(r.rsplit('/').next().unwrap_or(&r))),
+        None => None,
+    };
+    Ok(Operation {
         may_be_async: raw.responses.iter().any(|r| r == "202"),
         tag: tag_slug(&raw.tag),
         method: raw.method,
@@ -365,7 +408,7 @@ fn operation(raw: RawOperation, schemas: &mut Schemas, json_patch: Option<Schema
         patch_for,
         path_parameters,
         collection,
-    }
+    })
 }
 
 /// A path segment of a catalogue path: literal text or a `{parameter}`.

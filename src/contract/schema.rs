@@ -17,8 +17,11 @@
 //!   ([`Reading::Exact`]); the mock reads them as ASP.NET binds them ([`Reading::AspNet`]:
 //!   property names and enum values in any letter case, a UUID in any of .NET's `Guid` forms).
 
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
 use serde_json::{Map, Number, Value};
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 
@@ -224,7 +227,8 @@ pub struct Schema {
     pub min_items: Option<u64>,
     pub max_items: Option<u64>,
     pub unique_items: bool,
-    /// In declaration order.
+    /// By name (byte order), as a `serde_json::Map` orders them: the order the cases the
+    /// sweeps make have always followed.
     pub properties: Vec<(Arc<str>, SchemaId)>,
     pub required: Vec<Arc<str>>,
     /// The schema of members besides `properties` (a dictionary).
@@ -312,9 +316,122 @@ fn ref_name(text: &str) -> &str {
     text.rsplit('/').next().unwrap_or(text)
 }
 
+/// Text of the spec, borrowed from it unless JSON escapes made it a copy.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Text<'a>(pub Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Text<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, text: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(text)))
+            }
+            fn visit_str<E>(self, text: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(text.to_string())))
+            }
+        }
+        deserializer.deserialize_str(Visit)
+    }
+}
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A schema as the spec writes it: the keywords the arena reads, read straight from the
+/// document's text (every other keyword is skipped unread, and no `serde_json::Value` is made
+/// of the whole: that took most of the time a version's catalogue took to read).
+#[derive(Debug, Default, Deserialize)]
+pub struct Written<'a> {
+    #[serde(rename = "$ref", borrow)]
+    pub(super) reference: Option<Text<'a>>,
+    #[serde(rename = "allOf", default, borrow)]
+    all_of: Vec<Written<'a>>,
+    #[serde(rename = "type", borrow)]
+    ty: Option<Text<'a>>,
+    #[serde(borrow)]
+    format: Option<Text<'a>>,
+    #[serde(default)]
+    nullable: bool,
+    #[serde(rename = "readOnly", default)]
+    read_only: bool,
+    #[serde(rename = "enum")]
+    enumeration: Option<Vec<Value>>,
+    minimum: Option<Number>,
+    maximum: Option<Number>,
+    #[serde(rename = "minLength")]
+    min_length: Option<u64>,
+    #[serde(rename = "maxLength")]
+    max_length: Option<u64>,
+    #[serde(borrow)]
+    pattern: Option<Text<'a>>,
+    #[serde(borrow)]
+    items: Option<Box<Written<'a>>>,
+    #[serde(rename = "minItems")]
+    min_items: Option<u64>,
+    #[serde(rename = "maxItems")]
+    max_items: Option<u64>,
+    #[serde(rename = "uniqueItems", default)]
+    unique_items: bool,
+    /// `additionalProperties`: a schema; `true` or `false` declare none.
+    #[serde(
+        rename = "additionalProperties",
+        default,
+        borrow,
+        deserialize_with = "schema_unless_boolean"
+    )]
+    additional: Option<Box<Written<'a>>>,
+    /// By name, as [`Schema::properties`] keeps them.
+    #[serde(default, borrow)]
+    properties: BTreeMap<Text<'a>, Written<'a>>,
+    #[serde(default, borrow)]
+    required: Vec<Text<'a>>,
+    /// Present, `null` included.
+    #[serde(default, deserialize_with = "present")]
+    default: Option<Value>,
+}
+
+impl Written<'_> {
+    /// The `$ref` it is: its own, or that of `allOf` with one part.
+    fn target(&self) -> Option<&str> {
+        self.reference.as_deref().or(match self.all_of.as_slice() {
+            [only] => only.reference.as_deref(),
+            _ => None,
+        })
+    }
+}
+
+fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
+}
+
+fn schema_unless_boolean<'de: 'a, 'a, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Box<Written<'a>>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Either<'a> {
+        Flag(#[allow(dead_code)] bool),
+        Schema(#[serde(borrow)] Box<Written<'a>>),
+    }
+    Ok(match Either::deserialize(deserializer)? {
+        Either::Flag(_) => None,
+        Either::Schema(schema) => Some(schema),
+    })
+}
+
 impl Schemas {
-    /// Compiles the spec's `schemas` map; the sites that use them are added with [`Schemas::add`].
-    pub fn new(named: &Map<String, Value>) -> Schemas {
+    /// Compiles the spec's `schemas` map, each schema read from its text as its turn comes;
+    /// the sites that use them are added with [`Schemas::add_text`].
+    pub fn new(named: &BTreeMap<Text<'_>, &RawValue>) -> Result<Schemas, serde_json::Error> {
         let mut schemas = Schemas {
             nodes: Vec::with_capacity(named.len() * 8),
             names: HashMap::with_capacity(named.len()),
@@ -323,21 +440,25 @@ impl Schemas {
         // Ids first, so that references (recursive ones too) resolve in one pass.
         for (i, name) in named.keys().enumerate() {
             let id = SchemaId(i as u32);
-            let name: Arc<str> = Arc::from(name.as_str());
+            let name: Arc<str> = Arc::from(&**name);
             schemas.names.insert(name.clone(), id);
             schemas.named.push(name);
             schemas.nodes.push(Node::Schema(Box::default()));
         }
-        for (i, value) in named.values().enumerate() {
-            let node = schemas.node(value);
+        for (i, text) in named.values().enumerate() {
+            let node = schemas.node(&serde_json::from_str(text.get())?);
             schemas.nodes[i] = node;
         }
-        schemas
+        Ok(schemas)
     }
 
     /// Adds a schema written at a site (a parameter, a body) and returns its id.
-    pub fn add(&mut self, value: &Value) -> SchemaId {
-        let node = self.node(value);
+    pub fn add_text(&mut self, text: &RawValue) -> Result<SchemaId, serde_json::Error> {
+        Ok(self.add(&serde_json::from_str(text.get())?))
+    }
+
+    fn add(&mut self, written: &Written) -> SchemaId {
+        let node = self.node(written);
         self.push(node)
     }
 
@@ -358,78 +479,46 @@ impl Schemas {
         }
     }
 
-    fn node(&mut self, value: &Value) -> Node {
-        let Some(object) = value.as_object() else {
-            return Node::Schema(Box::default());
-        };
-        let flag = |key: &str| object.get(key).and_then(Value::as_bool).unwrap_or(false);
-        let target = object.get("$ref").and_then(Value::as_str).or_else(|| {
-            object
-                .get("allOf")
-                .and_then(Value::as_array)
-                .filter(|parts| parts.len() == 1)
-                .and_then(|parts| parts[0].get("$ref"))
-                .and_then(Value::as_str)
-        });
-        if let Some(target) = target {
+    fn node(&mut self, written: &Written) -> Node {
+        if let Some(target) = written.target() {
             return match self.reference(target) {
                 Node::Ref { to, .. } => Node::Ref {
                     to,
-                    nullable: flag("nullable"),
-                    read_only: flag("readOnly"),
+                    nullable: written.nullable,
+                    read_only: written.read_only,
                 },
                 dangling => dangling,
             };
         }
         let mut schema = Schema {
-            ty: object
-                .get("type")
-                .and_then(Value::as_str)
-                .and_then(Type::parse),
-            format: object
-                .get("format")
-                .and_then(Value::as_str)
-                .map(Format::parse),
-            nullable: flag("nullable"),
-            read_only: flag("readOnly"),
-            enumeration: object.get("enum").and_then(Value::as_array).cloned(),
-            minimum: object.get("minimum").and_then(Value::as_number).cloned(),
-            maximum: object.get("maximum").and_then(Value::as_number).cloned(),
-            min_length: object.get("minLength").and_then(Value::as_u64),
-            max_length: object.get("maxLength").and_then(Value::as_u64),
-            pattern: object
-                .get("pattern")
-                .and_then(Value::as_str)
-                .map(Pattern::new),
-            min_items: object.get("minItems").and_then(Value::as_u64),
-            max_items: object.get("maxItems").and_then(Value::as_u64),
-            unique_items: flag("uniqueItems"),
-            required: object
-                .get("required")
-                .and_then(Value::as_array)
-                .map(|names| {
-                    names
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .map(Arc::from)
-                        .collect()
-                })
-                .unwrap_or_default(),
-            default: object.get("default").cloned(),
+            ty: written.ty.as_deref().and_then(Type::parse),
+            format: written.format.as_deref().map(Format::parse),
+            nullable: written.nullable,
+            read_only: written.read_only,
+            enumeration: written.enumeration.clone(),
+            minimum: written.minimum.clone(),
+            maximum: written.maximum.clone(),
+            min_length: written.min_length,
+            max_length: written.max_length,
+            pattern: written.pattern.as_deref().map(Pattern::new),
+            min_items: written.min_items,
+            max_items: written.max_items,
+            unique_items: written.unique_items,
+            required: written.required.iter().map(|r| Arc::from(&**r)).collect(),
+            default: written.default.clone(),
             ..Schema::default()
         };
-        if let Some(items) = object.get("items") {
+        if let Some(items) = &written.items {
             schema.items = Some(self.add(items));
         }
-        if let Some(additional) = object.get("additionalProperties").filter(|a| a.is_object()) {
+        if let Some(additional) = &written.additional {
             schema.additional = Some(self.add(additional));
         }
-        if let Some(properties) = object.get("properties").and_then(Value::as_object) {
-            schema.properties = properties
-                .iter()
-                .map(|(name, value)| (Arc::from(name.as_str()), self.add(value)))
-                .collect();
-        }
+        schema.properties = written
+            .properties
+            .iter()
+            .map(|(name, written)| (Arc::from(&**name), self.add(written)))
+            .collect();
         Node::Schema(Box::new(schema))
     }
 
@@ -1114,8 +1203,24 @@ mod tests {
     use serde_json::json;
 
     fn compile(named: Value, site: Value) -> (Schemas, SchemaId) {
-        let mut schemas = Schemas::new(named.as_object().unwrap());
-        let id = schemas.add(&site);
+        let texts: Vec<(String, Box<RawValue>)> = named
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(name, schema)| {
+                (
+                    name.clone(),
+                    serde_json::value::to_raw_value(schema).unwrap(),
+                )
+            })
+            .collect();
+        let named: BTreeMap<Text, &RawValue> = texts
+            .iter()
+            .map(|(name, text)| (Text(name.as_str().into()), &**text))
+            .collect();
+        let mut schemas = Schemas::new(&named).unwrap();
+        let site = serde_json::value::to_raw_value(&site).unwrap();
+        let id = schemas.add_text(&site).unwrap();
         (schemas, id)
     }
 
@@ -1125,6 +1230,27 @@ mod tests {
             .into_iter()
             .map(|v| (dotted(&v.at), v.keyword()))
             .collect()
+    }
+
+    #[test]
+    fn keywords_are_read_from_the_text_as_a_json_value_would_give_them() {
+        let (schemas, id) = compile(
+            json!({}),
+            json!({"type": "object", "additionalProperties": true, "properties": {
+                "b": {"type": "string", "pattern": "^\\d+\"?$", "default": null},
+                "a": {"type": "object", "additionalProperties": {"type": "integer"},
+                      "x-unknown": {"nested": [1, 2]}}}}),
+        );
+        let view = schemas.view(id);
+        assert_eq!(view.schema.additional, None, "`true` declares no schema");
+        let names: Vec<&str> = view.schema.properties.iter().map(|(n, _)| &**n).collect();
+        assert_eq!(names, ["a", "b"], "properties by name");
+        let b = schemas.view(view.schema.property("b").unwrap()).schema;
+        assert_eq!(b.pattern.as_ref().map(|p| &*p.source), Some("^\\d+\"?$"));
+        assert_eq!(b.default, Some(Value::Null), "a null default is a default");
+        let a = schemas.view(view.schema.property("a").unwrap()).schema;
+        let additional = schemas.view(a.additional.unwrap()).schema;
+        assert_eq!(additional.ty, Some(Type::Integer));
     }
 
     #[test]

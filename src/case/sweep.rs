@@ -187,10 +187,8 @@ impl Checker<'_> {
                         true => (Field::Property(input.field()), &fact::PROPERTY_NAMED),
                         false => (Field::Parameter(input.field()), &fact::PARAMETER_NAMED),
                     };
-                    let operation =
-                        [&op.method, " ", &op.path, " (", &input.to_string(), ")"].concat();
                     cases.push(Arc::new(Case {
-                        name: ["sweep::", &name, "::", &operation].concat(),
+                        name: case_name(&name, op, Some(&input.to_string())),
                         file: self.file.clone(),
                         position,
                         description: description.clone(),
@@ -280,7 +278,6 @@ impl Checker<'_> {
                     (None, Some(p)) => Some(Field::Property(fill(p, parameter))),
                     (None, None) => None,
                 };
-                let operation = operation_label(op, parameter.or(role.map(Role::as_str)));
                 let unscoped_write =
                     op.method != "GET" && !op.path_parameters.iter().any(|p| p.format == "uuid");
                 let mutating = match rule.mutating {
@@ -303,7 +300,7 @@ impl Checker<'_> {
                 }
                 let (tolerate, inconclusive_on, sources) = interned.judged(&base, op, &request);
                 cases.push(Arc::new(Case {
-                    name: ["sweep::", &name, "::", &operation].concat(),
+                    name: case_name(&name, op, parameter.or(role.map(Role::as_str))),
                     file: self.file.clone(),
                     position,
                     description: description.clone(),
@@ -430,13 +427,23 @@ impl Checker<'_> {
     }
 }
 
+/// A list of status codes, shared by the cases it is the same for.
+type Codes = Arc<[u16]>;
+
+/// What decides the codes that make a sweep's case inconclusive: whether its request names ids,
+/// and the credentials it sends.
+type Precondition = (bool, Credentials);
+
 /// The tolerated and inconclusive codes of a rule's cases, one shared copy of each distinct
 /// list, and the sources of its breaks.
 #[derive(Default)]
 struct Interned {
     lists: HashMap<Vec<u16>, Arc<[u16]>>,
-    /// What makes a case inconclusive, by whether the request names ids and the credentials.
-    first: HashMap<(bool, Credentials), Arc<[u16]>>,
+    /// The rule's tolerated codes as written, and their shared copy: asked for every case.
+    tolerated: Option<(Codes, Codes)>,
+    /// What makes a case inconclusive, by whether the request names ids and the credentials
+    /// (a few of them: looked through, not hashed, for every case).
+    first: Vec<(Precondition, Codes)>,
     /// Whether a base body names an id, by the address of the shared base (held, so that the
     /// address is not reused).
     body_ids: HashMap<usize, (Arc<serde_json::Value>, bool)>,
@@ -506,8 +513,8 @@ impl Interned {
             !op.path_parameters.is_empty() || self.body_names_an_id(&request.body),
             request.credentials,
         );
-        let first = match self.first.get(&key) {
-            Some(known) => known.clone(),
+        let first = match self.first.iter().find(|(k, _)| *k == key) {
+            Some((_, known)) => known.clone(),
             None => {
                 let expected = base.error.code();
                 let mut first: Vec<u16> = base.inconclusive_on.to_vec();
@@ -522,13 +529,17 @@ impl Interned {
                 }
                 first.retain(|c| Some(*c) != expected);
                 let shared = self.shared(first);
-                self.first.insert(key, shared.clone());
+                self.first.push((key, shared.clone()));
                 shared
             }
         };
-        let tolerate = match self.lists.get(&*base.tolerate) {
-            Some(known) => known.clone(),
-            None => self.shared(base.tolerate.to_vec()),
+        let tolerate = match &self.tolerated {
+            Some((written, shared)) if Arc::ptr_eq(written, &base.tolerate) => shared.clone(),
+            _ => {
+                let shared = self.shared(base.tolerate.to_vec());
+                self.tolerated = Some((base.tolerate.clone(), shared.clone()));
+                shared
+            }
         };
         (tolerate, first, base.sources.clone())
     }
@@ -673,13 +684,17 @@ fn fill(template: &str, parameter: Option<&str>) -> String {
     }
 }
 
-/// How a generated case names its operation: `GET /users/{userUid}`, with the swept path
-/// parameter in parentheses when there is one.
-fn operation_label(op: &Operation, parameter: Option<&str>) -> String {
-    match parameter {
-        Some(p) => [&op.method, " ", &op.path, " (", p, ")"].concat(),
-        None => [&op.method, " ", &op.path].concat(),
+/// A generated case's name: `sweep::<rule>::GET /users/{userUid}`, with what the case varies
+/// (the swept path parameter, the role, the broken input) in parentheses when there is one.
+/// Written in one piece, sized exactly: every case of a run holds one.
+fn case_name(rule: &str, op: &Operation, detail: Option<&str>) -> String {
+    let parts = ["sweep::", rule, "::", &op.method, " ", &op.path];
+    let tail = detail.map_or(["", "", ""], |d| [" (", d, ")"]);
+    let mut name = String::with_capacity(parts.iter().chain(&tail).map(|p| p.len()).sum());
+    for part in parts.iter().chain(&tail) {
+        name.push_str(part);
     }
+    name
 }
 
 /// The path of the base request with one path parameter's value replaced.
@@ -706,14 +721,21 @@ fn path_with(op: &Operation, base: &Base, name: &str, value: &str) -> String {
 }
 
 /// `list` with `name` set to `value`, or taken out (None).
-fn with_pair(list: &[(String, String)], name: &str, value: Option<&str>) -> Vec<(String, String)> {
+/// `list` with each pair of `set` (names distinct) in place of the pairs of its name; a name
+/// set to None is left out.
+fn with_pairs<'a>(
+    list: &[(String, String)],
+    set: impl Iterator<Item = (&'a str, Option<&'a str>)> + Clone,
+) -> Vec<(String, String)> {
     // Sized once: a run holds every generated case, and a vector grown by pushes holds twice
     // the room of its pairs.
-    let mut out = Vec::with_capacity(list.len() + 1);
-    out.extend(list.iter().filter(|(n, _)| n != name).cloned());
-    if let Some(value) = value {
-        out.push((name.to_string(), value.to_string()));
-    }
+    let mut out = Vec::with_capacity(list.len() + set.clone().count());
+    out.extend(
+        list.iter()
+            .filter(|(n, _)| !set.clone().any(|(name, _)| name == n))
+            .cloned(),
+    );
+    out.extend(set.filter_map(|(name, value)| Some((name.to_string(), value?.to_string()))));
     out.shrink_to_fit();
     out
 }
@@ -737,19 +759,20 @@ fn request(
         ),
         None => base.path.clone(),
     };
-    let mut all_query = base.query.clone();
-    for (name, value) in query {
-        all_query = with_pair(&all_query, name, Some(value));
-    }
-    let mut headers = base.headers.clone();
-    for (name, value) in &change.headers {
-        headers = with_pair(&headers, name, Some(value));
-    }
     RequestSpec {
         method: op.method.clone(),
         path,
-        query: all_query,
-        headers,
+        query: with_pairs(
+            &base.query,
+            query.iter().map(|(n, v)| (n.as_str(), Some(v.as_str()))),
+        ),
+        headers: with_pairs(
+            &base.headers,
+            change
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), Some(v.as_str()))),
+        ),
         body: body.cloned().unwrap_or_else(|| base.body.clone()),
         content_type: change.content_type.clone().or(base.content_type.clone()),
         credentials: change.credentials.unwrap_or_default(),
@@ -764,37 +787,49 @@ fn broken_request(
     broken: &Break,
     change: &super::file::SweepRequestDef,
 ) -> RequestSpec {
-    let mut request = RequestSpec {
-        method: op.method.clone(),
-        path: base.path.clone(),
-        query: base.query.clone(),
-        headers: base.headers.clone(),
-        body: base.body.clone(),
-        content_type: base.content_type.clone(),
-        credentials: change.credentials.unwrap_or_default(),
-        burst: None,
-    };
+    // Each part is the base's, or the base's with the break: made once, never copied over.
+    let (mut path, mut query, mut headers, mut body) = (None, None, None, None);
     match &broken.edit {
         Edit::Parameter {
             location: Location::Path,
             name,
             value,
-        } => request.path = path_with(op, base, name, value.as_deref().unwrap_or("")),
+        } => path = Some(path_with(op, base, name, value.as_deref().unwrap_or(""))),
         Edit::Parameter {
             location: Location::Query,
             name,
             value,
-        } => request.query = with_pair(&base.query, name, value.as_deref()),
+        } => {
+            query = Some(with_pairs(
+                &base.query,
+                [(&**name, value.as_deref())].into_iter(),
+            ))
+        }
         Edit::Parameter { name, value, .. } => {
-            request.headers = with_pair(&base.headers, name, value.as_deref())
+            headers = Some(with_pairs(
+                &base.headers,
+                [(&**name, value.as_deref())].into_iter(),
+            ))
         }
         Edit::Body(edits) => {
             if let Body::Json(json) = &base.body {
-                request.body = Body::Json(JsonBody::edited(json.base().clone(), edits.clone()));
+                body = Some(Body::Json(JsonBody::edited(
+                    json.base().clone(),
+                    edits.clone(),
+                )));
             }
         }
     }
-    request
+    RequestSpec {
+        method: op.method.clone(),
+        path: path.unwrap_or_else(|| base.path.clone()),
+        query: query.unwrap_or_else(|| base.query.clone()),
+        headers: headers.unwrap_or_else(|| base.headers.clone()),
+        body: body.unwrap_or_else(|| base.body.clone()),
+        content_type: base.content_type.clone(),
+        credentials: change.credentials.unwrap_or_default(),
+        burst: None,
+    }
 }
 
 /// A rule's `breaks`, checked: which constraints it breaks, and which rest on a reading.

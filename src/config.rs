@@ -814,6 +814,7 @@ pointer = "/data/0/instanceUid"
         )
         .unwrap();
         let problems = load(&path).unwrap_err();
+        let _ = std::fs::remove_dir_all(&dir);
         let shown = problems[0].to_string();
         assert!(shown.contains(":3:1"), "{shown}");
         assert!(shown.contains("password_env"), "{shown}");

@@ -105,7 +105,7 @@ fn built(mdbook: &Path) -> &'static Result<PathBuf, String> {
             .lines()
             .any(|line| line.contains(" WARN ") || line.contains("ERROR"));
         if output.status.success() && !complaint {
-            Ok(dest)
+            Ok(dest.keep())
         } else {
             Err(format!(
                 "`mdbook build {BOOK}` failed ({}):\n{said}",

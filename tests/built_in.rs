@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{assert_valid_report, bin, read_json, temp_dir, text};
+use common::{TempDir, assert_valid_report, bin, read_json, temp_dir, text};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -20,7 +20,7 @@ expect = { code = 400, parameter = "offset" }
 /// The built binary, copied into a fresh empty folder; the folder goes when the copy does (a
 /// binary is tens of megabytes).
 struct Copy {
-    dir: PathBuf,
+    dir: TempDir,
     binary: PathBuf,
 }
 
@@ -52,12 +52,6 @@ impl Copy {
         let report = read_json(&self.dir.join("report.json"));
         assert_valid_report(&report, "built-in run");
         report
-    }
-}
-
-impl Drop for Copy {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 

@@ -266,6 +266,7 @@ fn the_command_reports_transport_failures_per_case_and_exits_1() {
         .env_remove("VSPC_TARGET")
         .output()
         .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
     let shown = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{shown}");
     assert!(shown.contains("ERROR faults::never_answers"), "{shown}");

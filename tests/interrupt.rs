@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{assert_valid_junit, assert_valid_report, bin, read_json, temp_dir, text};
+use common::{TempDir, assert_valid_junit, assert_valid_report, bin, read_json, temp_dir, text};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read};
@@ -81,7 +81,7 @@ fn run_against(uri: &str) -> Command {
 /// Runs against a console throttled to 20 requests a second, sends `signal` (`SIGTERM`) once
 /// [`BEFORE_SIGNAL`] cases have finished, and returns the exit status, what was printed and
 /// the reports' directory.
-fn interrupt(signal: &str, name: &str) -> (Option<i32>, Printed, PathBuf) {
+fn interrupt(signal: &str, name: &str) -> (Option<i32>, Printed, TempDir) {
     let mock = MockConsole::start(MockConfig {
         throttle: ThrottleConfig::default().with(
             ThrottleGroup::All,

@@ -131,7 +131,7 @@ fn completions_are_generated_for_each_shell() {
 
 /// A folder with a configuration for a console whose password variable is not set, a case file
 /// of its own and a baseline, and no `cases/` beside it.
-fn configured_folder() -> std::path::PathBuf {
+fn configured_folder() -> common::TempDir {
     let dir = temp_dir("shell-config");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::create_dir_all(dir.join("conformance")).unwrap();

@@ -349,9 +349,7 @@ fn mutating_cases_are_skipped_against_a_real_console_unless_allowed() {
     use vspc_conformance::mock::{ADMIN_PASSWORD, MockConfig, MockConsole};
     let mock = MockConsole::start(MockConfig::default()).unwrap();
     let run = |extra: &[&str]| {
-        let dir =
-            std::env::temp_dir().join(format!("vspc-sweep-{}-{}", std::process::id(), extra.len()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = common::temp_dir(&format!("sweep-mutating-{}", extra.len()));
         let report = dir.join("r.json");
         let output = bin()
             .args([

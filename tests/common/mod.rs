@@ -33,12 +33,54 @@ pub fn text(output: &Output) -> String {
     )
 }
 
-/// A fresh directory under the system's temp dir, unique to this test process and name.
-pub fn temp_dir(name: &str) -> PathBuf {
+/// A fresh directory under the system's temp dir, unique to this test process and name. It is
+/// removed when the test passes and kept, with its path printed, when the test fails: a run of
+/// the whole suite writes over a gigabyte of reports there, which must not pile up in `/tmp`.
+pub fn temp_dir(name: &str) -> TempDir {
     let dir = std::env::temp_dir().join(format!("vspc-conformance-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    TempDir(dir)
+}
+
+/// See [`temp_dir`].
+pub struct TempDir(PathBuf);
+
+impl TempDir {
+    /// The path, kept after the test: for a directory shared by the tests of a process.
+    pub fn keep(self) -> PathBuf {
+        let this = std::mem::ManuallyDrop::new(self);
+        this.0.clone()
+    }
+}
+
+impl std::ops::Deref for TempDir {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for TempDir {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for TempDir {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("kept for inspection: {}", self.0.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
 }
 
 pub fn read_json(path: &Path) -> serde_json::Value {

@@ -360,7 +360,8 @@ fn a_broken_baseline_is_bad_input_pointing_at_its_line_and_column() {
         assert!(shown.contains("unknown check `typ`"), "{shown}");
         assert!(shown.contains("did you mean `type`?"), "{shown}");
     }
-    let good = written_baseline(&temp_dir("baseline-good"));
+    let good_dir = temp_dir("baseline-good");
+    let good = written_baseline(&good_dir);
     let output = bin()
         .args(["lint", "--baseline", path(&good)])
         .output()

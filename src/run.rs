@@ -12,7 +12,7 @@ pub use crate::outcome::{CaseReport, Inconclusive, Outcome, Skip, Summary};
 use crate::send::{Connection, Exchange, SendError, TransportError};
 use crate::stop::{Interruption, Stop};
 use crate::target::Target;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -427,11 +427,15 @@ pub fn skip_reason(offer: &Offer<'_>, case: &Case, options: &RunOptions) -> Opti
     if case.request.credentials == Credentials::ReadOnly && !offer.read_only {
         return Some(Skip::NeedsReadOnly);
     }
-    let missing: Vec<String> = case
-        .variables()
-        .into_iter()
-        .filter(|v| !offer.variables.contains_key(v))
-        .collect();
+    // The variables the target does not give, sorted and unique; nothing is allocated when it
+    // gives them all.
+    let mut missing = BTreeSet::new();
+    case.each_variable(&mut |name| {
+        if !offer.variables.contains_key(name) && !missing.contains(name) {
+            missing.insert(name.to_string());
+        }
+    });
+    let missing: Vec<String> = missing.into_iter().collect();
     if let Some((variable, why)) = missing
         .iter()
         .find_map(|v| offer.undiscovered.get_key_value(v))
@@ -484,7 +488,7 @@ fn judge(case: &Case, exchange: &Exchange, checks: &[CheckResult]) -> Outcome {
     // case's says more about the resource than about the console; a server error does not.
     let about_state = code.is_some_and(|c| !(500..=599).contains(&c));
     let other_answer = success || (failed == [Check::Code] && about_state);
-    if !case.variables().is_empty() && other_answer {
+    if case.has_variables() && other_answer {
         return Outcome::Inconclusive(Inconclusive::StateNotMet {
             status: exchange.status,
             code,

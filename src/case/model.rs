@@ -86,11 +86,26 @@ impl Case {
         self.name.get("sweep::".len() + rule.len() + "::".len()..)
     }
 
-    /// The `{variables}` the request needs from the target, sorted and unique. Asked of every
-    /// case as it is sent: it allocates only when there are some.
+    /// The `{variables}` the request needs from the target, sorted and unique.
     pub fn variables(&self) -> Vec<String> {
         let mut names = BTreeSet::new();
-        let mut scan = |text: &str| names.extend(placeholders(text).map(str::to_string));
+        self.each_variable(&mut |name| {
+            names.insert(name.to_string());
+        });
+        names.into_iter().collect()
+    }
+
+    /// Whether the request needs a variable from the target.
+    pub fn has_variables(&self) -> bool {
+        let mut any = false;
+        self.each_variable(&mut |_| any = true);
+        any
+    }
+
+    /// Visits each `{variable}` of the request where it appears (repeats included). Asked of
+    /// every case as it is sent, so it allocates nothing.
+    pub fn each_variable(&self, visit: &mut impl FnMut(&str)) {
+        let mut scan = |text: &str| placeholders(text).for_each(&mut *visit);
         let r = &self.request;
         scan(&r.path);
         r.query.iter().for_each(|(_, v)| scan(v));
@@ -102,7 +117,6 @@ impl Case {
             Body::Raw(text) => scan(text),
             Body::Form(pairs) => pairs.iter().for_each(|(_, v)| scan(v)),
         }
-        names.into_iter().collect()
     }
 }
 

@@ -146,9 +146,16 @@ impl Roles {
             .collect()
     }
 
-    /// `roles: 16 given, 7260/7260 refused as the spec says`
+    /// `roles: 16 given, 7260/7260 refused as the spec says`; `roles: 16 given, none tried`
+    /// when no case of the run sent a role's token where the spec admits it not.
     pub fn line(&self) -> String {
         let total = self.total();
+        if total.tried == 0 {
+            return format!(
+                "roles: {} given, none tried (no case of this run calls an operation as a role the spec does not admit)",
+                self.given()
+            );
+        }
         let mut line = format!(
             "roles: {} given, {}/{} refused as the spec says",
             self.given(),
@@ -621,6 +628,30 @@ mod tests {
             Some("invalid_grant".into())
         );
         assert_eq!(provoked(&json!({"data": []})), None);
+    }
+
+    #[test]
+    fn the_roles_line_says_so_when_no_role_was_tried() {
+        let mut roles = Roles {
+            given: BTreeSet::from([Role::CompanyOwner, Role::CompanyTenant]),
+            cells: BTreeMap::new(),
+        };
+        assert_eq!(
+            roles.line(),
+            "roles: 2 given, none tried (no case of this run calls an operation as a role the spec does not admit)"
+        );
+        let mut pairs = Pairs::default();
+        pairs.add(OutcomeKind::Conforming);
+        pairs.add(OutcomeKind::Inconclusive);
+        roles
+            .cells
+            .entry(Role::CompanyOwner)
+            .or_default()
+            .insert("Companies".into(), pairs);
+        assert_eq!(
+            roles.line(),
+            "roles: 2 given, 1/2 refused as the spec says, 1 inconclusive"
+        );
     }
 
     #[test]

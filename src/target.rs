@@ -2,7 +2,7 @@
 //! with the credentials and variables a run needs. Secrets live in [`Secret`], which never
 //! prints its content.
 
-use crate::contract::{ApiVersion, Contract, Detected, Role};
+use crate::contract::{ApiVersion, Contract, Detected, Operation, Role};
 use crate::mock::{
     ADMIN_PASSWORD, ADMIN_USERNAME, MockConfig, MockConsole, MockError, ROLE_PASSWORD,
     role_username,
@@ -377,20 +377,26 @@ async fn probe_read_only(
     probe_role(sender, (Role::ReadOnlyUser, "read-only"), token, version).await
 }
 
-/// GET the first operation that admits `role` and needs no ids or required parameters, with
-/// `token`: Ok when it answers 2xx. None when the version has no such operation.
+/// The GET a role's token is tried on before the run: the first operation of the version that
+/// admits `role` and needs no ids or required parameters. None when the version has none.
+pub fn role_probe(role: Role, version: ApiVersion) -> Option<&'static Operation> {
+    Contract::get().catalogue(version).all().iter().find(|op| {
+        op.method == "GET"
+            && op.admits(role)
+            && op.path_parameters.is_empty()
+            && !op.parameters.iter().any(|p| p.required)
+    })
+}
+
+/// GET the role's [`role_probe`] with `token`: Ok when it answers 2xx. None when the version has
+/// no such operation.
 async fn probe_role(
     sender: &Sender,
     (role, who): (Role, &str),
     token: &Token,
     version: ApiVersion,
 ) -> Option<RoleProbe> {
-    let op = Contract::get().catalogue(version).all().iter().find(|op| {
-        op.method == "GET"
-            && op.admits(role)
-            && op.path_parameters.is_empty()
-            && !op.parameters.iter().any(|p| p.required)
-    })?;
+    let op = role_probe(role, version)?;
     let outcome = async {
         let token = token.current(sender).await.map_err(|e| e.to_string())?;
         sender.wait_turn().await;

@@ -304,3 +304,64 @@ fn the_anonymous_operations_are_let_through_without_a_token() {
         .unwrap_or(Value::Null);
     assert_eq!(row["cases"], 4, "{row}");
 }
+
+#[test]
+fn a_dry_run_lists_each_role_login_and_the_get_each_token_is_tried_on() {
+    let dir = temp_dir("roles-dry-run");
+    let config = dir.join("vspc-conformance.toml");
+    // Port 9 on loopback has no listener: nothing is sent.
+    std::fs::write(
+        &config,
+        "target = \"http://127.0.0.1:9\"\n[credentials]\ntoken_env = \"MAIN_T\"\n\
+         [roles.CompanyOwner]\nusername = \"owner-1\"\npassword_env = \"OWNER_PW\"\n\
+         [roles.LocationUser]\ntoken_env = \"LOCATION_T\"\n",
+    )
+    .unwrap();
+    let output = bin()
+        .args([
+            "run",
+            "--dry-run",
+            "--color",
+            "never",
+            "--api-version",
+            "3.6.1",
+        ])
+        .arg("--config")
+        .arg(&config)
+        .env("MAIN_T", "main-t0ken")
+        .env("OWNER_PW", "owner-pa55word")
+        .env("LOCATION_T", "location-t0ken")
+        .arg("pagination")
+        .output()
+        .unwrap();
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+    let before: Vec<&str> = shown
+        .lines()
+        .filter(|l| l.starts_with("probe ") || l.starts_with("login "))
+        .collect();
+    // The GET each role is tried on is the first of the version's spec that admits the role and
+    // needs no ids: as the run itself picks it.
+    let probe = |role: Role| {
+        let op = vspc_conformance::target::role_probe(role, ApiVersion::V3_6_1).unwrap();
+        format!(
+            "probe GET /api/v3{}  (the {role} token is accepted where the spec admits {role})",
+            op.path
+        )
+    };
+    assert_eq!(
+        before,
+        [
+            "probe GET /api/v3/about  (the token is accepted)",
+            "login POST /api/v3/token  (password grant as `owner-1`, for CompanyOwner)",
+            probe(Role::LocationUser).as_str(),
+            probe(Role::CompanyOwner).as_str(),
+        ],
+        "{shown}"
+    );
+    // And the three discoveries of the default configuration.
+    assert!(shown.contains(" after 7 before the run "), "{shown}");
+    for secret in ["main-t0ken", "owner-pa55word", "location-t0ken"] {
+        assert!(!shown.contains(secret), "{secret} shown:\n{shown}");
+    }
+}

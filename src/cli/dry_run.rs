@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use vspc_conformance::case::{Case, substitute};
 use vspc_conformance::config::Settings;
-use vspc_conformance::contract::ApiVersion;
+use vspc_conformance::contract::{ApiVersion, Role};
 use vspc_conformance::exchange::query_text;
 use vspc_conformance::mock::MockConsole;
 use vspc_conformance::run::{self, Offer};
+use vspc_conformance::target::{RoleAuth, role_probe};
 
 /// What `--dry-run` prints: the requests before the run (logins, discovery), then each case's
 /// request or why the case would be skipped. Nothing is sent, so a variable left to discovery
@@ -45,6 +46,43 @@ pub fn render(cases: &[Arc<Case>], settings: &Settings, version: ApiVersion) -> 
                 "login POST /api/v3/token  (password grant as `{user}`, readOnly=true)\n"
             ));
             before += 1;
+        }
+        for (role, credentials) in &auth.roles {
+            if let RoleAuth::Login { username, .. } = credentials {
+                out.push_str(&format!(
+                    "login POST /api/v3/token  (password grant as `{username}`, for {role})\n"
+                ));
+                before += 1;
+            }
+        }
+        // Each role's token, and the read-only one, tried where the spec admits the role: a
+        // role token refused there, or with nowhere to be tried, makes the role's cases
+        // inconclusive; the read-only token's cases run whatever its probe says.
+        let read_only = (auth.readonly_token.is_some() || auth.username.is_some()).then_some((
+            Role::ReadOnlyUser,
+            "the read-only".to_string(),
+            "its cases run untried",
+        ));
+        let roles = auth.roles.keys().map(|role| {
+            (
+                *role,
+                format!("the {role}"),
+                "its cases will be inconclusive",
+            )
+        });
+        for (role, whose, untried) in roles.chain(read_only) {
+            match role_probe(role, version) {
+                Some(op) => {
+                    out.push_str(&format!(
+                        "probe GET /api/v3{}  ({whose} token is accepted where the spec admits {role})\n",
+                        op.path
+                    ));
+                    before += 1;
+                }
+                None => out.push_str(&format!(
+                    "no probe for {whose} token  (API {version} admits {role} to no GET that needs no ids: {untried})\n"
+                )),
+            }
         }
         for rule in settings
             .discover

@@ -30,15 +30,14 @@ fn harness(mock: &MockConsole, dir: &Path, env: &[(&str, &str)]) -> String {
         // The hand-written cases hold every credential kind (none, invalid, read-only, the
         // token grant itself); the sweep's 7,000 cases repeat them and are searched by
         // `tests/cli.rs`'s run with every report format.
-        .args([
-            "test",
-            "-q",
-            "--test",
-            "conformance",
-            "--",
-            "--skip",
-            "sweep::",
-        ])
+        .args(["test", "-q", "--test", "conformance"])
+        // The profile this test was built in: `cargo test --release` builds no debug tree.
+        .args(if cfg!(debug_assertions) {
+            None
+        } else {
+            Some("--release")
+        })
+        .args(["--", "--skip", "sweep::"])
         .env("VSPC_TARGET", mock.uri())
         .env("VSPC_SNAPSHOT_DIR", dir.join("snapshots"))
         .env("VSPC_REPORT_DIR", dir.join("reports"))

@@ -214,6 +214,12 @@ fn nextest_partitions_of_the_trials_merge_into_the_single_run() {
         let output = Command::new(&cargo)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .args(["nextest", "run", "--test", "conformance", "--no-fail-fast"])
+            // The profile this test was built in: `cargo test --release` builds no debug tree.
+            .args(if cfg!(debug_assertions) {
+                None
+            } else {
+                Some("--release")
+            })
             .args(["-E", "not test(/^sweep::/)"])
             .args([
                 "--partition",

@@ -3,6 +3,7 @@
 #
 #   benches/peers.sh            # 5 repetitions, 20,000 requests per tool
 #   benches/peers.sh --quick    # 1 repetition, 5,000 requests
+#   PEERS_REPS=11 benches/peers.sh          # more repetitions: a steadier median on a noisy machine
 #   HURL=/path/to/hurl benches/peers.sh     # use this Hurl 8.0.1 instead of installing one
 #
 # The target: nginx (Debian's package) on loopback, one worker, keep-alive, answering every
@@ -29,7 +30,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-REPS=5
+REPS=${PEERS_REPS:-5}
+case "$REPS" in '' | *[!0-9]* | 0) echo "PEERS_REPS=$REPS is not a positive count" >&2; exit 2 ;; esac
 CASES=20000
 if [ "${1:-}" = "--quick" ]; then
   REPS=1

@@ -86,12 +86,13 @@ fn chapters() -> Vec<String> {
     chapters
 }
 
-/// The book, built once per test process into a temporary directory: the directory, or what
-/// mdbook said when it failed.
+/// The book, built once per test process into cargo's temporary directory for tests (each run
+/// writes over the last): the directory, or what mdbook said when it failed.
 fn built(mdbook: &Path) -> &'static Result<PathBuf, String> {
     static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     BUILT.get_or_init(|| {
-        let dest = common::temp_dir("book");
+        let dest = Path::new(env!("CARGO_TARGET_TMPDIR")).join("book");
+        let _ = std::fs::remove_dir_all(&dest);
         let output = Command::new(mdbook)
             .arg("build")
             .arg(root().join(BOOK))
@@ -105,7 +106,7 @@ fn built(mdbook: &Path) -> &'static Result<PathBuf, String> {
             .lines()
             .any(|line| line.contains(" WARN ") || line.contains("ERROR"));
         if output.status.success() && !complaint {
-            Ok(dest.keep())
+            Ok(dest)
         } else {
             Err(format!(
                 "`mdbook build {BOOK}` failed ({}):\n{said}",

@@ -46,14 +46,6 @@ pub fn temp_dir(name: &str) -> TempDir {
 /// See [`temp_dir`].
 pub struct TempDir(PathBuf);
 
-impl TempDir {
-    /// The path, kept after the test: for a directory shared by the tests of a process.
-    pub fn keep(self) -> PathBuf {
-        let this = std::mem::ManuallyDrop::new(self);
-        this.0.clone()
-    }
-}
-
 impl std::ops::Deref for TempDir {
     type Target = Path;
     fn deref(&self) -> &Path {

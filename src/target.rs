@@ -356,9 +356,7 @@ async fn probe_roles(
     for (role, token) in &tokens.roles {
         let probe = match probe_role(sender, (*role, role.as_str()), token, version).await {
             Some(probe) => probe,
-            None => Err(format!(
-                "API {version} admits {role} to no GET that needs no ids"
-            )),
+            None => Err(no_role_probe(*role, version)),
         };
         probes.insert(*role, probe);
     }
@@ -386,6 +384,11 @@ pub fn role_probe(role: Role, version: ApiVersion) -> Option<&'static Operation>
             && op.path_parameters.is_empty()
             && !op.parameters.iter().any(|p| p.required)
     })
+}
+
+/// Why a role's token cannot be tried: [`role_probe`] found nothing.
+pub fn no_role_probe(role: Role, version: ApiVersion) -> String {
+    format!("API {version} admits {role} to no GET that needs no ids")
 }
 
 /// GET the role's [`role_probe`] with `token`: Ok when it answers 2xx. None when the version has

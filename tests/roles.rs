@@ -364,4 +364,31 @@ fn a_dry_run_lists_each_role_login_and_the_get_each_token_is_tried_on() {
     for secret in ["main-t0ken", "owner-pa55word", "location-t0ken"] {
         assert!(!shown.contains(secret), "{secret} shown:\n{shown}");
     }
+
+    // API 3.5.1 admits CompanyTenant to no GET that needs no ids: nothing to try its token on.
+    assert!(
+        vspc_conformance::target::role_probe(Role::CompanyTenant, ApiVersion::V3_5_1).is_none()
+    );
+    let output = bin()
+        .args([
+            "run",
+            "--dry-run",
+            "--color",
+            "never",
+            "--api-version",
+            "3.5.1",
+        ])
+        .args(["--target", "http://127.0.0.1:9", "--token", "main-t0ken"])
+        .args(["--role-token", "CompanyTenant=tenant-t0ken", "pagination"])
+        .output()
+        .unwrap();
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+    assert!(
+        shown.contains(
+            "no probe for the CompanyTenant token  (API 3.5.1 admits CompanyTenant to no GET that needs no ids: its cases will be inconclusive)"
+        ),
+        "{shown}"
+    );
+    assert!(!shown.contains("tenant-t0ken"), "{shown}");
 }

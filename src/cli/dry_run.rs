@@ -10,17 +10,19 @@ use vspc_conformance::contract::{ApiVersion, Role};
 use vspc_conformance::exchange::query_text;
 use vspc_conformance::mock::MockConsole;
 use vspc_conformance::run::{self, Offer};
-use vspc_conformance::target::{RoleAuth, role_probe};
+use vspc_conformance::target::{RoleAuth, no_role_probe, role_probe};
 
 /// What `--dry-run` prints: the requests before the run (logins, discovery), then each case's
 /// request or why the case would be skipped. Nothing is sent, so a variable left to discovery
 /// shows as its placeholder.
 pub fn render(cases: &[Arc<Case>], settings: &Settings, version: ApiVersion) -> String {
+    let auth = &settings.auth;
+    // A read-only token is given, or the login gets one.
+    let gives_read_only = auth.readonly_token.is_some() || auth.username.is_some();
     let remote = settings.target.is_some();
     let mut out = String::new();
     let mut before = 0;
     if remote {
-        let auth = &settings.auth;
         let detect = settings.send.api_version.is_none();
         if auth.token.is_some() {
             out.push_str(if detect {
@@ -58,7 +60,7 @@ pub fn render(cases: &[Arc<Case>], settings: &Settings, version: ApiVersion) -> 
         // Each role's token, and the read-only one, tried where the spec admits the role: a
         // role token refused there, or with nowhere to be tried, makes the role's cases
         // inconclusive; the read-only token's cases run whatever its probe says.
-        let read_only = (auth.readonly_token.is_some() || auth.username.is_some()).then_some((
+        let read_only = gives_read_only.then_some((
             Role::ReadOnlyUser,
             "the read-only".to_string(),
             "its cases run untried",
@@ -80,7 +82,8 @@ pub fn render(cases: &[Arc<Case>], settings: &Settings, version: ApiVersion) -> 
                     before += 1;
                 }
                 None => out.push_str(&format!(
-                    "no probe for {whose} token  (API {version} admits {role} to no GET that needs no ids: {untried})\n"
+                    "no probe for {whose} token  ({}: {untried})\n",
+                    no_role_probe(role, version)
                 )),
             }
         }
@@ -114,11 +117,10 @@ pub fn render(cases: &[Arc<Case>], settings: &Settings, version: ApiVersion) -> 
             variables.entry(name).or_insert(value);
         }
     }
-    let auth = &settings.auth;
     let offer = Offer {
         version,
         embedded_mock: !remote,
-        read_only: !remote || auth.readonly_token.is_some() || auth.username.is_some(),
+        read_only: !remote || gives_read_only,
         variables: &variables,
         undiscovered: &BTreeMap::new(),
     };

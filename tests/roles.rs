@@ -305,6 +305,19 @@ fn the_anonymous_operations_are_let_through_without_a_token() {
     assert_eq!(row["cases"], 4, "{row}");
 }
 
+/// `run --dry-run` with `args` and `env`, which must end with 0: all it printed.
+fn dry_run(args: &[&str], env: &[(&str, &str)]) -> String {
+    let output = bin()
+        .args(["run", "--dry-run", "--color", "never"])
+        .args(args)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let shown = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{shown}");
+    shown
+}
+
 #[test]
 fn a_dry_run_lists_each_role_login_and_the_get_each_token_is_tried_on() {
     let dir = temp_dir("roles-dry-run");
@@ -317,25 +330,20 @@ fn a_dry_run_lists_each_role_login_and_the_get_each_token_is_tried_on() {
          [roles.LocationUser]\ntoken_env = \"LOCATION_T\"\n",
     )
     .unwrap();
-    let output = bin()
-        .args([
-            "run",
-            "--dry-run",
-            "--color",
-            "never",
+    let shown = dry_run(
+        &[
             "--api-version",
             "3.6.1",
-        ])
-        .arg("--config")
-        .arg(&config)
-        .env("MAIN_T", "main-t0ken")
-        .env("OWNER_PW", "owner-pa55word")
-        .env("LOCATION_T", "location-t0ken")
-        .arg("pagination")
-        .output()
-        .unwrap();
-    let shown = text(&output);
-    assert_eq!(output.status.code(), Some(0), "{shown}");
+            "--config",
+            config.to_str().unwrap(),
+            "pagination",
+        ],
+        &[
+            ("MAIN_T", "main-t0ken"),
+            ("OWNER_PW", "owner-pa55word"),
+            ("LOCATION_T", "location-t0ken"),
+        ],
+    );
     let before: Vec<&str> = shown
         .lines()
         .filter(|l| l.starts_with("probe ") || l.starts_with("login "))
@@ -369,21 +377,20 @@ fn a_dry_run_lists_each_role_login_and_the_get_each_token_is_tried_on() {
     assert!(
         vspc_conformance::target::role_probe(Role::CompanyTenant, ApiVersion::V3_5_1).is_none()
     );
-    let output = bin()
-        .args([
-            "run",
-            "--dry-run",
-            "--color",
-            "never",
+    let shown = dry_run(
+        &[
             "--api-version",
             "3.5.1",
-        ])
-        .args(["--target", "http://127.0.0.1:9", "--token", "main-t0ken"])
-        .args(["--role-token", "CompanyTenant=tenant-t0ken", "pagination"])
-        .output()
-        .unwrap();
-    let shown = text(&output);
-    assert_eq!(output.status.code(), Some(0), "{shown}");
+            "--target",
+            "http://127.0.0.1:9",
+            "--token",
+            "main-t0ken",
+            "--role-token",
+            "CompanyTenant=tenant-t0ken",
+            "pagination",
+        ],
+        &[],
+    );
     assert!(
         shown.contains(
             "no probe for the CompanyTenant token  (API 3.5.1 admits CompanyTenant to no GET that needs no ids: its cases will be inconclusive)"

@@ -22,9 +22,10 @@
 # - wrk -t2 -c32 -d5s on one of those URLs: what the machine can do at all.
 #
 # Repetitions alternate the tools (the order rotates each time), so drift on the machine hits
-# all of them. Prints a table of medians (min-max) and, as the last line,
-# `vspc-conformance/hyper floor = F.FF; vspc-conformance/hurl = X.XX; vspc-conformance/wrk =
-# Y.YY` (ratios of median requests/s), after a line with the floor's own ratio to wrk.
+# all of them. Prints a table of medians (min-max); a line with the floor's own ratio to wrk; a
+# line with the ratios each round measured of its own runs, their median (min-max); and, as the
+# last line, `vspc-conformance/hyper floor = F.FF; vspc-conformance/hurl = X.XX;
+# vspc-conformance/wrk = Y.YY` (ratios of median requests/s).
 # Installs what it lacks: nginx and wrk from Debian, Hurl with `cargo install hurl@8.0.1 --locked`
 # (a one-time build of several minutes; it needs libclang-dev, libxml2-dev and pkg-config).
 set -euo pipefail
@@ -167,6 +168,15 @@ printf '%-18s %-34s %12s  %s\n' wrk "-t2 -c32 -d5s" \
   "$(median "${results[wrk]}")" "($(range "${results[wrk]}"))"
 awk -v f="$(median "${results[floor]}")" -v w="$(median "${results[wrk]}")" \
   'BEGIN {printf "hyper floor/wrk = %.2f\n", f / w}'
+# Each round's own ratios: the tools of one round ran back to back, so a slow spell of the
+# machine that spans rounds moves both sides of a ratio alike. A steadier reading of the same
+# comparison than the ratio of medians below, which pairs figures from different rounds.
+per_round() {
+  paste <(printf '%s' "${results[vspc]}") <(printf '%s' "${results[$1]}") \
+    | awk '{print $1 / $2}' | sort -n \
+    | awk '{a[NR]=$1} END {m=(NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2; printf "%.2f (%.2f-%.2f)", m, a[1], a[NR]}'
+}
+echo "per round, median (min-max): vspc-conformance/hyper floor $(per_round floor); vspc-conformance/hurl $(per_round hurl)"
 awk -v v="$(median "${results[vspc]}")" -v h="$(median "${results[hurl]}")" -v w="$(median "${results[wrk]}")" \
   -v f="$(median "${results[floor]}")" \
   'BEGIN {printf "vspc-conformance/hyper floor = %.2f; vspc-conformance/hurl = %.2f; vspc-conformance/wrk = %.2f\n", v / f, v / h, v / w}'

@@ -4,8 +4,9 @@
 //! with given tokens and once logging in; then everything written and printed is searched.
 //! (`tests/cli.rs` does the same for `run` with every report format.)
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use vspc_conformance::mock::{ADMIN_PASSWORD, ADMIN_USERNAME, MockConfig, MockConsole};
 use vspc_conformance::send::{SendOptions, Sender};
 use vspc_conformance::target::Secret;
@@ -24,9 +25,7 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// Runs the whole conformance harness against the mock; returns all it printed and wrote.
 fn harness(mock: &MockConsole, dir: &Path, env: &[(&str, &str)]) -> String {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = Command::new(cargo)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let output = common::cargo()
         // The hand-written cases hold every credential kind (none, invalid, read-only, the
         // token grant itself); the sweep's 7,000 cases repeat them and are searched by
         // `tests/cli.rs`'s run with every report format.

@@ -8,7 +8,6 @@ use common::{assert_valid_report, bin, read_json, temp_dir, text, tool_or_skip, 
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The report as compared across runs: no timings, cases by name, and what varies run to run
 /// left out: how many copies of a burst the mock throttled, an async action's id and polls.
@@ -206,13 +205,11 @@ fn nextest_partitions_of_the_trials_merge_into_the_single_run() {
     // Under nextest every trial is a process of its own (a mock and a login each), so the
     // hand-written cases stand for the whole: the sweep's thousands would take minutes.
     let single = single_run(&dir, &["--skip", "sweep::"]);
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut shard_dirs = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     for k in 1..=3 {
         let shard_dir = dir.join(format!("shard-{k}"));
-        let output = Command::new(&cargo)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
+        let output = common::cargo()
             .args(["nextest", "run", "--test", "conformance", "--no-fail-fast"])
             // The profile this test was built in: `cargo test --release` builds no debug tree.
             .args(if cfg!(debug_assertions) {

@@ -25,6 +25,36 @@ pub fn bin() -> Command {
     cmd
 }
 
+/// The cargo running the tests, for a test that runs cargo itself; run in this crate's root. The
+/// variables cargo sets for a test process (`CARGO_PKG_NAME`, `CARGO_MANIFEST_DIR`, ...) are left
+/// out: the inner cargo would see them as a change of its environment, run again the build scripts
+/// that watch them (ring's watches `CARGO_PKG_NAME`) and rebuild everything above them, this crate
+/// included: about a minute on 2 cores, twice (once more for the next plain `cargo test`).
+pub fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    for (name, _) in std::env::vars_os() {
+        let Some(name) = name.to_str() else { continue };
+        let set_for_tests = name.starts_with("CARGO_PKG_")
+            || name.starts_with("CARGO_BIN_EXE_")
+            || matches!(
+                name,
+                "CARGO_MANIFEST_DIR"
+                    | "CARGO_MANIFEST_PATH"
+                    | "CARGO_MANIFEST_LINKS"
+                    | "CARGO_CRATE_NAME"
+                    | "CARGO_BIN_NAME"
+                    | "CARGO_PRIMARY_PACKAGE"
+                    | "CARGO_TARGET_TMPDIR"
+                    | "OUT_DIR"
+            );
+        if set_for_tests {
+            cmd.env_remove(name);
+        }
+    }
+    cmd
+}
+
 pub fn text(output: &Output) -> String {
     format!(
         "{}{}",

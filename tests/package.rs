@@ -3,9 +3,10 @@
 //! the README), and what only the repository needs (the tests and their snapshots, the book,
 //! the benches) is not. `.ci/run` makes the package itself (`cargo package --no-verify`).
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
-use std::process::Command;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -13,9 +14,8 @@ fn root() -> &'static Path {
 
 /// The files `cargo package` would put in the crate, relative to the root.
 fn packaged() -> BTreeSet<String> {
-    let output = Command::new(env!("CARGO"))
+    let output = common::cargo()
         .args(["package", "--list", "--allow-dirty", "--locked", "--quiet"])
-        .current_dir(root())
         .output()
         .unwrap();
     assert!(
